@@ -1,0 +1,122 @@
+import { randomUUID } from 'node:crypto'
+import { connect as connectTcp } from 'node:net'
+import type { MqttClient } from 'mqtt'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { topics } from '../contract/index.ts'
+import {
+  collect,
+  connectClient,
+  grantedQos,
+  startTestBroker,
+  type TestBroker,
+  testTokens,
+  waitFor,
+} from '../test/harness.ts'
+
+let broker: TestBroker
+beforeAll(async () => {
+  broker = await startTestBroker()
+})
+afterAll(() => broker.close())
+
+const ownGuest = randomUUID()
+const credentials = {
+  guest: {},
+  bar: { username: 'bar', password: testTokens.barToken },
+  printer: { username: 'printer', password: testTokens.printerToken },
+  service: { username: 'service', password: testTokens.serviceToken },
+} as const
+type Role = keyof typeof credentials
+
+const filters = [
+  topics.barOrders,
+  topics.barTickets,
+  'bar/#',
+  topics.publicTicker,
+  topics.publicMenu,
+  'public/#',
+  topics.guestOrders(ownGuest),
+  'guests/+/orders',
+  'guests/#',
+  '+/orders',
+  '#',
+  '$SYS/#',
+]
+
+/** The access table of the spec, written out: who may subscribe to which filter. */
+const maySubscribe: Record<Role, (filter: string) => boolean> = {
+  guest: (f) => f.startsWith('public/') || f === topics.guestOrders(ownGuest),
+  bar: (f) => /^(bar|public|guests)\//.test(f),
+  printer: (f) => f === topics.barOrders || f === topics.barTickets,
+  service: () => true,
+}
+
+describe.each(['tcp', 'ws'] as const)('access over %s', (transport) => {
+  const connect = (role: Role, options = {}) =>
+    connectClient(transport === 'tcp' ? broker.url : broker.wsUrl, { ...credentials[role], ...options })
+
+  describe.each(Object.keys(credentials) as Role[])('%s', (role) => {
+    test.each(filters)('subscribe %s', async (filter) => {
+      const client = await connect(role)
+      // [MQTT-3.9.3-1] 0x80 refuses one subscription; the connection stays.
+      expect(await grantedQos(client, filter)).toBe(maySubscribe[role](filter) ? 1 : 0x80)
+      expect(client.connected).toBe(true)
+      await client.endAsync()
+    })
+
+    test('publish', async () => {
+      const watcher = await connect('service')
+      const inbox = collect(watcher)
+      await watcher.subscribeAsync('#', { qos: 1 })
+      const client = await connect(role)
+      const topic = role === 'service' ? topics.barOrders : topics.publicMenu
+      const marker = `from-${role}-${randomUUID()}`
+      client.on('error', () => {})
+      client.publish(topic, marker, { qos: 1, retain: role !== 'service' }, () => {})
+      if (role === 'service') {
+        await inbox.next((m) => m.payload === marker)
+        await client.endAsync()
+      } else {
+        // Refused: the broker closes the connection and nobody receives it, retained or not.
+        await waitFor(() => !client.connected)
+        await new Promise((resolve) => setTimeout(resolve, 100))
+        expect(inbox.received.some((m) => m.payload === marker)).toBe(false)
+        const late = await connect('service')
+        const lateInbox = collect(late)
+        await late.subscribeAsync(topic, { qos: 1 })
+        await new Promise((resolve) => setTimeout(resolve, 100))
+        expect(lateInbox.received.some((m) => m.payload === marker)).toBe(false)
+        await late.endAsync()
+        client.end(true)
+      }
+      await watcher.endAsync()
+    })
+  })
+
+  test('wrong credentials are refused at CONNECT', async () => {
+    await expect(connect('guest', { username: 'bar', password: 'wrong' })).rejects.toThrow(/Bad username or password/i)
+    await expect(connect('guest', { username: 'admin', password: testTokens.serviceToken })).rejects.toThrow()
+  })
+})
+
+test('a bar client receives what the service publishes', async () => {
+  const bar: MqttClient = await connectClient(broker.url, credentials.bar)
+  await bar.subscribeAsync('bar/#', { qos: 1 })
+  const inbox = collect(bar)
+  const service = await connectClient(broker.url, credentials.service)
+  await service.publishAsync(topics.barOrders, '{"event":"placed"}', { qos: 1 })
+  expect((await inbox.next((m) => m.topic === topics.barOrders)).payload).toBe('{"event":"placed"}')
+  await Promise.all([bar.endAsync(), service.endAsync()])
+})
+
+// mqtt.js will not even send such a CONNECT, so it is written byte by byte.
+test('an empty client id with a persistent session is refused with CONNACK 0x02 [MQTT-3.1.3-8]', async () => {
+  const { port } = new URL(broker.url)
+  const socket = connectTcp(Number(port), '127.0.0.1')
+  const reply = new Promise<Buffer>((resolve) => socket.once('data', resolve))
+  // CONNECT, MQTT 3.1.1, flags 0 (clean session 0), keep alive 30 s, client id of length 0.
+  socket.write(Buffer.from([0x10, 12, 0, 4, ...Buffer.from('MQTT'), 4, 0x00, 0, 30, 0, 0]))
+  // CONNACK: session present 0, return code 2 (identifier rejected).
+  expect([...(await reply)]).toEqual([0x20, 2, 0, 2])
+  socket.destroy()
+})

@@ -1,0 +1,94 @@
+import type { Aedes, PublishPacket } from 'aedes'
+import type { Sql } from 'postgres'
+import type { Logger } from '../runtime/logger.ts'
+
+export interface OutboxRelayOptions {
+  sql: Sql
+  broker: Aedes
+  log: Logger
+  /** How often the outbox is checked. Default 1000 ms. */
+  intervalMs?: number
+  /**
+   * Messages younger than this are left to the function that wrote them, which publishes right
+   * after its commit. Default 2000 ms.
+   */
+  graceMs?: number
+  /** Messages relayed per round. Default 200. */
+  batch?: number
+}
+
+interface OutboxRow {
+  id: string
+  topic: string
+  payload: Buffer
+  qos: 0 | 1
+  retain: boolean
+}
+
+/**
+ * Publishes what functions committed to the `outbox` table but could not hand to the broker
+ * (broker down, pod gone). Replicas share the work: rows are claimed with SKIP LOCKED.
+ * Delivery is at least once; consumers drop duplicates by order id.
+ */
+export function startOutboxRelay({
+  sql,
+  broker,
+  log,
+  intervalMs = 1000,
+  graceMs = 2000,
+  batch = 200,
+}: OutboxRelayOptions) {
+  let timer: NodeJS.Timeout | undefined
+  let running: Promise<void> = Promise.resolve()
+  let stopped = false
+
+  const publish = (row: OutboxRow) =>
+    new Promise<void>((resolve, reject) => {
+      const packet = {
+        cmd: 'publish',
+        topic: row.topic,
+        payload: row.payload,
+        qos: row.qos,
+        retain: row.retain,
+        dup: false,
+      }
+      broker.publish(packet as PublishPacket, (error) => (error ? reject(error) : resolve()))
+    })
+
+  const round = async () => {
+    let relayed = 0
+    await sql.begin(async (tx) => {
+      const rows = await tx<OutboxRow[]>`
+        select id, topic, payload, qos, retain from outbox
+        where created_at < now() - ${graceMs} * interval '1 millisecond'
+        order by id
+        limit ${batch}
+        for update skip locked`
+      for (const row of rows) await publish(row)
+      if (rows.length > 0) await tx`delete from outbox where id in ${tx(rows.map((row) => row.id))}`
+      relayed = rows.length
+    })
+    if (relayed > 0) log.info(`relayed ${relayed} message(s) from the outbox`)
+    return relayed
+  }
+
+  const tick = () => {
+    running = (async () => {
+      try {
+        while (!stopped && (await round()) === batch) {}
+      } catch (error) {
+        log.warn(`outbox relay: ${(error as Error).message}`)
+      }
+      if (!stopped) timer = setTimeout(tick, intervalMs)
+    })()
+  }
+  timer = setTimeout(tick, intervalMs)
+
+  return {
+    async stop() {
+      stopped = true
+      clearTimeout(timer)
+      await running
+    },
+  }
+}

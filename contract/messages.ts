@@ -1,0 +1,28 @@
+import type { Order } from './order.ts'
+import { formatTicket, type OrderEvent, type TickerEvent } from './payloads.ts'
+import { topics } from './topics.ts'
+
+/** One MQTT message to publish. */
+export interface Message {
+  topic: string
+  payload: string
+  qos: 0 | 1
+  retain: boolean
+}
+
+/** Every message that announces an order being placed or changed, as the spec's topic table lists them. */
+export function orderMessages(event: OrderEvent['event'], order: Order, drinkName: string): Message[] {
+  const body = JSON.stringify({ event, order } satisfies OrderEvent)
+  const messages: Message[] = [
+    { topic: topics.barOrders, payload: body, qos: 1, retain: false },
+    { topic: topics.guestOrders(order.guestId), payload: body, qos: 1, retain: false },
+  ]
+  if (event === 'placed') {
+    const ticker: TickerEvent = { nickname: order.nickname, drinkId: order.drinkId, at: order.createdAt }
+    messages.push(
+      { topic: topics.barTickets, payload: formatTicket(order, drinkName), qos: 1, retain: false },
+      { topic: topics.publicTicker, payload: JSON.stringify(ticker), qos: 0, retain: false },
+    )
+  }
+  return messages
+}

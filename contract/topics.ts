@@ -1,0 +1,27 @@
+/** Every MQTT topic of the system, spelled once. */
+export const topics = {
+  /** `{event, order}` for every placed or changed order (QoS 1). */
+  barOrders: 'bar/orders',
+  /** A plain-text ticket for every placed order (QoS 1). */
+  barTickets: 'bar/tickets',
+  /** `{nickname, drinkId, at}` for every placed order (QoS 0). */
+  publicTicker: 'public/ticker',
+  /** The menu, retained (QoS 1). */
+  publicMenu: 'public/menu',
+  /** `{event, order}` for one guest's orders (QoS 1). */
+  guestOrders: (guestId: string) => `guests/${guestId}/orders`,
+} as const
+
+/** Topic filters used in access rules and subscriptions. */
+export const topicFilters = {
+  bar: 'bar/#',
+  public: 'public/#',
+  guests: 'guests/#',
+} as const
+
+const guestTopic = /^guests\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\/orders$/i
+
+/** The guest id of a `guests/<guestId>/orders` topic, or null for any other topic or filter. */
+export function guestIdOfTopic(topic: string): string | null {
+  return guestTopic.exec(topic)?.[1] ?? null
+}

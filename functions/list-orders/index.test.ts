@@ -1,0 +1,93 @@
+import { randomUUID } from 'node:crypto'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import type { Order, OrderList } from '../../contract/index.ts'
+import { barAuth, json, startFunctionDeps } from '../../test/harness.ts'
+import { createApp as createPlaceOrder } from '../place-order/index.ts'
+import { createApp } from './index.ts'
+
+let deps: Awaited<ReturnType<typeof startFunctionDeps>>
+let app: ReturnType<typeof createApp>
+let placeApp: ReturnType<typeof createApp>
+
+beforeAll(async () => {
+  deps = await startFunctionDeps()
+  app = createApp(deps)
+  placeApp = createPlaceOrder(deps)
+})
+afterAll(() => deps.close())
+
+async function place(guestId: string, nickname = 'Tom', note = ''): Promise<Order> {
+  const res = await placeApp.request('/api/orders', {
+    method: 'POST',
+    headers: json,
+    body: JSON.stringify({ guestId, nickname, drinkId: 'water', note }),
+  })
+  return ((await res.json()) as { order: Order }).order
+}
+
+const list = async (query: string, headers: Record<string, string> = {}) => {
+  const res = await app.request(`/api/orders${query}`, { headers })
+  return {
+    res,
+    body: (await res
+      .clone()
+      .json()
+      .catch(() => null)) as OrderList,
+  }
+}
+
+describe('GET /api/orders', () => {
+  test('a guest sees its own orders, newest first, and nobody else’s', async () => {
+    const guestId = randomUUID()
+    const first = await place(guestId)
+    const second = await place(guestId)
+    await place(randomUUID())
+    const { res, body } = await list(`?guestId=${guestId}`)
+    expect(res.status).toBe(200)
+    expect(body.orders.map((o) => o.id)).toEqual([second.id, first.id])
+    expect(body.nextCursor).toBeNull()
+  })
+
+  test('all orders need the bar token', async () => {
+    expect((await list('')).res.status).toBe(401)
+    expect((await list('', barAuth)).res.status).toBe(200)
+  })
+
+  test('the bar pages through with a cursor that stays stable while orders arrive', async () => {
+    const orders = [] as Order[]
+    for (let i = 0; i < 5; i++) orders.push(await place(randomUUID()))
+    const since = orders[0]?.createdAt ?? ''
+    const page1 = await list(`?limit=2&since=${encodeURIComponent(since)}`, barAuth)
+    expect(page1.body.orders).toHaveLength(2)
+    await place(randomUUID())
+    const page2 = await list(`?limit=2&since=${encodeURIComponent(since)}&cursor=${page1.body.nextCursor}`, barAuth)
+    const page3 = await list(`?limit=2&since=${encodeURIComponent(since)}&cursor=${page2.body.nextCursor}`, barAuth)
+    const seen = [...page1.body.orders, ...page2.body.orders, ...page3.body.orders].map((o) => o.id)
+    expect(seen).toEqual(orders.map((o) => o.id).reverse())
+    expect(page3.body.nextCursor).toBeNull()
+  })
+
+  test('filters by status', async () => {
+    const { body } = await list('?status=cancelled,delivered', barAuth)
+    expect(body.orders.every((o) => o.status === 'cancelled' || o.status === 'delivered')).toBe(true)
+  })
+
+  test('bad filters are 400 with the reason', async () => {
+    for (const query of ['?status=lost', '?limit=0', '?since=yesterday', '?cursor=abc', '?colour=red']) {
+      const { res, body } = await list(query, barAuth)
+      expect(res.status, query).toBe(400)
+      expect((body as unknown as { error: { code: string } }).error.code).toBe('invalid_input')
+    }
+  })
+
+  test('format=csv downloads a CSV with a header row, quoting and umlauts intact', async () => {
+    const guestId = randomUUID()
+    await place(guestId, 'Zoë "Z"', 'with ice, please')
+    const res = await app.request(`/api/orders?format=csv&guestId=${guestId}`, { headers: barAuth })
+    expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8')
+    expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="orders-/)
+    const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(await res.arrayBuffer())
+    expect(text.startsWith('\uFEFFnumber,status,nickname,drinkId')).toBe(true)
+    expect(text).toContain('"Zoë ""Z""",water,1,"with ice, please"')
+  })
+})

@@ -1,0 +1,55 @@
+import { afterAll, beforeAll, expect, test } from 'vitest'
+import { type Menu, topics } from '../../contract/index.ts'
+import { barAuth, collect, connectClient, json, startFunctionDeps } from '../../test/harness.ts'
+import { createApp } from './index.ts'
+
+let deps: Awaited<ReturnType<typeof startFunctionDeps>>
+let app: ReturnType<typeof createApp>
+
+beforeAll(async () => {
+  deps = await startFunctionDeps()
+  app = createApp(deps)
+})
+afterAll(async () => {
+  await deps.sql`update drinks set available = true where id = 'red-wine'`
+  await deps.close()
+})
+
+test('GET /api/menu lists the drinks with names in four languages', async () => {
+  const res = await app.request('/api/menu')
+  expect(res.status).toBe(200)
+  const menu = (await res.json()) as Menu
+  const ids = menu.drinks.map((d) => d.id)
+  expect(ids).toEqual(expect.arrayContaining(['coffee', 'tea', 'water', 'orange-juice', 'beer', 'white-wine']))
+  expect(menu.drinks.find((d) => d.id === 'beer')?.name).toEqual({ en: 'Beer', de: 'Bier', fr: 'Bière', it: 'Birra' })
+})
+
+test('the bar marks a drink sold out: stored, and the retained public/menu follows', async () => {
+  const res = await app.request('/api/menu/red-wine', {
+    method: 'PUT',
+    headers: { ...json, ...barAuth },
+    body: JSON.stringify({ available: false }),
+  })
+  expect(res.status).toBe(200)
+  const menu = (await (await app.request('/api/menu')).json()) as Menu
+  expect(menu.drinks.find((d) => d.id === 'red-wine')?.available).toBe(false)
+
+  // A guest that connects afterwards still gets the menu: it is retained.
+  const guest = await connectClient(deps.broker.url)
+  const inbox = collect(guest)
+  await guest.subscribeAsync(topics.publicMenu)
+  const message = await inbox.next((m) => m.topic === topics.publicMenu)
+  expect((JSON.parse(message.payload) as Menu).drinks.find((d) => d.id === 'red-wine')?.available).toBe(false)
+  await guest.endAsync()
+})
+
+test('changing the menu needs the bar token', async () => {
+  const res = await app.request('/api/menu/beer', { method: 'PUT', headers: json, body: '{"available":false}' })
+  expect(res.status).toBe(401)
+  const unknown = await app.request('/api/menu/champagne', {
+    method: 'PUT',
+    headers: { ...json, ...barAuth },
+    body: '{}',
+  })
+  expect(unknown.status).toBe(404)
+})

@@ -1,0 +1,44 @@
+import type { Hono } from 'hono'
+import type { Sql } from 'postgres'
+import * as v from 'valibot'
+import { DrinkIdSchema, DrinkUpdateSchema, topics } from '../../contract/index.ts'
+import { createBaseApp, type FunctionDeps } from '../shared/app.ts'
+import { isBar } from '../shared/auth.ts'
+import { ApiError } from '../shared/errors.ts'
+import { findDrink, loadMenu } from '../shared/menu.ts'
+import { enqueue, flush } from '../shared/outbox.ts'
+import { readJson } from '../shared/validate.ts'
+
+/** `GET /api/menu` for everyone; `PUT /api/menu/:drinkId` for the bar (sold out, back again). */
+export function createApp(deps: FunctionDeps): Hono {
+  const { sql, publisher, barToken, log } = deps
+  return createBaseApp(deps)
+    .get('/api/menu', async (c) => c.json(await loadMenu(sql)))
+    .put('/api/menu/:drinkId', async (c) => {
+      if (!isBar(c.req.header('authorization'), barToken))
+        throw new ApiError(401, 'unauthorized', 'the bar token is needed')
+      const drinkId = c.req.param('drinkId')
+      if (!v.is(DrinkIdSchema, drinkId)) throw new ApiError(404, 'not_found', 'no such drink')
+      const change = await readJson(c, DrinkUpdateSchema)
+      const { drink, outbox } = await sql.begin(async (tx) => {
+        if (change.available !== undefined) {
+          await tx`update drinks set available = ${change.available}, updated_at = now() where id = ${drinkId}`
+        }
+        const drink = await findDrink(tx, drinkId)
+        if (!drink) throw new ApiError(404, 'not_found', 'no such drink')
+        return { drink, outbox: await enqueue(tx, [await menuMessage(tx)]) }
+      })
+      void flush(sql, publisher, outbox, log)
+      return c.json({ drink })
+    })
+}
+
+/** Publishes the current menu as the retained `public/menu`; the menu function does so at start. */
+export async function start({ sql, publisher, log }: FunctionDeps): Promise<void> {
+  const outbox = await sql.begin(async (tx) => enqueue(tx, [await menuMessage(tx)]))
+  await flush(sql, publisher, outbox, log)
+}
+
+async function menuMessage(db: Sql | Parameters<typeof loadMenu>[0]) {
+  return { topic: topics.publicMenu, payload: JSON.stringify(await loadMenu(db)), qos: 1 as const, retain: true }
+}

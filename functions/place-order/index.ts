@@ -1,0 +1,60 @@
+import { randomUUID } from 'node:crypto'
+import type { Hono } from 'hono'
+import { limits, type Order, orderMessages, type PlaceOrder, PlaceOrderSchema } from '../../contract/index.ts'
+import { createBaseApp, type FunctionDeps } from '../shared/app.ts'
+import { ApiError } from '../shared/errors.ts'
+import { findDrink } from '../shared/menu.ts'
+import { countOpenOrders, findOrder, type OrderRow, toOrder } from '../shared/orders.ts'
+import { enqueue, flush } from '../shared/outbox.ts'
+import { readJson } from '../shared/validate.ts'
+
+/** `POST /api/orders`: a guest places an order. */
+export function createApp(deps: FunctionDeps): Hono {
+  const { sql, publisher, log } = deps
+  return createBaseApp(deps).post('/api/orders', async (c) => {
+    const input = await readJson(c, PlaceOrderSchema)
+    const id = input.id ?? randomUUID()
+    const { order, created, outbox } = await sql.begin(async (tx) => {
+      // One guest's orders are placed one at a time, so the open-order limit holds under retries.
+      await tx`select pg_advisory_xact_lock(hashtext(${input.guestId}))`
+      const existing = await findOrder(tx, id)
+      if (existing) return { order: sameOrder(existing, input), created: false, outbox: [] }
+
+      const drink = await findDrink(tx, input.drinkId)
+      if (!drink) {
+        throw new ApiError(400, 'invalid_input', `drinkId: there is no drink "${input.drinkId}"`, [
+          { path: 'drinkId', message: 'not on the menu' },
+        ])
+      }
+      if (!drink.available) throw new ApiError(409, 'sold_out', `${drink.name.en} is sold out`)
+      if ((await countOpenOrders(tx, input.guestId)) >= limits.openOrders) {
+        throw new ApiError(409, 'too_many_open_orders', `a guest may have ${limits.openOrders} orders open at once`)
+      }
+
+      const [row] = await tx<OrderRow[]>`
+        insert into orders (id, guest_id, nickname, drink_id, quantity, note)
+        values (${id}, ${input.guestId}, ${input.nickname}, ${input.drinkId}, ${input.quantity}, ${input.note})
+        on conflict (id) do nothing
+        returning *`
+      // Another guest's order took this id between our read and our insert.
+      if (!row) throw new ApiError(409, 'id_conflict', 'an order with this id exists with other content')
+      const placed = toOrder(row)
+      return { order: placed, created: true, outbox: await enqueue(tx, orderMessages('placed', placed, drink.name.en)) }
+    })
+    // The order is committed: the broker is told without holding up the guest.
+    if (outbox.length > 0) void flush(sql, publisher, outbox, log)
+    return c.json({ order }, created ? 201 : 200)
+  })
+}
+
+/** A retry must carry the same order; anything else under an existing id is a conflict. */
+function sameOrder(stored: Order, input: PlaceOrder): Order {
+  const same =
+    stored.guestId === input.guestId &&
+    stored.nickname === input.nickname &&
+    stored.drinkId === input.drinkId &&
+    stored.quantity === input.quantity &&
+    stored.note === input.note
+  if (!same) throw new ApiError(409, 'id_conflict', 'an order with this id exists with other content')
+  return stored
+}

@@ -1,0 +1,44 @@
+import { Hono } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import { requestId } from 'hono/request-id'
+import type { Sql } from 'postgres'
+import { errorBody, errorHandler, type Logger } from './errors.ts'
+import type { Publisher } from './publisher.ts'
+
+/** What every function is built from. */
+export interface FunctionDeps {
+  sql: Sql
+  publisher: Publisher
+  barToken: string
+  log: Logger
+}
+
+/** Largest request body accepted, per the spec. */
+export const MAX_BODY_BYTES = 4 * 1024
+
+/**
+ * A Hono app with what every function shares: request ids, the body limit, the error shape,
+ * `/api/healthz` (the process runs) and `/api/readyz` (Postgres and the broker answer).
+ */
+export function createBaseApp({ sql, publisher, log }: FunctionDeps): Hono {
+  const app = new Hono()
+  app.use(requestId())
+  app.use(
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) => c.json(errorBody('body_too_large', `the body is larger than ${MAX_BODY_BYTES} bytes`), 413),
+    }),
+  )
+  app.onError(errorHandler(log))
+  app.notFound((c) => c.json(errorBody('not_found', `no route for ${c.req.method} ${c.req.path}`), 404))
+  app.get('/api/healthz', (c) => c.json({ ok: true }))
+  app.get('/api/readyz', async (c) => {
+    const database = await sql`select 1`.then(
+      () => true,
+      () => false,
+    )
+    const broker = publisher.connected()
+    return c.json({ ok: database && broker, database, broker }, database && broker ? 200 : 503)
+  })
+  return app
+}

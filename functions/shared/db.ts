@@ -1,0 +1,17 @@
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import postgres, { type Sql } from 'postgres'
+import { migrate } from '../../db/migrate.ts'
+
+/** The folder of the orders and menu schema. */
+export const migrationsDir = join(dirname(fileURLToPath(import.meta.url)), 'migrations')
+
+/** A connection pool for a function. Connections open on first use, so a pod starts at once. */
+export function createSql(url: string, { max = 10 } = {}): Sql {
+  return postgres(url, { max, onnotice: () => {}, connect_timeout: 10, idle_timeout: 60 })
+}
+
+/** Applies the orders and menu migrations. */
+export function migrateFunctions(sql: Sql): Promise<string[]> {
+  return migrate(sql, { dir: migrationsDir, scope: 'functions' })
+}

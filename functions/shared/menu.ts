@@ -1,0 +1,32 @@
+import type { Sql, TransactionSql } from 'postgres'
+import type { Drink, Menu } from '../../contract/index.ts'
+
+type Db = Sql | TransactionSql
+
+interface DrinkRow {
+  id: string
+  name: Drink['name']
+  image: string | null
+  available: boolean
+  station: string | null
+}
+
+function toDrink(row: DrinkRow): Drink {
+  return {
+    id: row.id,
+    name: row.name,
+    available: row.available,
+    ...(row.image ? { image: row.image } : {}),
+    ...(row.station ? { station: row.station } : {}),
+  }
+}
+
+export async function loadMenu(db: Db): Promise<Menu> {
+  const rows = await db<DrinkRow[]>`select id, name, image, available, station from drinks order by position, id`
+  return { drinks: rows.map(toDrink) }
+}
+
+export async function findDrink(db: Db, id: string): Promise<Drink | null> {
+  const [row] = await db<DrinkRow[]>`select id, name, image, available, station from drinks where id = ${id}`
+  return row ? toDrink(row) : null
+}

@@ -1,0 +1,48 @@
+import type { Sql, TransactionSql } from 'postgres'
+import type { Order, OrderStatus } from '../../contract/index.ts'
+
+type Db = Sql | TransactionSql
+
+interface OrderRow {
+  id: string
+  number: number
+  guest_id: string
+  nickname: string
+  drink_id: string
+  quantity: number
+  note: string
+  status: OrderStatus
+  created_at: Date
+  updated_at: Date
+}
+
+export function toOrder(row: OrderRow): Order {
+  return {
+    id: row.id,
+    number: row.number,
+    guestId: row.guest_id,
+    nickname: row.nickname,
+    drinkId: row.drink_id,
+    quantity: row.quantity,
+    note: row.note,
+    status: row.status,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+  }
+}
+
+export async function findOrder(db: Db, id: string, { lock = false } = {}): Promise<Order | null> {
+  const [row] = lock
+    ? await db<OrderRow[]>`select * from orders where id = ${id} for update`
+    : await db<OrderRow[]>`select * from orders where id = ${id}`
+  return row ? toOrder(row) : null
+}
+
+export async function countOpenOrders(db: Db, guestId: string): Promise<number> {
+  const [row] = await db<{ count: number }[]>`
+    select count(*)::int as count from orders
+    where guest_id = ${guestId} and status in ('placed', 'preparing', 'ready')`
+  return row?.count ?? 0
+}
+
+export type { OrderRow }

@@ -1,0 +1,57 @@
+/**
+ * The one list of functions. The all-in-one server mounts them all, `npm run function -- <name>`
+ * starts one alone, the bundler builds one file per entry, and the Kubernetes manifests get one
+ * Knative Service each, routed by `routes`.
+ */
+export interface FunctionConfig {
+  /** Also the Knative Service name and the `npm run function` argument. */
+  name: string
+  /** Module exporting `createApp(deps)` and optionally `start(deps)`. */
+  entry: string
+  /** What the function answers; the ingress sends these paths to it. */
+  routes: { method: 'GET' | 'POST' | 'PATCH' | 'PUT'; path: string }[]
+  scaling: {
+    minScale: number
+    maxScale: number
+    /** Concurrent requests per pod the autoscaler aims for. */
+    target: number
+    /** Hard limit of concurrent requests per pod (0: none). */
+    containerConcurrency: number
+  }
+}
+
+export const functions: FunctionConfig[] = [
+  {
+    name: 'place-order',
+    entry: 'functions/place-order/index.ts',
+    routes: [{ method: 'POST', path: '/api/orders' }],
+    scaling: { minScale: 0, maxScale: 10, target: 50, containerConcurrency: 200 },
+  },
+  {
+    name: 'list-orders',
+    entry: 'functions/list-orders/index.ts',
+    routes: [{ method: 'GET', path: '/api/orders' }],
+    scaling: { minScale: 0, maxScale: 5, target: 50, containerConcurrency: 100 },
+  },
+  {
+    name: 'update-order',
+    entry: 'functions/update-order/index.ts',
+    routes: [{ method: 'PATCH', path: '/api/orders/:id' }],
+    scaling: { minScale: 0, maxScale: 5, target: 50, containerConcurrency: 100 },
+  },
+  {
+    name: 'menu',
+    entry: 'functions/menu/index.ts',
+    routes: [
+      { method: 'GET', path: '/api/menu' },
+      { method: 'PUT', path: '/api/menu/:drinkId' },
+    ],
+    scaling: { minScale: 0, maxScale: 3, target: 100, containerConcurrency: 200 },
+  },
+]
+
+export function findFunction(name: string): FunctionConfig {
+  const found = functions.find((fn) => fn.name === name)
+  if (!found) throw new Error(`no function "${name}"; there are: ${functions.map((fn) => fn.name).join(', ')}`)
+  return found
+}

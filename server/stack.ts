@@ -1,0 +1,105 @@
+import { existsSync } from 'node:fs'
+import type { Server as HttpServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { resolve } from 'node:path'
+import { type ServerType, serve } from '@hono/node-server'
+import { serveStatic } from '@hono/node-server/serve-static'
+import { Hono } from 'hono'
+import { closeBroker, createBroker } from '../broker/broker.ts'
+import { attachWebSocket, closeServer, listenTcp } from '../broker/listeners.ts'
+import { startOutboxRelay } from '../broker/outbox-relay.ts'
+import { createBaseApp, type FunctionDeps } from '../functions/shared/app.ts'
+import { createSql, migrateFunctions } from '../functions/shared/db.ts'
+import type { FunctionModule } from '../functions/shared/function-module.ts'
+import { createMqttPublisher } from '../functions/shared/publisher.ts'
+import { functions } from '../hono.config.ts'
+import { createLogger, type Logger } from '../runtime/logger.ts'
+import type { Tokens } from '../runtime/secrets.ts'
+
+export interface StackOptions {
+  databaseUrl: string
+  /** HTTP port (0: any). */
+  port: number
+  /** MQTT TCP port (0: any). */
+  mqttPort: number
+  tokens: Tokens
+  /** The address guests reach; `http://localhost:<port>` when omitted. */
+  publicUrl?: string
+  eventName?: string
+  /** Folder of the built client; not served when missing. */
+  clientDir?: string
+  log?: Logger
+}
+
+export interface Stack {
+  httpUrl: string
+  mqttUrl: string
+  wsUrl: string
+  publicUrl: string
+  stop(): Promise<void>
+}
+
+/** Everything in one process: the broker, every function of hono.config.ts, the client. */
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const { tokens, log = console } = options
+  const sql = createSql(options.databaseUrl)
+  await migrateFunctions(sql)
+
+  const broker = await createBroker({ credentials: tokens, log: createLogger('broker', log) })
+  const tcp = await listenTcp(broker, options.mqttPort)
+  const mqttPort = (tcp.address() as AddressInfo).port
+
+  const publisher = createMqttPublisher({
+    url: `mqtt://127.0.0.1:${mqttPort}`,
+    username: 'service',
+    password: tokens.serviceToken,
+    log: createLogger('publisher', log),
+  })
+  const deps: FunctionDeps = { sql, publisher, barToken: tokens.barToken, log: createLogger('functions', log) }
+
+  // Requests reach each function by the routes of hono.config.ts, as the ingress routes them.
+  const app = new Hono()
+  const modules: FunctionModule[] = []
+  for (const fn of functions) {
+    const mod = (await import(resolve(fn.entry))) as FunctionModule
+    modules.push(mod)
+    const fnApp = mod.createApp(deps)
+    for (const route of fn.routes) app.on(route.method, route.path, (c) => fnApp.fetch(c.req.raw))
+  }
+  app.route('/', createBaseApp(deps))
+
+  let publicUrl = options.publicUrl ?? ''
+  app.get('/config.json', (c) => c.json({ publicUrl, eventName: options.eventName ?? 'Drinks' }))
+  const clientDir = options.clientDir
+  if (clientDir && existsSync(clientDir)) {
+    app.use('/*', serveStatic({ root: clientDir }))
+    app.get('/*', serveStatic({ root: clientDir, path: 'index.html' }))
+  }
+
+  const server = await new Promise<ServerType>((ready) => {
+    const s = serve({ fetch: app.fetch, port: options.port, hostname: '0.0.0.0' }, () => ready(s))
+  })
+  const port = (server.address() as AddressInfo).port
+  attachWebSocket(server as HttpServer, broker)
+  const relay = startOutboxRelay({ sql, broker, log: createLogger('outbox', log) })
+
+  publicUrl ||= `http://localhost:${port}`
+  for (const mod of modules) {
+    mod.start?.(deps).catch((error: Error) => log.warn(`start hook failed: ${error.message}`))
+  }
+
+  return {
+    httpUrl: `http://localhost:${port}`,
+    mqttUrl: `mqtt://localhost:${mqttPort}`,
+    wsUrl: `ws://localhost:${port}/mqtt`,
+    publicUrl,
+    async stop() {
+      await closeServer(server as HttpServer)
+      await relay.stop()
+      await publisher.close()
+      await closeServer(tcp)
+      await closeBroker(broker)
+      await sql.end({ timeout: 5 })
+    },
+  }
+}

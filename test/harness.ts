@@ -1,0 +1,119 @@
+/**
+ * Real parts for tests: a broker on a free port, function dependencies on the test database,
+ * MQTT clients. Test infrastructure sees every part; the parts never import it.
+ */
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import type { Aedes } from 'aedes'
+import mqtt, { type MqttClient } from 'mqtt'
+import { closeBroker, createBroker } from '../broker/broker.ts'
+import { attachWebSocket, closeServer, listenTcp } from '../broker/listeners.ts'
+import type { FunctionDeps } from '../functions/shared/app.ts'
+import { migrateFunctions } from '../functions/shared/db.ts'
+import { createMqttPublisher } from '../functions/shared/publisher.ts'
+import type { Tokens } from '../runtime/secrets.ts'
+import { testSql } from './db.ts'
+
+export const testTokens: Tokens = {
+  barToken: 'bar-secret',
+  printerToken: 'printer-secret',
+  serviceToken: 'service-secret',
+}
+
+const quiet = { info: () => {}, warn: () => {}, error: console.error }
+
+export interface TestBroker {
+  broker: Aedes
+  /** MQTT over TCP. */
+  url: string
+  /** MQTT over WebSocket. */
+  wsUrl: string
+  close(): Promise<void>
+}
+
+/** A real Aedes broker with the project's access rules, on free TCP and WebSocket ports. */
+export async function startTestBroker(): Promise<TestBroker> {
+  const broker = await createBroker({ credentials: testTokens, log: quiet })
+  const tcp = await listenTcp(broker, 0, '127.0.0.1')
+  const http = createServer()
+  attachWebSocket(http, broker)
+  await new Promise<void>((ready) => http.listen(0, '127.0.0.1', ready))
+  return {
+    broker,
+    url: `mqtt://127.0.0.1:${(tcp.address() as AddressInfo).port}`,
+    wsUrl: `ws://127.0.0.1:${(http.address() as AddressInfo).port}/mqtt`,
+    async close() {
+      // The broker first: it disconnects its clients, so the listeners have nothing left to wait for.
+      await closeBroker(broker)
+      await closeServer(http)
+      await closeServer(tcp)
+    },
+  }
+}
+
+/** Function dependencies on the test database, publishing to a real broker. */
+export async function startFunctionDeps(): Promise<FunctionDeps & { broker: TestBroker; close(): Promise<void> }> {
+  const sql = testSql()
+  await migrateFunctions(sql)
+  const broker = await startTestBroker()
+  const publisher = createMqttPublisher({
+    url: broker.url,
+    username: 'service',
+    password: testTokens.serviceToken,
+    log: quiet,
+  })
+  await waitFor(() => publisher.connected())
+  return {
+    sql,
+    publisher,
+    barToken: testTokens.barToken,
+    log: quiet,
+    broker,
+    async close() {
+      await publisher.close()
+      await broker.close()
+      await sql.end({ timeout: 5 })
+    },
+  }
+}
+
+/** Connects an MQTT client and waits for CONNACK. */
+export async function connectClient(url: string, options: mqtt.IClientOptions = {}): Promise<MqttClient> {
+  return mqtt.connectAsync(url, { reconnectPeriod: 0, connectTimeout: 5000, ...options })
+}
+
+/** Collects the messages a client receives, parsed as JSON when they are JSON. */
+export function collect(client: MqttClient) {
+  const received: { topic: string; payload: string }[] = []
+  client.on('message', (topic, payload) => received.push({ topic, payload: payload.toString() }))
+  return {
+    received,
+    /** Waits until a message matching `match` arrived. */
+    async next(match: (m: { topic: string; payload: string }) => boolean, timeoutMs = 5000) {
+      await waitFor(() => received.some(match), timeoutMs)
+      return received.find(match) as { topic: string; payload: string }
+    },
+  }
+}
+
+export async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<void> {
+  const until = Date.now() + timeoutMs
+  while (!(await condition())) {
+    if (Date.now() > until) throw new Error(`condition not met within ${timeoutMs} ms`)
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+}
+
+export const barAuth = { authorization: `Bearer ${testTokens.barToken}` }
+export const json = { 'content-type': 'application/json' }
+
+/** Subscribes and returns the granted QoS, 0x80 included (mqtt.js rejects on a refusal). */
+export async function grantedQos(client: MqttClient, filter: string, qos: 0 | 1 | 2 = 1): Promise<number | undefined> {
+  try {
+    return (await client.subscribeAsync(filter, { qos }))[0]?.qos
+  } catch (error) {
+    const granted = (error as { packet?: { granted?: number[] } }).packet?.granted
+    if (!granted) throw error
+    return granted[0]
+  }
+}

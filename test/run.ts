@@ -1,0 +1,40 @@
+/**
+ * `npm test`: gives the suites a fresh database, then runs vitest and the node:test suites
+ * (the official abstract suites of aedes-persistence and mqemitter do not run under vitest).
+ * With DATABASE_URL set, a throwaway database is created on that server; without it, the
+ * embedded server under .data/ is started.
+ */
+import { spawn } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { readdirSync } from 'node:fs'
+import postgres from 'postgres'
+import { startEmbeddedPostgres } from '../db/embedded.ts'
+
+const embedded = process.env.DATABASE_URL ? null : await startEmbeddedPostgres()
+const serverUrl = process.env.DATABASE_URL ?? embedded?.url ?? ''
+const name = `drinks_test_${randomBytes(4).toString('hex')}`
+const admin = postgres(serverUrl, { max: 1, onnotice: () => {} })
+await admin.unsafe(`create database ${name}`)
+const testUrl = new URL(serverUrl)
+testUrl.pathname = `/${name}`
+
+const env = { ...process.env, TEST_DATABASE_URL: testUrl.toString() }
+const run = (command: string, args: string[]) =>
+  new Promise<number>((resolve) => {
+    const child = spawn(command, args, { stdio: 'inherit', env })
+    child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)))
+  })
+
+const vitestArgs = process.argv.slice(2)
+let code = await run('npx', ['vitest', 'run', ...vitestArgs])
+const nodeSuites = ['broker', 'functions']
+  .flatMap((dir) => readdirSync(dir, { recursive: true, encoding: 'utf8' }).map((file) => `${dir}/${file}`))
+  .filter((file) => file.endsWith('.node-test.ts'))
+if (vitestArgs.length === 0 && nodeSuites.length > 0) {
+  code ||= await run(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', ...nodeSuites])
+}
+
+await admin.unsafe(`drop database if exists ${name} with (force)`)
+await admin.end()
+await embedded?.stop()
+process.exit(code)
