@@ -8,7 +8,7 @@ import { Hono } from 'hono'
 import { closeBroker, createBroker } from '../broker/broker.ts'
 import { attachWebSocket, closeServer, listenTcp } from '../broker/listeners.ts'
 import { startOutboxRelay } from '../broker/outbox-relay.ts'
-import { createBaseApp, type FunctionDeps } from '../functions/shared/app.ts'
+import { createBaseApp, type FunctionDeps, notFound } from '../functions/shared/app.ts'
 import { createSql, migrateFunctions } from '../functions/shared/db.ts'
 import type { FunctionModule } from '../functions/shared/function-module.ts'
 import { createMqttPublisher } from '../functions/shared/publisher.ts'
@@ -67,13 +67,15 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     for (const route of fn.routes) app.on(route.method, route.path, (c) => fnApp.fetch(c.req.raw))
   }
   app.route('/', createBaseApp(deps))
+  app.notFound(notFound)
 
   let publicUrl = options.publicUrl ?? ''
   app.get('/config.json', (c) => c.json({ publicUrl, eventName: options.eventName ?? 'Drinks' }))
   const clientDir = options.clientDir
   if (clientDir && existsSync(clientDir)) {
+    // Every view is the one page (`/?bar`, `/?qr`, …); the rest are its assets.
+    app.get('/', serveStatic({ root: clientDir, path: 'index.html' }))
     app.use('/*', serveStatic({ root: clientDir }))
-    app.get('/*', serveStatic({ root: clientDir, path: 'index.html' }))
   }
 
   const server = await new Promise<ServerType>((ready) => {

@@ -1,4 +1,4 @@
-import { Hono } from 'hono'
+import { type Context, Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { requestId } from 'hono/request-id'
 import type { Sql } from 'postgres'
@@ -11,6 +11,11 @@ export interface FunctionDeps {
   publisher: Publisher
   barToken: string
   log: Logger
+}
+
+/** The answer to a path no function serves. */
+export function notFound(c: Context): Response {
+  return c.json(errorBody('not_found', `no route for ${c.req.method} ${c.req.path}`), 404)
 }
 
 /** Largest request body accepted, per the spec. */
@@ -30,7 +35,7 @@ export function createBaseApp({ sql, publisher, log }: FunctionDeps): Hono {
     }),
   )
   app.onError(errorHandler(log))
-  app.notFound((c) => c.json(errorBody('not_found', `no route for ${c.req.method} ${c.req.path}`), 404))
+  app.notFound(notFound)
   app.get('/api/healthz', (c) => c.json({ ok: true }))
   app.get('/api/readyz', async (c) => {
     const database = await sql`select 1`.then(

@@ -41,13 +41,17 @@ export function createMqttPublisher({
     connectTimeout: 5000,
     queueQoSZero: false,
   })
-  let wasConnected = false
+  // Reconnect attempts repeat every second while the broker is away: log changes, not attempts.
+  let lastError = ''
   client.on('connect', () => {
-    if (!wasConnected) log.info(`publisher connected to ${url}`)
-    wasConnected = true
+    log.info(`publisher connected to ${url}`)
+    lastError = ''
   })
-  client.on('offline', () => log.warn(`publisher lost the broker at ${url}; retrying`))
-  client.on('error', (error) => log.warn(`publisher: ${error.message}`))
+  client.on('offline', () => log.warn(`publisher lost the broker at ${url}; retrying every second`))
+  client.on('error', (error) => {
+    if (error.message !== lastError) log.warn(`publisher: ${error.message}`)
+    lastError = error.message
+  })
 
   return {
     connected: () => client.connected,

@@ -1,0 +1,43 @@
+import type { Server } from 'node:http'
+import { serve } from '@hono/node-server'
+import { createLogger } from '../../runtime/logger.ts'
+import { onShutdown } from '../../runtime/shutdown.ts'
+import type { FunctionDeps } from './app.ts'
+import { readFunctionConfig } from './config.ts'
+import { createSql } from './db.ts'
+import type { FunctionModule } from './function-module.ts'
+import { createMqttPublisher } from './publisher.ts'
+
+/**
+ * Runs one function as its pod does: on PORT, with `/api/healthz` and `/api/readyz`. It listens
+ * at once; Postgres and the broker connect in the background. SIGTERM stops accepting,
+ * finishes in-flight requests, closes the pool and exits.
+ */
+export function serveFunction(name: string, mod: FunctionModule): void {
+  const config = readFunctionConfig()
+  const log = createLogger(name)
+  const sql = createSql(config.databaseUrl)
+  const publisher = createMqttPublisher({
+    url: config.brokerUrl,
+    username: 'service',
+    password: config.tokens.serviceToken,
+    log,
+  })
+  const deps: FunctionDeps = { sql, publisher, barToken: config.tokens.barToken, log }
+  const server = serve({ fetch: mod.createApp(deps).fetch, port: config.port }, (info) =>
+    log.info(`listening on :${info.port}`),
+  ) as Server
+  mod.start?.(deps).catch((error: Error) => log.warn(`start hook failed: ${error.message}`))
+
+  onShutdown(
+    async () => {
+      // close() waits for in-flight requests; idle keep-alive sockets are closed at once.
+      const closed = new Promise<void>((done) => server.close(() => done()))
+      server.closeIdleConnections()
+      await closed
+      await publisher.close()
+      await sql.end({ timeout: 5 })
+    },
+    { log },
+  )
+}

@@ -1,0 +1,73 @@
+import { randomUUID } from 'node:crypto'
+import { afterAll, beforeAll, expect, test } from 'vitest'
+import { type Order, topics } from '../contract/index.ts'
+import { testDatabaseUrl } from '../test/db.ts'
+import { collect, connectClient, testTokens } from '../test/harness.ts'
+import { type Stack, startStack } from './stack.ts'
+
+let stack: Stack
+beforeAll(async () => {
+  stack = await startStack({
+    databaseUrl: testDatabaseUrl(),
+    port: 0,
+    mqttPort: 0,
+    tokens: testTokens,
+    log: { info: () => {}, warn: () => {}, error: console.error },
+  })
+})
+afterAll(() => stack.stop())
+
+test('an order placed over HTTP reaches a bar subscribed over WebSocket, and its guest over TCP', async () => {
+  const guestId = randomUUID()
+  const bar = await connectClient(stack.wsUrl, { username: 'bar', password: testTokens.barToken })
+  const guest = await connectClient(stack.mqttUrl)
+  await bar.subscribeAsync(topics.barOrders, { qos: 1 })
+  await guest.subscribeAsync(topics.guestOrders(guestId), { qos: 1 })
+  const barInbox = collect(bar)
+  const guestInbox = collect(guest)
+
+  const res = await fetch(`${stack.httpUrl}/api/orders`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ guestId, nickname: 'Ada', drinkId: 'espresso' }),
+  })
+  expect(res.status).toBe(201)
+  const { order } = (await res.json()) as { order: Order }
+
+  const seen = await barInbox.next((m) => m.payload.includes(order.id))
+  expect(JSON.parse(seen.payload)).toEqual({ event: 'placed', order })
+
+  const move = await fetch(`${stack.httpUrl}/api/orders/${order.id}`, {
+    method: 'PATCH',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${testTokens.barToken}` },
+    body: JSON.stringify({ status: 'preparing' }),
+  })
+  expect(move.status).toBe(200)
+  const update = await guestInbox.next((m) => JSON.parse(m.payload).order.status === 'preparing')
+  expect(JSON.parse(update.payload).event).toBe('updated')
+  await Promise.all([bar.endAsync(), guest.endAsync()])
+})
+
+test('routes each path to its function and answers unknown ones in the error shape', async () => {
+  expect((await fetch(`${stack.httpUrl}/api/healthz`)).status).toBe(200)
+  expect((await fetch(`${stack.httpUrl}/api/readyz`)).status).toBe(200)
+  const menu = (await (await fetch(`${stack.httpUrl}/api/menu`)).json()) as { drinks: unknown[] }
+  expect(menu.drinks.length).toBeGreaterThan(5)
+  const missing = await fetch(`${stack.httpUrl}/api/nothing`)
+  expect(missing.status).toBe(404)
+  expect(await missing.json()).toMatchObject({ error: { code: 'not_found' } })
+})
+
+test('the outbox relay delivers what was committed but never published', async () => {
+  const bar = await connectClient(stack.mqttUrl, { username: 'bar', password: testTokens.barToken })
+  await bar.subscribeAsync('bar/tickets', { qos: 1 })
+  const inbox = collect(bar)
+  // What a function leaves behind when its pod dies between the commit and the publish.
+  const { default: postgres } = await import('postgres')
+  const sql = postgres(testDatabaseUrl(), { max: 1 })
+  const marker = `ticket ${randomUUID()}`
+  await sql`insert into outbox (topic, payload, qos) values ('bar/tickets', ${Buffer.from(marker)}, 1)`
+  await sql.end()
+  await inbox.next((m) => m.payload === marker, 10_000)
+  await bar.endAsync()
+})
