@@ -45,6 +45,7 @@ export const functions: FunctionConfig[] = [
     routes: [
       { method: 'GET', path: '/api/menu' },
       { method: 'PUT', path: '/api/menu/:drinkId' },
+      { method: 'GET', path: '/api/openapi.json' },
     ],
     scaling: { minScale: 0, maxScale: 3, target: 100, containerConcurrency: 200 },
   },

@@ -3,7 +3,6 @@ import type { Server as HttpServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { resolve } from 'node:path'
 import { type ServerType, serve } from '@hono/node-server'
-import { serveStatic } from '@hono/node-server/serve-static'
 import { Hono } from 'hono'
 import { closeBroker, createBroker } from '../broker/broker.ts'
 import { attachWebSocket, closeServer, listenTcp } from '../broker/listeners.ts'
@@ -15,6 +14,7 @@ import { createMqttPublisher } from '../functions/shared/publisher.ts'
 import { functions } from '../hono.config.ts'
 import { createLogger, type Logger } from '../runtime/logger.ts'
 import type { Tokens } from '../runtime/secrets.ts'
+import { createClientApp } from './client-app.ts'
 
 export interface StackOptions {
   databaseUrl: string
@@ -70,12 +70,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   app.notFound(notFound)
 
   let publicUrl = options.publicUrl ?? ''
-  app.get('/config.json', (c) => c.json({ publicUrl, eventName: options.eventName ?? 'Drinks' }))
   const clientDir = options.clientDir
   if (clientDir && existsSync(clientDir)) {
-    // Every view is the one page (`/?bar`, `/?qr`, …); the rest are its assets.
-    app.get('/', serveStatic({ root: clientDir, path: 'index.html' }))
-    app.use('/*', serveStatic({ root: clientDir }))
+    // publicUrl is known once the port is: the config is read per request.
+    const eventName = options.eventName ?? 'Drinks'
+    const clientApp = createClientApp({ dir: clientDir, config: () => ({ publicUrl, eventName }) })
+    app.all('/api/*', notFound)
+    app.all('/*', (c) => clientApp.fetch(c.req.raw))
   }
 
   const server = await new Promise<ServerType>((ready) => {

@@ -53,3 +53,23 @@ test('changing the menu needs the bar token', async () => {
   })
   expect(unknown.status).toBe(404)
 })
+
+test('GET /api/openapi.json describes the API with the schemas that validate requests', async () => {
+  const res = await app.request('/api/openapi.json')
+  expect(res.status).toBe(200)
+  const doc = (await res.json()) as {
+    openapi: string
+    paths: Record<string, object>
+    components: {
+      schemas: Record<string, { properties?: Record<string, { maxLength?: number }>; additionalProperties?: boolean }>
+    }
+  }
+  expect(doc.openapi).toBe('3.1.0')
+  expect(Object.keys(doc.paths)).toEqual(
+    expect.arrayContaining(['/api/orders', '/api/orders/{id}', '/api/menu', '/api/menu/{drinkId}']),
+  )
+  const placeOrder = doc.components.schemas.PlaceOrder
+  expect(placeOrder?.additionalProperties).toBe(false)
+  expect(placeOrder?.properties?.nickname?.maxLength).toBe(32)
+  expect(placeOrder?.properties?.note?.maxLength).toBe(140)
+})

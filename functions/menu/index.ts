@@ -6,14 +6,19 @@ import { createBaseApp, type FunctionDeps } from '../shared/app.ts'
 import { isBar } from '../shared/auth.ts'
 import { ApiError } from '../shared/errors.ts'
 import { findDrink, loadMenu } from '../shared/menu.ts'
+import { openApiDocument } from '../shared/openapi.ts'
 import { enqueue, flush } from '../shared/outbox.ts'
 import { readJson } from '../shared/validate.ts'
 
-/** `GET /api/menu` for everyone; `PUT /api/menu/:drinkId` for the bar (sold out, back again). */
+/**
+ * `GET /api/menu` for everyone; `PUT /api/menu/:drinkId` for the bar (sold out, back again).
+ * Also serves `GET /api/openapi.json`, the API's description.
+ */
 export function createApp(deps: FunctionDeps): Hono {
   const { sql, publisher, barToken, log } = deps
   return createBaseApp(deps)
     .get('/api/menu', async (c) => c.json(await loadMenu(sql)))
+    .get('/api/openapi.json', (c) => c.json(openApiDocument()))
     .put('/api/menu/:drinkId', async (c) => {
       if (!isBar(c.req.header('authorization'), barToken))
         throw new ApiError(401, 'unauthorized', 'the bar token is needed')

@@ -148,3 +148,51 @@ describe('POST /api/orders refuses bad input and stores nothing', () => {
     expect(error.issues.map((issue) => issue.path).sort()).toEqual(['guestId', 'nickname'])
   })
 })
+
+describe('POST /api/orders under load', () => {
+  test('over the per-guest limit: 429 with Retry-After, nothing stored', async () => {
+    const limited = createApp({
+      ...deps,
+      orderLimits: { perGuest: { limit: 2, windowMs: 60_000 }, perAddress: { limit: 100, windowMs: 60_000 } },
+    })
+    const guestId = randomUUID()
+    const send = (body: Body) =>
+      limited.request('/api/orders', { method: 'POST', headers: json, body: JSON.stringify(body) })
+    const firstId = randomUUID()
+    expect((await send(anOrder({ guestId, id: firstId }))).status).toBe(201)
+    expect((await send(anOrder({ guestId }))).status).toBe(201)
+    const res = await send(anOrder({ guestId }))
+    expect(res.status).toBe(429)
+    expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0)
+    expect(await res.json()).toMatchObject({ error: { code: 'rate_limited' } })
+    // Retrying an order that was stored is still answered: a lost response must not cost the guest.
+    expect((await send(anOrder({ guestId, id: firstId }))).status).toBe(200)
+    expect(await deps.sql`select 1 from orders where guest_id = ${guestId}`).toHaveLength(2)
+  })
+
+  test('over the per-address limit: 429 for everyone behind that address', async () => {
+    const limited = createApp({
+      ...deps,
+      orderLimits: { perGuest: { limit: 100, windowMs: 60_000 }, perAddress: { limit: 3, windowMs: 60_000 } },
+    })
+    const statuses: number[] = []
+    for (let i = 0; i < 4; i++) {
+      const res = await limited.request('/api/orders', {
+        method: 'POST',
+        headers: json,
+        body: JSON.stringify(anOrder()),
+      })
+      statuses.push(res.status)
+    }
+    expect(statuses).toEqual([201, 201, 201, 429])
+  })
+
+  test('pickup numbers never repeat, also when 60 orders arrive at once', async () => {
+    const responses = await Promise.all(Array.from({ length: 60 }, () => place(anOrder())))
+    const numbers = await Promise.all(
+      responses.map(async (res) => ((await res.json()) as { order: Order }).order.number),
+    )
+    expect(responses.every((res) => res.status === 201)).toBe(true)
+    expect(new Set(numbers).size).toBe(60)
+  })
+})

@@ -1,18 +1,26 @@
 import { randomUUID } from 'node:crypto'
-import type { Hono } from 'hono'
+import type { Context, Hono } from 'hono'
 import { limits, type Order, orderMessages, type PlaceOrder, PlaceOrderSchema } from '../../contract/index.ts'
-import { createBaseApp, type FunctionDeps } from '../shared/app.ts'
+import { createBaseApp, defaultOrderLimits, type FunctionDeps } from '../shared/app.ts'
+import { clientAddress } from '../shared/client-address.ts'
 import { ApiError } from '../shared/errors.ts'
 import { findDrink } from '../shared/menu.ts'
 import { countOpenOrders, findOrder, type OrderRow, toOrder } from '../shared/orders.ts'
 import { enqueue, flush } from '../shared/outbox.ts'
+import { createRateLimiter } from '../shared/rate-limit.ts'
 import { readJson } from '../shared/validate.ts'
 
 /** `POST /api/orders`: a guest places an order. */
 export function createApp(deps: FunctionDeps): Hono {
-  const { sql, publisher, log } = deps
+  const { sql, publisher, log, orderLimits = defaultOrderLimits, trustProxy = false } = deps
+  const perAddress = createRateLimiter(orderLimits.perAddress)
+  const perGuest = createRateLimiter(orderLimits.perGuest)
   return createBaseApp(deps).post('/api/orders', async (c) => {
+    limit(c, perAddress.take(clientAddress(c, trustProxy)), 'from your network')
     const input = await readJson(c, PlaceOrderSchema)
+    // Retries of an order already stored do not count against the guest.
+    const retry = input.id ? await findOrder(sql, input.id) : null
+    if (!retry) limit(c, perGuest.take(input.guestId), 'for you')
     const id = input.id ?? randomUUID()
     const { order, created, outbox } = await sql.begin(async (tx) => {
       // One guest's orders are placed one at a time, so the open-order limit holds under retries.
@@ -45,6 +53,12 @@ export function createApp(deps: FunctionDeps): Hono {
     if (outbox.length > 0) void flush(sql, publisher, outbox, log)
     return c.json({ order }, created ? 201 : 200)
   })
+}
+
+function limit(c: Context, verdict: ReturnType<ReturnType<typeof createRateLimiter>['take']>, whose: string) {
+  if (verdict.ok) return
+  c.header('retry-after', String(verdict.retryAfter))
+  throw new ApiError(429, 'rate_limited', `too many orders ${whose}; try again in ${verdict.retryAfter} s`)
 }
 
 /** A retry must carry the same order; anything else under an existing id is a conflict. */

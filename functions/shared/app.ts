@@ -4,6 +4,7 @@ import { requestId } from 'hono/request-id'
 import type { Sql } from 'postgres'
 import { errorBody, errorHandler, type Logger } from './errors.ts'
 import type { Publisher } from './publisher.ts'
+import type { RateLimit } from './rate-limit.ts'
 
 /** What every function is built from. */
 export interface FunctionDeps {
@@ -11,6 +12,22 @@ export interface FunctionDeps {
   publisher: Publisher
   barToken: string
   log: Logger
+  /** Limits on placing orders; the defaults of `defaultOrderLimits` when omitted. */
+  orderLimits?: OrderLimits
+  /** Whether X-Forwarded-For comes from our own ingress. Default false. */
+  trustProxy?: boolean
+}
+
+export interface OrderLimits {
+  perGuest: RateLimit
+  perAddress: RateLimit
+}
+
+export const defaultOrderLimits: OrderLimits = {
+  // A guest orders a round now and then; five a minute leaves room for mistakes.
+  perGuest: { limit: 5, windowMs: 60_000 },
+  // A whole venue may share one public address (the Wi-Fi's NAT): about 10 orders a second.
+  perAddress: { limit: 600, windowMs: 60_000 },
 }
 
 /** The answer to a path no function serves. */

@@ -1,0 +1,173 @@
+import { toJsonSchema } from '@valibot/to-json-schema'
+import type { GenericSchema } from 'valibot'
+import {
+  DrinkSchema,
+  DrinkUpdateSchema,
+  orderStatuses,
+  PlaceOrderSchema,
+  UpdateOrderSchema,
+} from '../../contract/index.ts'
+
+const schema = (s: GenericSchema) => {
+  const { $schema: _, ...rest } = toJsonSchema(s, { errorMode: 'ignore' }) as Record<string, unknown>
+  return rest
+}
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` })
+const body = (name: string) => ({ required: true, content: { 'application/json': { schema: ref(name) } } })
+const reply = (description: string, name: string) => ({
+  description,
+  content: { 'application/json': { schema: ref(name) } },
+})
+const errors = (...statuses: number[]) =>
+  Object.fromEntries(statuses.map((status) => [String(status), reply(errorText[status] ?? 'error', 'Error')]))
+const errorText: Record<number, string> = {
+  400: 'invalid input (unknown fields too)',
+  401: 'credentials missing or wrong',
+  403: 'not allowed for this caller',
+  404: 'no such resource',
+  409: 'conflict: sold_out, too_many_open_orders, invalid_transition, not_editable, id_conflict',
+  413: 'body over 4 KiB',
+  415: 'body is not JSON',
+  429: 'rate limited; see Retry-After',
+  503: 'a dependency is down',
+}
+const bar = [{ bar: [] }]
+
+/** The OpenAPI 3.1 document of the HTTP API, built from the schemas that validate requests. */
+export function openApiDocument() {
+  return {
+    openapi: '3.1.0',
+    info: { title: 'Drinks', version: '1', description: 'Drink orders for events.' },
+    components: {
+      securitySchemes: { bar: { type: 'http', scheme: 'bearer', description: 'BAR_TOKEN' } },
+      schemas: {
+        PlaceOrder: schema(PlaceOrderSchema),
+        UpdateOrder: schema(UpdateOrderSchema),
+        DrinkUpdate: schema(DrinkUpdateSchema),
+        Drink: schema(DrinkSchema),
+        Order: {
+          type: 'object',
+          required: [
+            'id',
+            'number',
+            'guestId',
+            'nickname',
+            'drinkId',
+            'quantity',
+            'note',
+            'status',
+            'createdAt',
+            'updatedAt',
+          ],
+          properties: {
+            id: { type: 'string', format: 'uuid' },
+            number: { type: 'integer', description: 'pickup number' },
+            guestId: { type: 'string', format: 'uuid' },
+            nickname: { type: 'string' },
+            drinkId: { type: 'string' },
+            quantity: { type: 'integer' },
+            note: { type: 'string' },
+            status: { enum: [...orderStatuses] },
+            createdAt: { type: 'string', format: 'date-time' },
+            updatedAt: { type: 'string', format: 'date-time' },
+          },
+        },
+        OrderBody: { type: 'object', required: ['order'], properties: { order: ref('Order') } },
+        OrderList: {
+          type: 'object',
+          required: ['orders', 'nextCursor'],
+          properties: { orders: { type: 'array', items: ref('Order') }, nextCursor: { type: ['string', 'null'] } },
+        },
+        Menu: { type: 'object', required: ['drinks'], properties: { drinks: { type: 'array', items: ref('Drink') } } },
+        Error: {
+          type: 'object',
+          required: ['error'],
+          properties: {
+            error: {
+              type: 'object',
+              required: ['code', 'message'],
+              properties: {
+                code: { type: 'string' },
+                message: { type: 'string' },
+                issues: {
+                  type: 'array',
+                  items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } },
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+    paths: {
+      '/api/orders': {
+        post: {
+          summary: 'Place an order; the same id and body again is answered 200 with the stored order',
+          requestBody: body('PlaceOrder'),
+          responses: {
+            '201': reply('placed', 'OrderBody'),
+            '200': reply('already placed with this id', 'OrderBody'),
+            ...errors(400, 409, 413, 415, 429, 503),
+          },
+        },
+        get: {
+          summary: "A guest's orders (guestId), or all orders for the bar; newest first",
+          security: [{}, ...bar],
+          parameters: [
+            { name: 'guestId', in: 'query', schema: { type: 'string', format: 'uuid' } },
+            { name: 'status', in: 'query', description: 'comma-separated statuses', schema: { type: 'string' } },
+            {
+              name: 'since',
+              in: 'query',
+              description: 'updated at or after',
+              schema: { type: 'string', format: 'date-time' },
+            },
+            { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 500, default: 100 } },
+            { name: 'cursor', in: 'query', schema: { type: 'string' } },
+            { name: 'format', in: 'query', schema: { enum: ['json', 'csv'], default: 'json' } },
+          ],
+          responses: {
+            '200': {
+              description: 'a page of orders, or a CSV download',
+              content: { 'application/json': { schema: ref('OrderList') }, 'text/csv': { schema: { type: 'string' } } },
+            },
+            ...errors(400, 401),
+          },
+        },
+      },
+      '/api/orders/{id}': {
+        patch: {
+          summary: 'The bar moves an order along; its guest changes or cancels it while placed',
+          security: [{}, ...bar],
+          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+          requestBody: body('UpdateOrder'),
+          responses: { '200': reply('changed', 'OrderBody'), ...errors(400, 401, 403, 404, 409, 413, 415) },
+        },
+      },
+      '/api/menu': { get: { summary: 'The drinks', responses: { '200': reply('the menu', 'Menu') } } },
+      '/api/menu/{drinkId}': {
+        put: {
+          summary: 'Change a drink, e.g. sold out',
+          security: bar,
+          parameters: [{ name: 'drinkId', in: 'path', required: true, schema: { type: 'string' } }],
+          requestBody: body('DrinkUpdate'),
+          responses: {
+            '200': {
+              description: 'changed',
+              content: { 'application/json': { schema: { type: 'object', properties: { drink: ref('Drink') } } } },
+            },
+            ...errors(400, 401, 404, 413, 415),
+          },
+        },
+      },
+      '/api/healthz': { get: { summary: 'Liveness', responses: { '200': { description: 'running' } } } },
+      '/api/readyz': {
+        get: {
+          summary: 'Readiness: Postgres and the broker answer',
+          responses: { '200': { description: 'ready' }, '503': { description: 'not ready' } },
+        },
+      },
+      '/api/openapi.json': { get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1' } } } },
+    },
+  }
+}

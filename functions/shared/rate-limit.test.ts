@@ -1,0 +1,26 @@
+import { expect, test } from 'vitest'
+import { createRateLimiter } from './rate-limit.ts'
+
+test('allows the limit within a window, then says when to come back', () => {
+  let now = 60_000
+  const limiter = createRateLimiter({ limit: 3, windowMs: 60_000 }, () => now)
+  expect([1, 2, 3].map(() => limiter.take('guest').ok)).toEqual([true, true, true])
+  expect(limiter.take('guest')).toEqual({ ok: false, retryAfter: 60 })
+  expect(limiter.take('other').ok).toBe(true)
+  now += 45_000
+  expect(limiter.take('guest')).toEqual({ ok: false, retryAfter: 15 })
+})
+
+test('the previous window still counts, fading out, so a burst at a boundary is not doubled', () => {
+  let now = 0
+  const limiter = createRateLimiter({ limit: 4, windowMs: 1000 }, () => now)
+  now = 999
+  for (let i = 0; i < 4; i++) expect(limiter.take('k').ok).toBe(true)
+  now = 1000
+  expect(limiter.take('k').ok).toBe(false)
+  now = 1500
+  // Half of the previous four still count: two more fit.
+  expect([limiter.take('k').ok, limiter.take('k').ok, limiter.take('k').ok]).toEqual([true, true, false])
+  now = 3000
+  expect(limiter.take('k').ok).toBe(true)
+})
