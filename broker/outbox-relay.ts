@@ -72,12 +72,18 @@ export function startOutboxRelay({
     return relayed
   }
 
+  // While the database is away every round fails the same way: say so once, and when it is back.
+  let failing = ''
   const tick = () => {
     running = (async () => {
       try {
         while (!stopped && (await round()) === batch) {}
+        if (failing) log.info('outbox relay works again')
+        failing = ''
       } catch (error) {
-        log.warn(`outbox relay: ${(error as Error).message}`)
+        const message = (error as Error).message
+        if (message !== failing) log.warn(`outbox relay: ${message}`)
+        failing = message
       }
       if (!stopped) timer = setTimeout(tick, intervalMs)
     })()

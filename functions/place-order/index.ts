@@ -18,24 +18,26 @@ export function createApp(deps: FunctionDeps): Hono {
   return createBaseApp(deps).post('/api/orders', async (c) => {
     limit(c, perAddress.take(clientAddress(c, trustProxy)), 'from your network')
     const input = await readJson(c, PlaceOrderSchema)
-    // Retries of an order already stored do not count against the guest.
-    const retry = input.id ? await findOrder(sql, input.id) : null
-    if (!retry) limit(c, perGuest.take(input.guestId), 'for you')
     const id = input.id ?? randomUUID()
     const { order, created, outbox } = await sql.begin(async (tx) => {
-      // One guest's orders are placed one at a time, so the open-order limit holds under retries.
-      await tx`select pg_advisory_xact_lock(hashtext(${input.guestId}))`
-      const existing = await findOrder(tx, id)
+      // Sent together, answered in one round trip, run in this order. The lock places one
+      // guest's orders one at a time, so the open-order limit holds under retries.
+      const [, existing, drink, open] = await Promise.all([
+        tx`select pg_advisory_xact_lock(hashtext(${input.guestId}))`,
+        findOrder(tx, id),
+        findDrink(tx, input.drinkId),
+        countOpenOrders(tx, input.guestId),
+      ])
+      // A retry of a stored order is answered, and does not count against the guest's rate.
       if (existing) return { order: sameOrder(existing, input), created: false, outbox: [] }
-
-      const drink = await findDrink(tx, input.drinkId)
+      limit(c, perGuest.take(input.guestId), 'for you')
       if (!drink) {
         throw new ApiError(400, 'invalid_input', `drinkId: there is no drink "${input.drinkId}"`, [
           { path: 'drinkId', message: 'not on the menu' },
         ])
       }
       if (!drink.available) throw new ApiError(409, 'sold_out', `${drink.name.en} is sold out`)
-      if ((await countOpenOrders(tx, input.guestId)) >= limits.openOrders) {
+      if (open >= limits.openOrders) {
         throw new ApiError(409, 'too_many_open_orders', `a guest may have ${limits.openOrders} orders open at once`)
       }
 

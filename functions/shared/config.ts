@@ -1,10 +1,31 @@
 import { loadTokens, type Tokens } from '../../runtime/secrets.ts'
+import { defaultOrderLimits, type OrderLimits } from './app.ts'
 
 export interface FunctionConfig {
   databaseUrl: string
   brokerUrl: string
   port: number
   tokens: Tokens
+  orderLimits: OrderLimits
+  trustProxy: boolean
+}
+
+/**
+ * Rate limits from `RATE_LIMIT_GUEST` and `RATE_LIMIT_ADDRESS` (orders per minute), else the
+ * defaults. Read by every deployable that places orders.
+ */
+export function readOrderLimits(env: NodeJS.ProcessEnv = process.env): OrderLimits {
+  const perMinute = (name: string, fallback: number) => {
+    const value = env[name]
+    if (value === undefined || value === '') return { limit: fallback, windowMs: 60_000 }
+    const limit = Number(value)
+    if (!Number.isInteger(limit) || limit < 1) throw new Error(`${name}=${value} is not a positive whole number`)
+    return { limit, windowMs: 60_000 }
+  }
+  return {
+    perGuest: perMinute('RATE_LIMIT_GUEST', defaultOrderLimits.perGuest.limit),
+    perAddress: perMinute('RATE_LIMIT_ADDRESS', defaultOrderLimits.perAddress.limit),
+  }
 }
 
 /** Configuration of a standalone function, read once at start; fails fast on what is missing. */
@@ -19,5 +40,7 @@ export function readFunctionConfig(env: NodeJS.ProcessEnv = process.env): Functi
     brokerUrl: env.BROKER_URL ?? `mqtt://127.0.0.1:${env.MQTT_PORT ?? 1883}`,
     port,
     tokens: loadTokens(env),
+    orderLimits: readOrderLimits(env),
+    trustProxy: env.TRUST_PROXY === 'true',
   }
 }

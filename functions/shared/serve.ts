@@ -23,7 +23,14 @@ export function serveFunction(name: string, mod: FunctionModule): void {
     password: config.tokens.serviceToken,
     log,
   })
-  const deps: FunctionDeps = { sql, publisher, barToken: config.tokens.barToken, log }
+  const deps: FunctionDeps = {
+    sql,
+    publisher,
+    barToken: config.tokens.barToken,
+    log,
+    orderLimits: config.orderLimits,
+    trustProxy: config.trustProxy,
+  }
   const server = serve({ fetch: mod.createApp(deps).fetch, port: config.port }, (info) =>
     log.info(`listening on :${info.port}`),
   ) as Server

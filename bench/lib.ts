@@ -1,0 +1,63 @@
+import { spawn, spawnSync } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import postgres from 'postgres'
+import { startEmbeddedPostgres } from '../db/embedded.ts'
+
+/** A throwaway database on DATABASE_URL's server (or the embedded one) for one benchmark run. */
+export async function benchDatabase() {
+  const embedded = process.env.DATABASE_URL ? null : await startEmbeddedPostgres()
+  const serverUrl = process.env.DATABASE_URL ?? embedded?.url ?? ''
+  const name = `drinks_bench_${randomBytes(4).toString('hex')}`
+  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} })
+  await admin.unsafe(`create database ${name}`)
+  const url = new URL(serverUrl)
+  url.pathname = `/${name}`
+  return {
+    url: url.toString(),
+    async drop() {
+      await admin.unsafe(`drop database if exists ${name} with (force)`)
+      await admin.end()
+      await embedded?.stop()
+    },
+  }
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number
+}
+
+export function median(values: number[]): number {
+  return percentile([...values].sort((a, b) => a - b), 50)
+}
+
+/** The transactions per second pgbench reaches with `script` against `url`. */
+export function pgbench(url: string, script: string, { clients = 8, seconds = 10 } = {}): number {
+  const u = new URL(url)
+  const result = spawnSync(
+    'pgbench',
+    ['-n', '-c', String(clients), '-j', '2', '-T', String(seconds), '-f', script, '-h', u.hostname, '-p', u.port || '5432', '-U', u.username || 'postgres', u.pathname.slice(1)],
+    { encoding: 'utf8', env: { ...process.env, PGPASSWORD: decodeURIComponent(u.password) } },
+  )
+  const tps = /tps = ([\d.]+)/.exec(result.stdout)
+  if (!tps) throw new Error(`pgbench failed: ${result.stderr || result.stdout}`)
+  return Number(tps[1])
+}
+
+/** Starts a command and resolves once `ready()` says so. */
+export async function startProcess(command: string, args: string[], env: NodeJS.ProcessEnv, ready: () => Promise<boolean>) {
+  const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] })
+  const until = Date.now() + 60_000
+  while (!(await ready().catch(() => false))) {
+    if (Date.now() > until || child.exitCode !== null) throw new Error(`${command} ${args.join(' ')} did not become ready`)
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+  return {
+    child,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve())
+        child.kill('SIGTERM')
+      }),
+  }
+}

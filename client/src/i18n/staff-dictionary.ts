@@ -1,0 +1,139 @@
+import type { Locale } from '../../../contract/index.ts'
+import type { Messages } from './dictionary.ts'
+import { dictionary } from './dictionary.ts'
+
+// The words of the bar display, the pickup board and the QR poster. Kept apart from the guest's
+// dictionary so that a guest's phone never downloads them; the same rules hold (English is the
+// reference, every language has its keys and placeholders).
+
+const en = {
+  barTitle: 'Bar',
+  tokenLabel: 'Bar token',
+  tokenHelp: 'Enter the bar token once; this device keeps it.',
+  tokenOpen: 'Open',
+  tokenRefused: 'That bar token was refused. Please enter it again.',
+  queue: 'Queue',
+  advance_placed: 'Start',
+  advance_preparing: 'Ready',
+  advance_ready: 'Handed over',
+  emptyColumn: 'Nothing here.',
+  toMake: 'To make',
+  nothingToMake: 'Nothing to make.',
+  sound: 'Sound for new orders',
+  availability: 'Available drinks',
+  allOrders: 'All orders',
+  exportCsv: 'Export CSV',
+  col_number: 'No.',
+  col_createdAt: 'Time',
+  col_nickname: 'Nickname',
+  col_drinkId: 'Drink',
+  col_quantity: 'Qty',
+  col_note: 'Note',
+  col_status: 'Status',
+  boardTitle: 'Ready for pickup',
+  boardEmpty: 'Nothing ready yet.',
+  qrInstruction: 'Scan the code to order a drink.',
+  print: 'Print',
+}
+
+type StaffOnly = Readonly<Record<keyof typeof en, string>>
+
+const de: StaffOnly = {
+  barTitle: 'Bar',
+  tokenLabel: 'Bar-Token',
+  tokenHelp: 'Gib das Bar-Token einmal ein; dieses Gerät merkt es sich.',
+  tokenOpen: 'Öffnen',
+  tokenRefused: 'Dieses Bar-Token wurde abgelehnt. Bitte nochmals eingeben.',
+  queue: 'Warteschlange',
+  advance_placed: 'Beginnen',
+  advance_preparing: 'Bereit',
+  advance_ready: 'Übergeben',
+  emptyColumn: 'Nichts hier.',
+  toMake: 'Zuzubereiten',
+  nothingToMake: 'Nichts zuzubereiten.',
+  sound: 'Ton bei neuen Bestellungen',
+  availability: 'Verfügbare Getränke',
+  allOrders: 'Alle Bestellungen',
+  exportCsv: 'CSV exportieren',
+  col_number: 'Nr.',
+  col_createdAt: 'Zeit',
+  col_nickname: 'Spitzname',
+  col_drinkId: 'Getränk',
+  col_quantity: 'Anz.',
+  col_note: 'Hinweis',
+  col_status: 'Status',
+  boardTitle: 'Zum Abholen bereit',
+  boardEmpty: 'Noch nichts bereit.',
+  qrInstruction: 'Code scannen und ein Getränk bestellen.',
+  print: 'Drucken',
+}
+
+const fr: StaffOnly = {
+  barTitle: 'Bar',
+  tokenLabel: 'Jeton du bar',
+  tokenHelp: 'Saisis le jeton du bar une fois ; cet appareil le garde.',
+  tokenOpen: 'Ouvrir',
+  tokenRefused: 'Ce jeton du bar a été refusé. Saisis-le à nouveau.',
+  queue: 'File d’attente',
+  advance_placed: 'Commencer',
+  advance_preparing: 'Prête',
+  advance_ready: 'Remise',
+  emptyColumn: 'Rien ici.',
+  toMake: 'À préparer',
+  nothingToMake: 'Rien à préparer.',
+  sound: 'Son pour les nouvelles commandes',
+  availability: 'Boissons disponibles',
+  allOrders: 'Toutes les commandes',
+  exportCsv: 'Exporter en CSV',
+  col_number: 'N°',
+  col_createdAt: 'Heure',
+  col_nickname: 'Surnom',
+  col_drinkId: 'Boisson',
+  col_quantity: 'Qté',
+  col_note: 'Remarque',
+  col_status: 'Statut',
+  boardTitle: 'Prêtes à retirer',
+  boardEmpty: 'Rien de prêt pour l’instant.',
+  qrInstruction: 'Scanne le code pour commander une boisson.',
+  print: 'Imprimer',
+}
+
+const it: StaffOnly = {
+  barTitle: 'Bar',
+  tokenLabel: 'Token del bar',
+  tokenHelp: 'Inserisci il token del bar una volta; questo dispositivo lo ricorda.',
+  tokenOpen: 'Apri',
+  tokenRefused: 'Questo token del bar è stato rifiutato. Inseriscilo di nuovo.',
+  queue: 'Coda',
+  advance_placed: 'Inizia',
+  advance_preparing: 'Pronto',
+  advance_ready: 'Consegnato',
+  emptyColumn: 'Niente qui.',
+  toMake: 'Da preparare',
+  nothingToMake: 'Niente da preparare.',
+  sound: 'Suono per i nuovi ordini',
+  availability: 'Bevande disponibili',
+  allOrders: 'Tutti gli ordini',
+  exportCsv: 'Esporta CSV',
+  col_number: 'N.',
+  col_createdAt: 'Ora',
+  col_nickname: 'Soprannome',
+  col_drinkId: 'Bevanda',
+  col_quantity: 'Qtà',
+  col_note: 'Nota',
+  col_status: 'Stato',
+  boardTitle: 'Pronti da ritirare',
+  boardEmpty: 'Ancora niente di pronto.',
+  qrInstruction: 'Scansiona il codice per ordinare una bevanda.',
+  print: 'Stampa',
+}
+
+export type StaffMessages = Messages & StaffOnly
+
+/** The guest's dictionary with the staff's words added. */
+export const staffDictionary: Readonly<Record<Locale, StaffMessages>> = {
+  en: { ...dictionary.en, ...en },
+  de: { ...dictionary.de, ...de },
+  fr: { ...dictionary.fr, ...fr },
+  it: { ...dictionary.it, ...it },
+}

@@ -1,0 +1,23 @@
+import type { DrinkUpdate } from '../../../contract/index.ts'
+import { api } from '../../../contract/index.ts'
+import type { ApiClientOptions } from './api-client.ts'
+import { createHttp } from './api-client.ts'
+
+/** What the bar display and the pickup board ask of the API, with the bar token. */
+export function createStaffApi(options: ApiClientOptions) {
+  const http = createHttp(options)
+  return {
+    menu: http.menu,
+    config: http.config,
+    updateOrder: http.updateOrder,
+    /** Every order, all pages. */
+    allOrders: () => http.orders({}),
+    updateDrink: async (drinkId: string, change: DrinkUpdate) => {
+      await http.send('PUT', api.drink(drinkId), change)
+    },
+    /** The CSV export; fetched rather than linked, since a link cannot send the token. */
+    ordersCsv: async () => (await http.send('GET', `${api.orders}?format=csv`, undefined, 'text/csv')).blob(),
+  }
+}
+
+export type StaffApi = ReturnType<typeof createStaffApi>

@@ -1,0 +1,139 @@
+import { describe, expect, it } from 'vitest'
+import type { DrinkUpdate, Menu, Order, UpdateOrder } from '../../../contract/index.ts'
+import { canTransition } from '../../../contract/index.ts'
+import { ApiError } from '../lib/api-client.ts'
+import { BarModel } from './bar-model.ts'
+import { MenuModel } from './menu-model.ts'
+import { OrderStore } from './order-store.ts'
+import { makeOrder } from './test-support.ts'
+
+/** An in-memory bar API holding the contract's lifecycle and token rules. */
+function memoryApi(token = 'good') {
+  const orders = new Map<string, Order>()
+  const menu: Menu = { drinks: [{ id: 'tea', name: { en: 'Tea', de: 'Tee', fr: 'Thé', it: 'Tè' }, available: true }] }
+  let presented = token
+  const check = () => {
+    if (presented !== 'good') throw new ApiError(401, 'unauthorized', 'bad token')
+  }
+  return {
+    orders,
+    menuBody: menu,
+    present(value: string) {
+      presented = value
+    },
+    async allOrders() {
+      check()
+      return [...orders.values()]
+    },
+    async menu() {
+      return structuredClone(menu)
+    },
+    async updateOrder(id: string, change: UpdateOrder) {
+      check()
+      const order = orders.get(id)
+      if (!order || !change.status) throw new ApiError(404, 'not_found', 'no such order')
+      if (!canTransition(order.status, change.status)) throw new ApiError(409, 'invalid_transition', 'no')
+      const updated = { ...order, status: change.status, updatedAt: new Date().toISOString() }
+      orders.set(id, updated)
+      return updated
+    },
+    async ordersCsv() {
+      check()
+      return new Blob([`number,nickname\n${[...orders.values()].map((o) => `${o.number},${o.nickname}`).join('\n')}`])
+    },
+    async updateDrink(drinkId: string, change: DrinkUpdate) {
+      check()
+      const drink = menu.drinks.find((d) => d.id === drinkId)
+      if (!drink) throw new ApiError(404, 'not_found', 'no such drink')
+      if (change.available !== undefined) drink.available = change.available
+    },
+  }
+}
+
+function setup() {
+  const api = memoryApi()
+  const store = new OrderStore()
+  const menu = new MenuModel()
+  const heard: number[] = []
+  let unauthorized = 0
+  const bar = new BarModel({
+    api,
+    store,
+    menu,
+    onNewOrder: (order) => heard.push(order.number),
+    onUnauthorized: () => unauthorized++,
+  })
+  return { api, store, menu, bar, heard, unauthorized: () => unauthorized }
+}
+
+describe('BarModel', () => {
+  it('catches up without beeping for old orders, then beeps for orders missed offline', async () => {
+    const { api, store, bar, heard } = setup()
+    const old = makeOrder()
+    api.orders.set(old.id, old)
+    await bar.refresh()
+    expect(store.list.value).toEqual([old])
+    expect(bar.loaded.value).toBe(true)
+    expect(heard).toEqual([])
+
+    const missed = makeOrder()
+    api.orders.set(missed.id, missed)
+    await bar.refresh()
+    expect(heard).toEqual([missed.number])
+  })
+
+  it('beeps once per new placed order heard live, not for duplicates or updates', () => {
+    const { bar, heard } = setup()
+    const order = makeOrder()
+    bar.receive({ event: 'placed', order })
+    bar.receive({ event: 'placed', order })
+    bar.receive({ event: 'updated', order: { ...order, status: 'preparing' } })
+    expect(heard).toEqual([order.number])
+  })
+
+  it('moves an order along the lifecycle with one tap each', async () => {
+    const { api, store, bar } = setup()
+    const order = makeOrder()
+    api.orders.set(order.id, order)
+    await bar.refresh()
+    const current = () => store.byId.value.get(order.id) ?? order
+    for (const status of ['preparing', 'ready', 'delivered']) {
+      await bar.advance(current())
+      expect(current().status).toBe(status)
+    }
+    await bar.advance(current())
+    expect(current().status).toBe('delivered')
+  })
+
+  it('shows a refused move and clears the busy mark', async () => {
+    const { api, bar } = setup()
+    const order = makeOrder({ status: 'delivered' })
+    api.orders.set(order.id, order)
+    await bar.cancel(order)
+    expect(bar.problem.value?.code).toBe('invalid_transition')
+    expect(bar.busy.value.size).toBe(0)
+  })
+
+  it('exports the CSV through the API', async () => {
+    const { api, bar } = setup()
+    const order = makeOrder({ nickname: 'Ana' })
+    api.orders.set(order.id, order)
+    const saved: string[] = []
+    await bar.exportCsv(async (blob) => saved.push(await blob.text()))
+    await new Promise((resolve) => setTimeout(resolve, 0))
+    expect(saved[0]).toContain(`${order.number},Ana`)
+  })
+
+  it('switches a drink sold out at once, and back when the API refuses', async () => {
+    const { api, menu, bar, unauthorized } = setup()
+    await bar.refresh()
+    await bar.setAvailable('tea', false)
+    expect(api.menuBody.drinks[0]?.available).toBe(false)
+    expect(menu.byId.value.get('tea')?.available).toBe(false)
+
+    api.present('stolen')
+    await bar.setAvailable('tea', true)
+    expect(menu.byId.value.get('tea')?.available).toBe(false)
+    expect(unauthorized()).toBe(1)
+  })
+})

@@ -1,0 +1,28 @@
+import { computed, createModel, signal } from '@preact/signals'
+import type { Drink, Locale, Menu } from '../../../contract/index.ts'
+
+/** The drinks as last heard from `GET /api/menu` or the retained `public/menu`. */
+export const MenuModel = createModel(() => {
+  /** Null until the menu first arrives. */
+  const drinks = signal<readonly Drink[] | null>(null)
+  const byId = computed(() => new Map((drinks.value ?? []).map((drink) => [drink.id, drink])))
+  return {
+    drinks,
+    byId,
+    apply(menu: Menu) {
+      drinks.value = menu.drinks
+    },
+    /** Shows a sold-out switch at once; the broker's `public/menu` confirms or corrects it. */
+    setAvailable(drinkId: string, available: boolean) {
+      if (!drinks.value) return
+      drinks.value = drinks.value.map((drink) => (drink.id === drinkId ? { ...drink, available } : drink))
+    },
+  }
+})
+
+export type MenuModel = InstanceType<typeof MenuModel>
+
+/** A drink's name in the locale; its id when the menu does not know it (any more). */
+export function drinkName(drinks: ReadonlyMap<string, Drink>, drinkId: string, locale: Locale): string {
+  return drinks.get(drinkId)?.name[locale] || drinkId
+}

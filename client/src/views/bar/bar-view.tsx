@@ -1,0 +1,56 @@
+import type { I18n } from '../../i18n/i18n.ts'
+import type { StaffMessages } from '../../i18n/staff-dictionary.ts'
+import { ConnectionBadge } from '../shared/connection-badge.tsx'
+import { LanguageSwitch } from '../shared/language-switch.tsx'
+import { problemText } from '../shared/problem-text.ts'
+import { TokenGate } from '../shared/token-gate.tsx'
+import type { BarApp } from './bar-app.ts'
+import { DrinkSwitches } from './drink-switches.tsx'
+import { OrdersTable } from './orders-table.tsx'
+import { QueueBoard } from './queue-board.tsx'
+import { TallyPanel } from './tally-panel.tsx'
+
+export function BarView({
+  app,
+  i18n,
+  onSound,
+}: {
+  app: BarApp
+  i18n: I18n<StaffMessages>
+  onSound: (on: boolean) => void
+}) {
+  const messages = i18n.messages.value
+  const problem = app.bar.problem.value
+  const signedIn = Boolean(app.auth.token.value)
+  return (
+    <>
+      <header class="top">
+        <h1>{messages.barTitle}</h1>
+        {signedIn && <ConnectionBadge state={app.live.state} messages={messages} />}
+        {signedIn && (
+          <button type="button" class="toggle" aria-pressed={app.sound.value} onClick={() => onSound(!app.sound.value)}>
+            {messages.sound}
+          </button>
+        )}
+        <LanguageSwitch i18n={i18n} />
+      </header>
+      {signedIn ? (
+        <main class="bar">
+          {problem && (
+            <p class="problem" role="alert">
+              {problemText(messages, problem)}
+            </p>
+          )}
+          <QueueBoard app={app} i18n={i18n} />
+          <div class="bar-side">
+            <TallyPanel app={app} i18n={i18n} />
+            <DrinkSwitches app={app} i18n={i18n} />
+          </div>
+          <OrdersTable app={app} i18n={i18n} />
+        </main>
+      ) : (
+        <TokenGate auth={app.auth} messages={messages} />
+      )}
+    </>
+  )
+}

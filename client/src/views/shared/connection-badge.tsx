@@ -1,0 +1,13 @@
+import type { ReadonlySignal } from '@preact/signals'
+import type { Messages } from '../../i18n/dictionary.ts'
+import type { LiveState } from '../../lib/live-connection.ts'
+
+/** Whether live updates arrive; a status region, so a drop is announced too. */
+export function ConnectionBadge({ state, messages }: { state: ReadonlySignal<LiveState>; messages: Messages }) {
+  return (
+    <p class={`connection connection-${state.value}`} role="status" data-testid="connection">
+      <span class="connection-dot" aria-hidden="true" />
+      {messages[`connection_${state.value}`]}
+    </p>
+  )
+}

@@ -1,0 +1,24 @@
+import { locales } from '../../../../contract/index.ts'
+import { localeNames } from '../../i18n/dictionary.ts'
+import type { I18n } from '../../i18n/i18n.ts'
+
+export function LanguageSwitch({ i18n }: { i18n: I18n }) {
+  return (
+    <label class="language">
+      <span class="visually-hidden">{i18n.messages.value.language}</span>
+      <select
+        value={i18n.locale.value}
+        onChange={(event) => {
+          const next = locales.find((locale) => locale === event.currentTarget.value)
+          if (next) i18n.setLocale(next)
+        }}
+      >
+        {locales.map((locale) => (
+          <option key={locale} value={locale} lang={locale}>
+            {localeNames[locale]}
+          </option>
+        ))}
+      </select>
+    </label>
+  )
+}
