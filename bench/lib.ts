@@ -28,7 +28,10 @@ export function percentile(sorted: number[], p: number): number {
 }
 
 export function median(values: number[]): number {
-  return percentile([...values].sort((a, b) => a - b), 50)
+  return percentile(
+    [...values].sort((a, b) => a - b),
+    50,
+  )
 }
 
 /** The transactions per second pgbench reaches with `script` against `url`. */
@@ -36,7 +39,24 @@ export function pgbench(url: string, script: string, { clients = 8, seconds = 10
   const u = new URL(url)
   const result = spawnSync(
     'pgbench',
-    ['-n', '-c', String(clients), '-j', '2', '-T', String(seconds), '-f', script, '-h', u.hostname, '-p', u.port || '5432', '-U', u.username || 'postgres', u.pathname.slice(1)],
+    [
+      '-n',
+      '-c',
+      String(clients),
+      '-j',
+      '2',
+      '-T',
+      String(seconds),
+      '-f',
+      script,
+      '-h',
+      u.hostname,
+      '-p',
+      u.port || '5432',
+      '-U',
+      u.username || 'postgres',
+      u.pathname.slice(1),
+    ],
     { encoding: 'utf8', env: { ...process.env, PGPASSWORD: decodeURIComponent(u.password) } },
   )
   const tps = /tps = ([\d.]+)/.exec(result.stdout)
@@ -45,11 +65,17 @@ export function pgbench(url: string, script: string, { clients = 8, seconds = 10
 }
 
 /** Starts a command and resolves once `ready()` says so. */
-export async function startProcess(command: string, args: string[], env: NodeJS.ProcessEnv, ready: () => Promise<boolean>) {
+export async function startProcess(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  ready: () => Promise<boolean>,
+) {
   const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] })
   const until = Date.now() + 60_000
   while (!(await ready().catch(() => false))) {
-    if (Date.now() > until || child.exitCode !== null) throw new Error(`${command} ${args.join(' ')} did not become ready`)
+    if (Date.now() > until || child.exitCode !== null)
+      throw new Error(`${command} ${args.join(' ')} did not become ready`)
     await new Promise((resolve) => setTimeout(resolve, 100))
   }
   return {

@@ -23,7 +23,14 @@ const base = `http://127.0.0.1:${port}`
 const server = await startProcess(
   process.execPath,
   ['--import', 'tsx', 'server/start.ts'],
-  { ...tokens, DATABASE_URL: db.url, PORT: String(port), MQTT_PORT: String(mqttPort), RATE_LIMIT_GUEST: '1000000', RATE_LIMIT_ADDRESS: '1000000' },
+  {
+    ...tokens,
+    DATABASE_URL: db.url,
+    PORT: String(port),
+    MQTT_PORT: String(mqttPort),
+    RATE_LIMIT_GUEST: '1000000',
+    RATE_LIMIT_ADDRESS: '1000000',
+  },
   async () => (await fetch(`${base}/api/readyz`)).ok,
 )
 
@@ -85,7 +92,13 @@ async function finish(ok: number, start: number) {
   const until = Date.now() + 10_000
   while (toBar.length < ok && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 50))
   const sorted = [...toBar].sort((a, b) => a - b)
-  return { ordersPerSecond: ok / elapsed, received: sorted.length, ok, p50: percentile(sorted, 50), p99: percentile(sorted, 99) }
+  return {
+    ordersPerSecond: ok / elapsed,
+    received: sorted.length,
+    ok,
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+  }
 }
 
 await saturation(8) // warm-up: JIT, pools, caches
@@ -95,7 +108,10 @@ await bar.endAsync()
 await server.stop()
 
 const script = join(tmpdir(), 'one-row-insert.sql')
-writeFileSync(script, "insert into bench_orders (id, guest_id, nickname, drink_id, note) values (gen_random_uuid(), gen_random_uuid(), 'Bench', 'coffee', 'oat milk');\n")
+writeFileSync(
+  script,
+  "insert into bench_orders (id, guest_id, nickname, drink_id, note) values (gen_random_uuid(), gen_random_uuid(), 'Bench', 'coffee', 'oat milk');\n",
+)
 const sql = postgres(db.url, { max: 1, onnotice: () => {} })
 await sql`create table bench_orders (id uuid primary key, number integer generated always as identity, guest_id uuid, nickname text, drink_id text, note text, created_at timestamptz default now())`
 await sql.end()

@@ -41,6 +41,7 @@ const hostileString = fc.oneof(
     'a'.repeat(5000),
     '../../etc/passwd',
     '{{7*7}}',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a template injection attempt, sent as text
     '${process.exit()}',
     '__proto__',
   ),
