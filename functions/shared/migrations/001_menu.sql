@@ -15,5 +15,5 @@ insert into drinks (id, name, image, station, position) values
   ('water', '{"en": "Water", "de": "Wasser", "fr": "Eau", "it": "Acqua"}', '/drinks/water.svg', 'bar', 40),
   ('orange-juice', '{"en": "Orange juice", "de": "Orangensaft", "fr": "Jus d''orange", "it": "Succo d''arancia"}', '/drinks/juice.svg', 'bar', 50),
   ('beer', '{"en": "Beer", "de": "Bier", "fr": "Bière", "it": "Birra"}', '/drinks/beer.svg', 'bar', 60),
-  ('white-wine', '{"en": "White wine", "de": "Weisswein", "fr": "Vin blanc", "it": "Vino bianco"}', '/drinks/wine.svg', 'bar', 70),
-  ('red-wine', '{"en": "Red wine", "de": "Rotwein", "fr": "Vin rouge", "it": "Vino rosso"}', '/drinks/wine.svg', 'bar', 80);
+  ('white-wine', '{"en": "White wine", "de": "Weisswein", "fr": "Vin blanc", "it": "Vino bianco"}', '/drinks/white-wine.svg', 'bar', 70),
+  ('red-wine', '{"en": "Red wine", "de": "Rotwein", "fr": "Vin rouge", "it": "Vino rosso"}', '/drinks/red-wine.svg', 'bar', 80);
