@@ -10,15 +10,29 @@ export interface Message {
   retain: boolean
 }
 
+export interface OrderMessageOptions {
+  /** Whether the public ticker shows nicknames. Default true. */
+  tickerNicknames?: boolean
+}
+
 /** Every message that announces an order being placed or changed, as the spec's topic table lists them. */
-export function orderMessages(event: OrderEvent['event'], order: Order, drinkName: string): Message[] {
+export function orderMessages(
+  event: OrderEvent['event'],
+  order: Order,
+  drinkName: string,
+  { tickerNicknames = true }: OrderMessageOptions = {},
+): Message[] {
   const body = JSON.stringify({ event, order } satisfies OrderEvent)
   const messages: Message[] = [
     { topic: topics.barOrders, payload: body, qos: 1, retain: false },
     { topic: topics.guestOrders(order.guestId), payload: body, qos: 1, retain: false },
   ]
   if (event === 'placed') {
-    const ticker: TickerEvent = { nickname: order.nickname, drinkId: order.drinkId, at: order.createdAt }
+    const ticker: TickerEvent = {
+      nickname: tickerNicknames ? order.nickname : null,
+      drinkId: order.drinkId,
+      at: order.createdAt,
+    }
     messages.push(
       { topic: topics.barTickets, payload: formatTicket(order, drinkName), qos: 1, retain: false },
       { topic: topics.publicTicker, payload: JSON.stringify(ticker), qos: 0, retain: false },

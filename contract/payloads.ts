@@ -8,7 +8,8 @@ export interface OrderEvent {
 
 /** Payload of `public/ticker`. */
 export interface TickerEvent {
-  nickname: string
+  /** Null when the event hides nicknames from the public ticker. */
+  nickname: string | null
   drinkId: string
   at: string
 }

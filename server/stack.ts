@@ -7,7 +7,7 @@ import { Hono } from 'hono'
 import { closeBroker, createBroker } from '../broker/broker.ts'
 import { attachWebSocket, closeServer, listenTcp } from '../broker/listeners.ts'
 import { startOutboxRelay } from '../broker/outbox-relay.ts'
-import { createBaseApp, type FunctionDeps, notFound } from '../functions/shared/app.ts'
+import { createBaseApp, type FunctionDeps, notFound, type OrderLimits } from '../functions/shared/app.ts'
 import { createSql, migrateFunctions } from '../functions/shared/db.ts'
 import type { FunctionModule } from '../functions/shared/function-module.ts'
 import { createMqttPublisher } from '../functions/shared/publisher.ts'
@@ -26,6 +26,10 @@ export interface StackOptions {
   /** The address guests reach; `http://localhost:<port>` when omitted. */
   publicUrl?: string
   eventName?: string
+  /** Rate limits on placing orders; the functions' defaults when omitted. */
+  orderLimits?: OrderLimits
+  /** Whether the public ticker shows nicknames. Default true. */
+  tickerNicknames?: boolean
   /** Folder of the built client; not served when missing. */
   clientDir?: string
   log?: Logger
@@ -55,7 +59,14 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     password: tokens.serviceToken,
     log: createLogger('publisher', log),
   })
-  const deps: FunctionDeps = { sql, publisher, barToken: tokens.barToken, log: createLogger('functions', log) }
+  const deps: FunctionDeps = {
+    sql,
+    publisher,
+    barToken: tokens.barToken,
+    log: createLogger('functions', log),
+    ...(options.orderLimits ? { orderLimits: options.orderLimits } : {}),
+    tickerNicknames: options.tickerNicknames ?? true,
+  }
 
   // Requests reach each function by the routes of hono.config.ts, as the ingress routes them.
   const app = new Hono()

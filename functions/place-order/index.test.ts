@@ -196,3 +196,21 @@ describe('POST /api/orders under load', () => {
     expect(new Set(numbers).size).toBe(60)
   })
 })
+
+test('with ticker nicknames switched off, the public ticker shows the drink but not who ordered it', async () => {
+  const discreet = createApp({ ...deps, tickerNicknames: false })
+  const watcher = await connectClient(deps.broker.url)
+  await watcher.subscribeAsync(topics.publicTicker)
+  const inbox = collect(watcher)
+  const res = await discreet.request('/api/orders', {
+    method: 'POST',
+    headers: json,
+    body: JSON.stringify(anOrder({ nickname: 'Secret Agent', drinkId: 'tea' })),
+  })
+  const { order } = (await res.json()) as { order: Order }
+  const ticker = await inbox.next(
+    (m) => JSON.parse(m.payload).at === order.createdAt && JSON.parse(m.payload).drinkId === 'tea',
+  )
+  expect(JSON.parse(ticker.payload)).toEqual({ nickname: null, drinkId: 'tea', at: order.createdAt })
+  await watcher.endAsync()
+})

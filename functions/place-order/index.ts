@@ -12,7 +12,7 @@ import { readJson } from '../shared/validate.ts'
 
 /** `POST /api/orders`: a guest places an order. */
 export function createApp(deps: FunctionDeps): Hono {
-  const { sql, publisher, log, orderLimits = defaultOrderLimits, trustProxy = false } = deps
+  const { sql, publisher, log, orderLimits = defaultOrderLimits, trustProxy = false, tickerNicknames = true } = deps
   const perAddress = createRateLimiter(orderLimits.perAddress)
   const perGuest = createRateLimiter(orderLimits.perGuest)
   return createBaseApp(deps).post('/api/orders', async (c) => {
@@ -49,7 +49,11 @@ export function createApp(deps: FunctionDeps): Hono {
       // Another guest's order took this id between our read and our insert.
       if (!row) throw new ApiError(409, 'id_conflict', 'an order with this id exists with other content')
       const placed = toOrder(row)
-      return { order: placed, created: true, outbox: await enqueue(tx, orderMessages('placed', placed, drink.name.en)) }
+      return {
+        order: placed,
+        created: true,
+        outbox: await enqueue(tx, orderMessages('placed', placed, drink.name.en, { tickerNicknames })),
+      }
     })
     // The order is committed: the broker is told without holding up the guest.
     if (outbox.length > 0) void flush(sql, publisher, outbox, log)

@@ -16,6 +16,8 @@ export interface FunctionDeps {
   orderLimits?: OrderLimits
   /** Whether X-Forwarded-For comes from our own ingress. Default false. */
   trustProxy?: boolean
+  /** Whether the public ticker shows nicknames. Default true. */
+  tickerNicknames?: boolean
 }
 
 export interface OrderLimits {

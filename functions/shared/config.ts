@@ -8,6 +8,7 @@ export interface FunctionConfig {
   tokens: Tokens
   orderLimits: OrderLimits
   trustProxy: boolean
+  tickerNicknames: boolean
 }
 
 /**
@@ -42,5 +43,11 @@ export function readFunctionConfig(env: NodeJS.ProcessEnv = process.env): Functi
     tokens: loadTokens(env),
     orderLimits: readOrderLimits(env),
     trustProxy: env.TRUST_PROXY === 'true',
+    tickerNicknames: readTickerNicknames(env),
   }
+}
+
+/** `TICKER_NICKNAMES=false` hides nicknames from the public ticker (the bar still sees them). */
+export function readTickerNicknames(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env.TICKER_NICKNAMES !== 'false'
 }

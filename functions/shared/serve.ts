@@ -30,6 +30,7 @@ export function serveFunction(name: string, mod: FunctionModule): void {
     log,
     orderLimits: config.orderLimits,
     trustProxy: config.trustProxy,
+    tickerNicknames: config.tickerNicknames,
   }
   const server = serve({ fetch: mod.createApp(deps).fetch, port: config.port }, (info) =>
     log.info(`listening on :${info.port}`),
