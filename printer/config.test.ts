@@ -1,0 +1,72 @@
+import { resolve } from 'node:path'
+import { describe, expect, test } from 'vitest'
+import { parsePrinterAddress, readConfig, readPrinterToken } from './config.ts'
+
+const bridgeConfig = (argv: string[], env: NodeJS.ProcessEnv = {}) => {
+  const cli = readConfig(argv, env)
+  if (cli.help) throw new Error('expected a configuration')
+  return cli.config
+}
+
+describe('readConfig', () => {
+  test('defaults around the one required option', () => {
+    expect(bridgeConfig(['--printer', 'tcp://192.168.1.50:9100'], { PRINTER_TZ: 'Europe/Zurich' })).toEqual({
+      brokerUrl: 'mqtt://127.0.0.1:1883',
+      clientId: 'printer-192-168-1-50-9100',
+      printer: { host: '192.168.1.50', port: 9100 },
+      confirm: 'write',
+      settleMs: 200,
+      ticket: { width: 80, codepage: 'windows1252', lang: 'en', timeZone: 'Europe/Zurich' },
+      statePath: resolve('.data/printer-printer-192-168-1-50-9100.json'),
+      backoff: { minMs: 500, maxMs: 30_000 },
+    })
+  })
+
+  test('flags win over variables', () => {
+    const config = bridgeConfig(
+      ['--printer', 'bar-printer', '--width', '58', '--lang', 'de', '--api', 'http://h:8080'],
+      {
+        PRINTER_URL: 'ignored:9100',
+        PRINTER_WIDTH: '80',
+        PRINTER_CODEPAGE: 'cp858',
+        BROKER_URL: 'mqtts://broker.example:8883',
+        PRINTER_CLIENT_ID: 'bar-left',
+      },
+    )
+    expect(config).toMatchObject({
+      brokerUrl: 'mqtts://broker.example:8883',
+      clientId: 'bar-left',
+      printer: { host: 'bar-printer', port: 9100 },
+      apiUrl: 'http://h:8080',
+      ticket: { width: 58, codepage: 'cp858', lang: 'de' },
+      statePath: resolve('.data/printer-bar-left.json'),
+    })
+  })
+
+  test('fails clearly on what is missing or wrong', () => {
+    expect(() => readConfig([], {})).toThrow(/--printer tcp:\/\/HOST:9100/)
+    expect(() => readConfig(['--printer', 'p', '--width', '76'], {})).toThrow(/--width must be one of 58, 80/)
+    expect(() => readConfig(['--printer', 'p', '--codepage', 'utf8'], {})).toThrow(/--codepage/)
+    expect(() => readConfig(['--printer', 'p', '--tz', 'Mars/Olympus'], {})).toThrow(/not a time zone/)
+    expect(() => readConfig(['--printer', 'p', '--printr', 'x'], {})).toThrow(/printr/)
+    expect(() => readConfig(['--printer', 'http://p'], {})).toThrow(/only tcp/)
+  })
+
+  test('--help lists every option with its variable', () => {
+    const cli = readConfig(['--help'], {})
+    expect(cli.help && cli.usage).toMatch(/--printer\s+PRINTER_URL/)
+    expect(cli.help && cli.usage).toMatch(/--codepage\s+PRINTER_CODEPAGE/)
+  })
+})
+
+test('printer addresses: URL, host and port, host alone, IPv6', () => {
+  expect(parsePrinterAddress('tcp://10.0.0.7:9101')).toEqual({ host: '10.0.0.7', port: 9101 })
+  expect(parsePrinterAddress('10.0.0.7:9101')).toEqual({ host: '10.0.0.7', port: 9101 })
+  expect(parsePrinterAddress('printer.local')).toEqual({ host: 'printer.local', port: 9100 })
+  expect(parsePrinterAddress('tcp://[fd00::7]:9100')).toEqual({ host: 'fd00::7', port: 9100 })
+})
+
+test('the token comes from PRINTER_TOKEN, and is required in production', () => {
+  expect(readPrinterToken({ PRINTER_TOKEN: 'secret' })).toBe('secret')
+  expect(() => readPrinterToken({ NODE_ENV: 'production' })).toThrow(/PRINTER_TOKEN/)
+})

@@ -1,0 +1,55 @@
+/**
+ * An IoT printer that speaks MQTT itself, played by Mosquitto's `mosquitto_sub`: it reads the
+ * plain-text tickets of `bar/tickets` with the session settings the README gives.
+ */
+import { execFile } from 'node:child_process'
+import { randomUUID } from 'node:crypto'
+import { afterAll, beforeAll, expect, test } from 'vitest'
+import { formatTicket, TICKET_WIDTH, topics } from '../contract/index.ts'
+import { createApp } from '../functions/place-order/index.ts'
+import { startFunctionDeps, testTokens, waitFor } from '../test/harness.ts'
+import { placeOrder } from './test-setup.ts'
+
+let deps: Awaited<ReturnType<typeof startFunctionDeps>>
+let app: ReturnType<typeof createApp>
+
+beforeAll(async () => {
+  deps = await startFunctionDeps()
+  app = createApp(deps)
+})
+afterAll(() => deps.close())
+
+/** Runs `mosquitto_sub` until it printed one ticket; resolves with what it printed. */
+function readOneTicket(clientId: string): { output: Promise<string> } {
+  const { port } = new URL(deps.broker.url)
+  const args = ['-h', '127.0.0.1', '-p', port, '-u', 'printer', '-P', testTokens.printerToken]
+  args.push('-i', clientId, '-c', '-q', '1', '-t', topics.barTickets, '-C', '1', '-W', '15')
+  return {
+    output: new Promise((resolve, reject) =>
+      execFile('/usr/bin/mosquitto_sub', args, (error, stdout, stderr) =>
+        error ? reject(new Error(`mosquitto_sub: ${error.message} ${stderr}`)) : resolve(stdout),
+      ),
+    ),
+  }
+}
+
+test('an MQTT printer with a persistent session gets the ticket of each placed order, also those placed while it was off', async () => {
+  const clientId = `iot-printer-${randomUUID().slice(0, 8)}`
+  let subscriptions = 0
+  deps.broker.broker.on('subscribe', (_subscriptions, client) => {
+    if (client?.id === clientId) subscriptions += 1
+  })
+
+  const first = readOneTicket(clientId)
+  await waitFor(() => subscriptions === 1, 10_000)
+  const order = await placeOrder(app, { nickname: 'Jürg', drinkId: 'beer', note: 'no foam' })
+  const ticket = await first.output
+  expect(ticket).toBe(`${formatTicket(order, 'Beer')}\n`)
+  expect(ticket).toContain(`#${order.number}`)
+  expect(ticket.split('\n').every((line) => line.length <= TICKET_WIDTH)).toBe(true)
+
+  // Off: the broker keeps the session (clean session 0, same client id) and queues the next ticket.
+  const whileOff = await placeOrder(app, { nickname: 'Zoë', drinkId: 'tea' })
+  await new Promise((resolve) => setTimeout(resolve, 300))
+  expect(await readOneTicket(clientId).output).toBe(`${formatTicket(whileOff, 'Tea')}\n`)
+})
