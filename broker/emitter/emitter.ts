@@ -1,0 +1,254 @@
+/**
+ * An mqemitter whose messages travel through Postgres NOTIFY, so that every broker replica on the
+ * database sees every message. Matching and local delivery are mqemitter's own (this class extends
+ * it); only `emit` changes: a message is NOTIFYed, and delivered locally when it comes back over
+ * LISTEN, as mqemitter-redis does with Redis. Each replica therefore delivers the messages of all
+ * replicas in one order, the database's commit order.
+ *
+ * While the LISTEN connection is down (database restart, network cut) this replica misses the
+ * messages sent meanwhile, its own included: NOTIFY keeps nothing for a session that is not
+ * listening. It reconnects with backoff and jitter (pg-listener.ts) and carries on from there; the
+ * gap is not replayed. What that costs: clients connected to this replica miss QoS 0 messages and
+ * the live copy of QoS > 0 messages of that gap. A persistent session (clean: false, QoS > 0) loses
+ * nothing, because the publishing broker wrote the message to its offline queue in Postgres before
+ * emitting it: the queue is delivered when the client next connects. `emit` callbacks of that gap
+ * are called once the NOTIFY is committed, without waiting for an echo that cannot come.
+ */
+import { randomBytes } from 'node:crypto'
+import mqemitter from 'mqemitter'
+import type { Sql } from 'postgres'
+import { insertAttachments, readAttachment, startAttachmentCleanup } from './attachments.ts'
+import { type Batcher, createBatcher } from './batcher.ts'
+import { type Done, PendingEchoes } from './echoes.ts'
+import { type Listener, type ListenerOptions, type Logger, startListener } from './pg-listener.ts'
+import { RecentIds } from './recent-ids.ts'
+import {
+  type Envelope,
+  encodeInline,
+  encodeReference,
+  fromAttachment,
+  fromEnvelope,
+  type Message,
+  parseEnvelope,
+  toAttachment,
+} from './wire.ts'
+
+type Listen = (this: PostgresEmitter, message: Message, done: () => void) => void
+
+export interface PostgresEmitterOptions {
+  /** The pool NOTIFYs and attachment rows go through; the LISTEN connection copies its settings. */
+  sql: Sql
+  /** NOTIFY channel shared by the replicas (default `mqtt_emitter`). */
+  channel?: string
+  /** Local deliveries in flight before messages queue, as in mqemitter (default 0: no limit). */
+  concurrency?: number
+  /** mqemitter's matching options (defaults: true, '/', '+', '#'). */
+  matchEmptyLevels?: boolean
+  separator?: string
+  wildcardOne?: string
+  wildcardSome?: string
+  /** Where background errors go (default `console`); nothing in the background throws. */
+  logger?: Logger
+  /** Largest NOTIFY text in bytes (default 7999: Postgres refuses 8000 and more); larger messages go through the table. */
+  maxNotifyBytes?: number
+  /** Most NOTIFYs per statement (default 500). */
+  maxBatch?: number
+  /** How long `emit` waits for its message to come back before calling back anyway, in ms (default 5000). */
+  echoTimeout?: number
+  /** Age after which attachment rows are deleted, in ms (default 60 s), checked every `cleanupInterval` (30 s). */
+  attachmentTtl?: number
+  cleanupInterval?: number
+  /** How many message ids are remembered to drop duplicates (default 10,000). */
+  dedupeSize?: number
+  /** Reconnect and probe timing of the LISTEN connection (see pg-listener.ts). */
+  listen?: Pick<ListenerOptions, 'minDelay' | 'maxDelay' | 'probeInterval' | 'probeTimeout'>
+}
+
+interface MQEmitterBase {
+  current: number
+  concurrency: number
+  closed: boolean
+  on(topic: string, listener: Listen, done?: () => void): this
+  removeListener(topic: string, listener: Listen, done?: () => void): this
+  emit(message: Message, done?: Done): this
+  close(done?: () => void): this
+}
+
+// mqemitter is a constructor function that also works with `new` from a subclass.
+const MQEmitter = mqemitter as unknown as new (options: object) => MQEmitterBase
+
+interface Outgoing {
+  seq: number
+  message: Message
+}
+
+interface Arrival {
+  envelope: Envelope
+  message: Message | null
+  ready: boolean
+}
+
+export class PostgresEmitter extends MQEmitter {
+  /** Settles with the first LISTEN attempt (it rejects if that failed; retries go on regardless). */
+  readonly ready: Promise<void>
+  readonly #sql: Sql
+  readonly #channel: string
+  readonly #logger: Logger
+  readonly #origin = randomBytes(6).toString('base64url')
+  readonly #maxNotifyBytes: number
+  readonly #echoTimeout: number
+  readonly #outbox: Batcher<Outgoing, undefined>
+  readonly #listener: Listener
+  readonly #seen: RecentIds
+  readonly #echoes: PendingEchoes
+  readonly #inbox: Arrival[] = []
+  readonly #stopCleanup: () => void
+  #seq = 0
+  #started = false
+  #closing: Promise<void> | null = null
+
+  constructor(options: PostgresEmitterOptions) {
+    const { sql, channel = 'mqtt_emitter', logger = console, maxBatch = 500, echoTimeout = 5_000 } = options
+    super({
+      concurrency: options.concurrency,
+      matchEmptyLevels: options.matchEmptyLevels,
+      separator: options.separator,
+      wildcardOne: options.wildcardOne,
+      wildcardSome: options.wildcardSome,
+    })
+    this.#sql = sql
+    this.#channel = channel
+    this.#logger = logger
+    this.#maxNotifyBytes = options.maxNotifyBytes ?? 7_999
+    this.#echoTimeout = echoTimeout
+    this.#seen = new RecentIds(options.dedupeSize ?? 10_000)
+    this.#outbox = createBatcher((items: Outgoing[]) => this.#send(items), { maxBatch })
+    this.#listener = startListener({ sql, channel, logger, ...options.listen, onNotify: (text) => this.#receive(text) })
+    this.ready = this.#listener.ready
+    this.#stopCleanup = startAttachmentCleanup(sql, {
+      ttl: options.attachmentTtl ?? 60_000,
+      interval: options.cleanupInterval ?? 30_000,
+      logger,
+    })
+    this.#echoes = new PendingEchoes({ timeout: echoTimeout, logger })
+  }
+
+  /** Sends `message` to every replica; `done` runs once it has been delivered here (or could not be sent). */
+  override emit(message: Message, done?: Done): this {
+    if (this.closed || this.#closing) {
+      done?.(new Error('mqemitter-postgres is closed'))
+      return this
+    }
+    const seq = ++this.#seq
+    if (done) this.#echoes.expect(seq, done)
+    this.#outbox.push({ seq, message }).then(
+      () => this.#echoes.committed(seq, this.#listener.listening),
+      (error: Error) => {
+        if (!this.#echoes.failed(seq, error))
+          this.#logger.error(`emitter: NOTIFY failed, message lost: ${error.message}`)
+      },
+    )
+    return this
+  }
+
+  /** Sends what is queued, stops listening, then closes like mqemitter. */
+  override close(done: () => void = () => {}): this {
+    this.#closing ??= this.#shutdown()
+    void this.#closing.then(() => super.close(done))
+    return this
+  }
+
+  async #shutdown(): Promise<void> {
+    await this.#outbox.drained()
+    this.#stopCleanup()
+    await this.#listener.close().catch((error: Error) => this.#logger.warn(`emitter: ${error.message}`))
+    // Sent, but they will not come back to a closed emitter.
+    this.#echoes.close()
+  }
+
+  async #send(items: Outgoing[]): Promise<undefined[]> {
+    // A NOTIFY committed before our first LISTEN would never come back: hold the first messages
+    // until it is in place (bounded). Later outages do not hold anything up: see the top of the file.
+    if (!this.#started) {
+      await this.#listener.whenListening(this.#echoTimeout)
+      this.#started = true
+    }
+    const texts: string[] = []
+    const large: number[] = []
+    items.forEach((item, index) => {
+      const text = encodeInline(this.#origin, item.seq, item.message)
+      if (Buffer.byteLength(text) <= this.#maxNotifyBytes) texts[index] = text
+      else large.push(index)
+    })
+    if (large.length > 0) {
+      const ids = await insertAttachments(
+        this.#sql,
+        large.map((index) => toAttachment((items[index] as Outgoing).message)),
+      )
+      large.forEach((index, k) => {
+        texts[index] = encodeReference(this.#origin, (items[index] as Outgoing).seq, ids[k] as string)
+      })
+    }
+    // One statement, so one transaction: the notifications go out together, in this order.
+    await this.#sql`
+      select pg_notify(${this.#channel}, m) from unnest(${texts}::text[]) with ordinality as t(m, n) order by n`
+    return items.map(() => undefined)
+  }
+
+  #receive(text: string): void {
+    let envelope: Envelope
+    try {
+      envelope = parseEnvelope(text)
+    } catch {
+      this.#logger.warn(`emitter: ignored a notification that is not ours on ${this.#channel}`)
+      return
+    }
+    if (!this.#seen.add(`${envelope.o}:${envelope.s}`)) return
+    const arrival: Arrival = { envelope, message: null, ready: envelope.a === undefined }
+    if (envelope.a === undefined) {
+      arrival.message = fromEnvelope(envelope)
+      // The common case: nothing waits for an attachment, deliver at once.
+      if (this.#inbox.length === 0) {
+        this.#deliver(arrival)
+        return
+      }
+    } else {
+      void readAttachment(this.#sql, envelope.a)
+        .then(
+          (row) => {
+            if (row) arrival.message = fromAttachment(row)
+            else this.#logger.warn(`emitter: attachment ${envelope.a} was already cleaned up, message lost`)
+          },
+          (error: Error) => this.#logger.error(`emitter: could not read attachment ${envelope.a}: ${error.message}`),
+        )
+        .finally(() => {
+          arrival.ready = true
+          this.#pump()
+        })
+    }
+    this.#inbox.push(arrival)
+  }
+
+  /** Delivers arrivals in order, stopping at one whose attachment is still being read. */
+  #pump(): void {
+    while (this.#inbox[0]?.ready) this.#deliver(this.#inbox.shift() as Arrival)
+  }
+
+  #deliver({ envelope, message }: Arrival): void {
+    const done = envelope.o === this.#origin ? this.#echoes.take(envelope.s) : undefined
+    if (!message || this.closed) {
+      done?.()
+      return
+    }
+    super.emit(message, done ? () => done() : undefined)
+  }
+}
+
+/**
+ * An mqemitter for Aedes (`mq` option) that shares messages between replicas through Postgres
+ * LISTEN/NOTIFY. Needs the `mqtt_emitter_attachments` table (broker/migrations). Options and their
+ * defaults: {@link PostgresEmitterOptions}. `close()` it before ending `sql`.
+ */
+export function createPostgresEmitter(options: PostgresEmitterOptions): PostgresEmitter {
+  return new PostgresEmitter(options)
+}

@@ -1,0 +1,197 @@
+/**
+ * The Aedes 1.x persistence (the async interface of aedes-persistence 11) on Postgres. This class
+ * only routes each call to the part that does the work; see those files for the how and why.
+ */
+import { Readable } from 'node:stream'
+import type { Sql } from 'postgres'
+import type { ListenerOptions, Logger } from '../emitter/pg-listener.ts'
+import { IncomingPackets } from './incoming.ts'
+import { OutgoingQueues } from './outgoing.ts'
+import type { Packet } from './packets.ts'
+import { RetainedMessages } from './retained.ts'
+import { clientsSubscribedTo, countSubscriptions, readSubscriptions, type Subscription } from './subscription-store.ts'
+import { SubscriptionSync } from './subscriptions.ts'
+import type { TrieSubscription } from './trie.ts'
+import { Wills } from './wills.ts'
+
+export interface PostgresPersistenceOptions {
+  /** The pool every statement goes through; the LISTEN connection copies its settings. */
+  sql: Sql
+  /** NOTIFY channel on which replicas announce subscription changes (default `mqtt_subscriptions`). */
+  channel?: string
+  /** Where background errors go (default `console`). */
+  logger?: Logger
+  /** Most rows per batched statement on the hot path (default 500). */
+  maxBatch?: number
+  /**
+   * Wait until the packet identifier of a QoS 1 message is stored before Aedes sends it (default
+   * false: stored in the background, see outgoing.ts for what that trades). QoS 2 always waits.
+   */
+  awaitPacketIds?: boolean
+  /** Reconnect and probe timing of the LISTEN connection (see broker/emitter/pg-listener.ts). */
+  listen?: Pick<ListenerOptions, 'minDelay' | 'maxDelay' | 'probeInterval' | 'probeTimeout'>
+}
+
+/** What the persistence needs of the broker: its id, read at each call (the abstract suite changes it). */
+export interface PersistenceBroker {
+  id: string
+}
+
+/** What the persistence needs of a client. */
+export interface PersistenceClient {
+  id: string
+  brokerId?: string
+}
+
+export class PostgresPersistence {
+  readonly #retained: RetainedMessages
+  readonly #subscriptions: SubscriptionSync
+  readonly #outgoing: OutgoingQueues
+  readonly #incoming: IncomingPackets
+  readonly #wills: Wills
+  readonly #sql: Sql
+  #broker: PersistenceBroker | undefined
+  #destroyed = false
+
+  constructor({
+    sql,
+    channel = 'mqtt_subscriptions',
+    logger = console,
+    maxBatch = 500,
+    awaitPacketIds = false,
+    listen,
+  }: PostgresPersistenceOptions) {
+    this.#sql = sql
+    this.#retained = new RetainedMessages(sql, { maxBatch })
+    this.#subscriptions = new SubscriptionSync({ sql, channel, logger, listen })
+    this.#outgoing = new OutgoingQueues(sql, { maxBatch, logger, awaitPacketIds })
+    this.#incoming = new IncomingPackets(sql)
+    this.#wills = new Wills(sql)
+  }
+
+  /** The broker given to `setup` (Aedes and the abstract suite read it). */
+  get broker(): PersistenceBroker | undefined {
+    return this.#broker
+  }
+
+  /** Listens for other replicas' subscription changes, then loads the subscriptions. */
+  async setup(broker: PersistenceBroker): Promise<void> {
+    this.#broker = broker
+    await this.#subscriptions.start()
+  }
+
+  async storeRetained(packet: Packet): Promise<void> {
+    await this.#retained.store(packet)
+  }
+
+  createRetainedStream(pattern: string): Readable {
+    return this.#retained.stream([pattern])
+  }
+
+  createRetainedStreamCombi(patterns: string[]): Readable {
+    return this.#retained.stream(patterns)
+  }
+
+  async addSubscriptions(client: PersistenceClient, subs: Subscription[]): Promise<void> {
+    await this.#subscriptions.add(client.id, subs)
+  }
+
+  async removeSubscriptions(client: PersistenceClient, topics: string[]): Promise<void> {
+    await this.#subscriptions.remove(client.id, topics)
+  }
+
+  subscriptionsByClient(client: PersistenceClient): Promise<Subscription[]> {
+    return readSubscriptions(this.#sql, client.id)
+  }
+
+  /** Counted in the table, so that every replica gives the same answer. */
+  countOffline(): Promise<{ subsCount: number; clientsCount: number }> {
+    return countSubscriptions(this.#sql)
+  }
+
+  /** Matched in memory: Aedes asks this for every QoS > 0 publish. */
+  async subscriptionsByTopic(topic: string): Promise<TrieSubscription[]> {
+    return this.#subscriptions.match(topic)
+  }
+
+  async cleanSubscriptions(client: PersistenceClient): Promise<void> {
+    await this.#subscriptions.remove(client.id, null)
+  }
+
+  async outgoingEnqueue(sub: { clientId: string }, packet: Packet): Promise<void> {
+    await this.#outgoing.enqueue([sub.clientId], packet)
+  }
+
+  async outgoingEnqueueCombi(subs: { clientId: string }[], packet: Packet): Promise<void> {
+    await this.#outgoing.enqueue(
+      subs.map((sub) => sub.clientId),
+      packet,
+    )
+  }
+
+  async outgoingUpdate(client: PersistenceClient, packet: Packet): Promise<void> {
+    await this.#outgoing.update(client.id, packet)
+  }
+
+  outgoingClearMessageId(client: PersistenceClient, packet: Packet): Promise<Packet | undefined> {
+    return this.#outgoing.clear(client.id, packet?.messageId)
+  }
+
+  outgoingStream(client: PersistenceClient): Readable {
+    return this.#outgoing.stream(client.id)
+  }
+
+  async incomingStorePacket(client: PersistenceClient, packet: Packet): Promise<void> {
+    await this.#incoming.store(client.id, packet)
+  }
+
+  incomingGetPacket(client: PersistenceClient, packet: Packet): Promise<Packet> {
+    return this.#incoming.get(client.id, packet)
+  }
+
+  async incomingDelPacket(client: PersistenceClient, packet: Packet): Promise<void> {
+    await this.#incoming.delete(client.id, packet)
+  }
+
+  async cleanIncoming(client: PersistenceClient): Promise<void> {
+    await this.#incoming.clean(client.id)
+  }
+
+  async putWill(client: PersistenceClient, packet: Packet): Promise<void> {
+    if (!this.#broker) throw new Error('persistence: setup(broker) has not been called')
+    await this.#wills.put(this.#broker.id, client.id, packet)
+  }
+
+  getWill(client: PersistenceClient): Promise<Packet | undefined> {
+    return this.#wills.get(client.id)
+  }
+
+  delWill(client: PersistenceClient): Promise<Packet | undefined> {
+    return this.#wills.delete(client.id, client.brokerId)
+  }
+
+  streamWill(brokers: Record<string, unknown> = {}): Readable {
+    return this.#wills.stream(brokers)
+  }
+
+  getClientList(topic: string): Readable {
+    return Readable.from(clientsSubscribedTo(this.#sql, topic))
+  }
+
+  /** Writes what is still batched and stops listening. The pool stays open: it belongs to the caller. */
+  async destroy(): Promise<void> {
+    if (this.#destroyed) throw new Error('destroyed called twice!')
+    this.#destroyed = true
+    await Promise.all([this.#retained.drained(), this.#outgoing.drained()])
+    await this.#subscriptions.stop()
+  }
+}
+
+/**
+ * An Aedes persistence (`persistence` option) keeping sessions, queues, retained messages and
+ * wills in Postgres, for any number of broker replicas on one database. Needs the mqtt_* tables
+ * (broker/migrations). Options and defaults: {@link PostgresPersistenceOptions}.
+ */
+export function createPostgresPersistence(options: PostgresPersistenceOptions): PostgresPersistence {
+  return new PostgresPersistence(options)
+}

@@ -1,0 +1,121 @@
+/**
+ * Retained messages. Writes go through a batcher: one at a time and in call order, so that the
+ * last retained message of a topic stored by this broker is the one that stays. Reads page through
+ * the index (no cursor holds a pooled connection while a slow client reads) and narrow the range
+ * to the filter's literal prefix; the trie decides what matches, as in Aedes' own persistence.
+ */
+import { Readable } from 'node:stream'
+import type { Sql } from 'postgres'
+import { type Batcher, createBatcher } from '../emitter/batcher.ts'
+import { decodePacket, encodePacket, type Packet, type PacketColumns } from './packets.ts'
+import { createTopicFilter } from './trie.ts'
+
+const PAGE = 200
+
+export class RetainedMessages {
+  readonly #sql: Sql
+  readonly #writes: Batcher<Packet, undefined>
+
+  constructor(sql: Sql, { maxBatch }: { maxBatch: number }) {
+    this.#sql = sql
+    this.#writes = createBatcher((packets: Packet[]) => this.#write(packets), { maxBatch })
+  }
+
+  /** Stores the packet, or forgets the topic's retained message when the payload is empty. */
+  store(packet: Packet): Promise<undefined> {
+    return this.#writes.push(packet)
+  }
+
+  /** The retained messages matching each filter, filter after filter (as the in-memory persistence does). */
+  stream(patterns: string[]): Readable {
+    const sql = this.#sql
+    return Readable.from(
+      (async function* () {
+        for (const pattern of patterns) yield* matching(sql, pattern)
+      })(),
+    )
+  }
+
+  drained(): Promise<void> {
+    return this.#writes.drained()
+  }
+
+  async #write(packets: Packet[]): Promise<undefined[]> {
+    // Only the last write of a topic in the batch counts (and a statement may touch a row once).
+    const last = new Map<string, Packet>()
+    for (const packet of packets) last.set(String(packet.topic), packet)
+    const kept: (PacketColumns & { topic: string })[] = []
+    const cleared: string[] = []
+    for (const [topic, packet] of last) {
+      const columns = encodePacket(packet)
+      if (columns.payload === null || columns.payload.length === 0) cleared.push(topic)
+      else kept.push({ topic, ...columns })
+    }
+    const sql = this.#sql
+    if (kept.length > 0) {
+      await sql`
+        insert into mqtt_retained (topic, header, payload, payload_is_text)
+        select * from unnest(
+          ${kept.map((row) => row.topic)}::text[],
+          ${kept.map((row) => row.header)}::text[],
+          ${sql.array(
+            kept.map((row) => row.payload),
+            17,
+          )}::bytea[],
+          ${sql.array(
+            kept.map((row) => row.payload_is_text),
+            16,
+          )}::boolean[])
+        on conflict (topic) do update
+          set header = excluded.header, payload = excluded.payload,
+            payload_is_text = excluded.payload_is_text, updated_at = now()`
+    }
+    if (cleared.length > 0) await sql`delete from mqtt_retained where topic = any(${cleared}::text[])`
+    return packets.map(() => undefined)
+  }
+}
+
+async function* matching(sql: Sql, pattern: string): AsyncGenerator<Packet> {
+  const levels = pattern.split('/')
+  const wild = levels.findIndex((level) => level === '+' || level === '#')
+  if (wild === -1) {
+    const rows = await sql<PacketColumns[]>`
+      select header, payload, payload_is_text from mqtt_retained where topic = ${pattern}`
+    for (const row of rows) yield decodePacket(row)
+    return
+  }
+  const filter = createTopicFilter(pattern)
+  // 'a/b/#' also matches 'a/b' itself [MQTT-4.7.1-2], so the range starts at 'a/b', not 'a/b/'.
+  const prefix = levels.slice(0, wild).join('/')
+  const end = prefix === '' ? null : successor(prefix)
+  let after = ''
+  for (;;) {
+    // Two statements rather than `end is null or ...`, which a generic plan could not use as an index bound.
+    const rows =
+      end === null
+        ? await sql<(PacketColumns & { topic: string })[]>`
+            select topic, header, payload, payload_is_text from mqtt_retained
+            where topic > ${after} order by topic limit ${PAGE}`
+        : await sql<(PacketColumns & { topic: string })[]>`
+            select topic, header, payload, payload_is_text from mqtt_retained
+            where topic > ${after} and topic >= ${prefix} and topic < ${end} order by topic limit ${PAGE}`
+    for (const row of rows) if (filter.test(row.topic)) yield decodePacket(row)
+    const last = rows.at(-1)
+    if (!last || rows.length < PAGE) return
+    after = last.topic
+  }
+}
+
+/** The least string above every string that starts with `prefix`, in byte (code point) order. */
+function successor(prefix: string): string | null {
+  const points = Array.from(prefix, (char) => char.codePointAt(0) as number)
+  while (points.length > 0) {
+    const last = (points.pop() as number) + 1
+    if (last <= 0x10ffff) {
+      // Skip the surrogate range: not a character, and not valid UTF-8.
+      points.push(last === 0xd800 ? 0xe000 : last)
+      return String.fromCodePoint(...points)
+    }
+  }
+  return null
+}
