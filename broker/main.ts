@@ -1,6 +1,7 @@
 /**
- * `npm run broker`: the broker alone. MQTT over TCP on MQTT_PORT, MQTT over WebSocket at
- * `/mqtt` and `/api/healthz` on PORT. With DATABASE_URL it relays the orders' outbox.
+ * `npm run broker`: the broker alone, as each replica runs. MQTT over TCP on MQTT_PORT; MQTT over
+ * WebSocket at `/mqtt`, `/api/healthz` and `/api/readyz` on PORT. Its state lives in Postgres
+ * (DATABASE_URL), shared by every replica.
  */
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -9,38 +10,52 @@ import { createLogger } from '../runtime/logger.ts'
 import { choosePort } from '../runtime/ports.ts'
 import { loadTokens } from '../runtime/secrets.ts'
 import { onShutdown } from '../runtime/shutdown.ts'
-import { closeBroker, createBroker } from './broker.ts'
+import { startDurableBroker } from './durable.ts'
 import { attachWebSocket, closeServer, listenTcp } from './listeners.ts'
-import { startOutboxRelay } from './outbox-relay.ts'
 
 const log = createLogger('broker')
 try {
+  const databaseUrl = process.env.DATABASE_URL
+  if (!databaseUrl) throw new Error('DATABASE_URL is not set: the broker keeps its sessions and queues in Postgres')
   const tokens = loadTokens()
   const mqttPort = await choosePort('MQTT_PORT', process.env.MQTT_PORT, 1883, (line) => log.info(line))
   const port = await choosePort('PORT', process.env.PORT, 8080, (line) => log.info(line))
-  const sql = process.env.DATABASE_URL ? postgres(process.env.DATABASE_URL, { max: 4, onnotice: () => {} }) : null
+  const sql = postgres(databaseUrl, { max: 8, onnotice: () => {}, connect_timeout: 10 })
 
-  const broker = await createBroker({ credentials: tokens, log })
+  const { broker, close } = await startDurableBroker({ sql, credentials: tokens, log })
   const tcp = await listenTcp(broker, mqttPort)
-  const http: Server = createServer((req, res) => {
-    const healthy = req.url === '/api/healthz' || req.url === '/api/readyz'
-    res.writeHead(healthy ? 200 : 404, { 'content-type': 'application/json' })
-    res.end(JSON.stringify(healthy ? { ok: true } : { error: { code: 'not_found', message: 'no such route' } }))
+  const http: Server = createServer(async (req, res) => {
+    const path = new URL(req.url ?? '/', 'http://x').pathname
+    let status = 404
+    let body: unknown = { error: { code: 'not_found', message: 'no such route' } }
+    if (path === '/api/healthz') [status, body] = [200, { ok: true }]
+    if (path === '/api/readyz') {
+      const database = await sql`select 1`.then(
+        () => true,
+        () => false,
+      )
+      ;[status, body] = [database ? 200 : 503, { ok: database, database }]
+    }
+    res.writeHead(status, { 'content-type': 'application/json' })
+    res.end(JSON.stringify(body))
   })
   attachWebSocket(http, broker)
   await new Promise<void>((ready) => http.listen(port, ready))
-  const relay = sql ? startOutboxRelay({ sql, broker, log }) : null
   log.info(
     `MQTT on :${(tcp.address() as AddressInfo).port}, WebSocket and health on :${(http.address() as AddressInfo).port}`,
   )
 
-  onShutdown(async () => {
-    await closeServer(http)
-    await closeServer(tcp)
-    await relay?.stop()
-    await closeBroker(broker)
-    await sql?.end({ timeout: 5 })
-  })
+  onShutdown(
+    async () => {
+      // Stop taking connections, then let the broker hand its clients' state to Postgres.
+      tcp.close()
+      http.close()
+      await close()
+      await Promise.all([closeServer(tcp), closeServer(http)])
+      await sql.end({ timeout: 5 })
+    },
+    { log },
+  )
 } catch (error) {
   log.error(`cannot start: ${(error as Error).message}`)
   process.exit(1)

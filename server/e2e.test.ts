@@ -5,18 +5,20 @@
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { launchChromium } from '../test/browser.ts'
-import { testDatabaseUrl } from '../test/db.ts'
+import { createTestDatabase } from '../test/db.ts'
 import { testTokens } from '../test/harness.ts'
 import { buildClientIfStale, clientDist } from './client-build.ts'
 import { type Stack, startStack } from './stack.ts'
 
 let stack: Stack
+let database: Awaited<ReturnType<typeof createTestDatabase>>
 let browser: Browser
 
 beforeAll(async () => {
   await buildClientIfStale(() => {})
+  database = await createTestDatabase()
   stack = await startStack({
-    databaseUrl: testDatabaseUrl(),
+    databaseUrl: database.url,
     port: 0,
     mqttPort: 0,
     tokens: testTokens,
@@ -28,6 +30,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close()
   await stack?.stop()
+  await database?.drop()
 })
 
 test('a guest orders, the bar sees it live and marks it ready, the guest sees "ready"', async () => {

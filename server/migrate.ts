@@ -1,5 +1,6 @@
 /** `npm run migrate`: applies every part's migrations to DATABASE_URL (the Kubernetes migration Job runs this). */
 import postgres from 'postgres'
+import { migrateBroker } from '../broker/migrations/index.ts'
 import { migrateFunctions } from '../functions/shared/db.ts'
 
 const url = process.env.DATABASE_URL
@@ -9,7 +10,7 @@ if (!url) {
 }
 const sql = postgres(url, { max: 1, onnotice: () => {} })
 try {
-  const applied = await migrateFunctions(sql)
+  const applied = [...(await migrateFunctions(sql)), ...(await migrateBroker(sql))]
   console.log(applied.length ? `applied ${applied.join(', ')}` : 'the schema is up to date')
 } catch (error) {
   console.error(`migration failed: ${(error as Error).message}`)

@@ -1,21 +1,26 @@
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { type Order, topics } from '../contract/index.ts'
-import { testDatabaseUrl } from '../test/db.ts'
+import { createTestDatabase } from '../test/db.ts'
 import { collect, connectClient, testTokens } from '../test/harness.ts'
 import { type Stack, startStack } from './stack.ts'
 
 let stack: Stack
+let database: Awaited<ReturnType<typeof createTestDatabase>>
 beforeAll(async () => {
+  database = await createTestDatabase()
   stack = await startStack({
-    databaseUrl: testDatabaseUrl(),
+    databaseUrl: database.url,
     port: 0,
     mqttPort: 0,
     tokens: testTokens,
     log: { info: () => {}, warn: () => {}, error: console.error },
   })
 })
-afterAll(() => stack.stop())
+afterAll(async () => {
+  await stack.stop()
+  await database.drop()
+})
 
 test('an order placed over HTTP reaches a bar subscribed over WebSocket, and its guest over TCP', async () => {
   const guestId = randomUUID()
@@ -64,7 +69,7 @@ test('the outbox relay delivers what was committed but never published', async (
   const inbox = collect(bar)
   // What a function leaves behind when its pod dies between the commit and the publish.
   const { default: postgres } = await import('postgres')
-  const sql = postgres(testDatabaseUrl(), { max: 1 })
+  const sql = postgres(database.url, { max: 1 })
   const marker = `ticket ${randomUUID()}`
   await sql`insert into outbox (topic, payload, qos) values ('bar/tickets', ${Buffer.from(marker)}, 1)`
   await sql.end()

@@ -4,9 +4,8 @@ import type { AddressInfo } from 'node:net'
 import { resolve } from 'node:path'
 import { type ServerType, serve } from '@hono/node-server'
 import { Hono } from 'hono'
-import { closeBroker, createBroker } from '../broker/broker.ts'
+import { startDurableBroker } from '../broker/durable.ts'
 import { attachWebSocket, closeServer, listenTcp } from '../broker/listeners.ts'
-import { startOutboxRelay } from '../broker/outbox-relay.ts'
 import { createBaseApp, type FunctionDeps, notFound, type OrderLimits } from '../functions/shared/app.ts'
 import { createSql, migrateFunctions } from '../functions/shared/db.ts'
 import type { FunctionModule } from '../functions/shared/function-module.ts'
@@ -49,7 +48,14 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const sql = createSql(options.databaseUrl)
   await migrateFunctions(sql)
 
-  const broker = await createBroker({ credentials: tokens, log: createLogger('broker', log) })
+  // One broker in this process: its state in Postgres, no bus to share with replicas.
+  const durable = await startDurableBroker({
+    sql,
+    credentials: tokens,
+    log: createLogger('broker', log),
+    replicas: false,
+  })
+  const { broker } = durable
   const tcp = await listenTcp(broker, options.mqttPort)
   const mqttPort = (tcp.address() as AddressInfo).port
 
@@ -95,7 +101,6 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   })
   const port = (server.address() as AddressInfo).port
   attachWebSocket(server as HttpServer, broker)
-  const relay = startOutboxRelay({ sql, broker, log: createLogger('outbox', log) })
 
   publicUrl ||= `http://localhost:${port}`
   for (const mod of modules) {
@@ -108,11 +113,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     wsUrl: `ws://localhost:${port}/mqtt`,
     publicUrl,
     async stop() {
-      await closeServer(server as HttpServer)
-      await relay.stop()
+      // Stop taking connections, then let the broker disconnect its clients and hand their
+      // state to Postgres, then wait for the listeners to empty.
+      const closed = Promise.all([closeServer(server as HttpServer), closeServer(tcp)])
       await publisher.close()
-      await closeServer(tcp)
-      await closeBroker(broker)
+      await durable.close()
+      await closed
       await sql.end({ timeout: 5 })
     },
   }
