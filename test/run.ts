@@ -26,13 +26,16 @@ const run = (command: string, args: string[]) =>
   })
 
 const vitestArgs = process.argv.slice(2)
-let code = await run('npx', ['vitest', 'run', ...vitestArgs])
+const vitest = await run('npx', ['vitest', 'run', ...vitestArgs])
 const nodeSuites = ['broker', 'functions']
   .flatMap((dir) => readdirSync(dir, { recursive: true, encoding: 'utf8' }).map((file) => `${dir}/${file}`))
   .filter((file) => file.endsWith('.node-test.ts'))
-if (vitestArgs.length === 0 && nodeSuites.length > 0) {
-  code ||= await run(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', ...nodeSuites])
-}
+// Both runners always run, so one failing never hides the other's results.
+const nodeTest =
+  vitestArgs.length === 0 && nodeSuites.length > 0
+    ? await run(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', ...nodeSuites])
+    : 0
+const code = vitest || nodeTest
 
 await admin.unsafe(`drop database if exists ${name} with (force)`)
 await admin.end()
