@@ -1,16 +1,29 @@
-/** `npm run bench [-- name…]`: runs the benchmarks of bench/ one after another. */
+/**
+ * `npm run bench [-- name…]`: runs the benchmarks one after another and prints their tables.
+ * They need a PostgreSQL server: DATABASE_URL, else the embedded one is started.
+ */
 import { spawnSync } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { startEmbeddedPostgres } from '../db/embedded.ts'
 
-const all = ['order-path', 'cold-start', 'broker-throughput']
-const chosen = process.argv.slice(2).length > 0 ? process.argv.slice(2) : all
-for (const name of chosen) {
-  const file = `bench/${name}.ts`
-  if (!existsSync(file)) {
-    console.error(`no benchmark ${file}`)
-    process.exit(1)
-  }
-  console.log(`\n## ${name}\n\n$ npx tsx ${file}`)
-  const result = spawnSync('npx', ['tsx', file], { stdio: 'inherit' })
-  if (result.status !== 0) process.exit(result.status ?? 1)
+const benchmarks: Record<string, string> = {
+  'order-path': 'bench/order-path.ts',
+  'cold-start': 'bench/cold-start.ts',
+  broker: 'broker/bench/persistence-bench.ts',
 }
+const chosen = process.argv.length > 2 ? process.argv.slice(2) : Object.keys(benchmarks)
+const unknown = chosen.filter((name) => !benchmarks[name])
+if (unknown.length > 0) {
+  console.error(`no benchmark ${unknown.join(', ')}; there are: ${Object.keys(benchmarks).join(', ')}`)
+  process.exit(1)
+}
+
+const embedded = process.env.DATABASE_URL ? null : await startEmbeddedPostgres()
+const env = { ...process.env, DATABASE_URL: process.env.DATABASE_URL ?? embedded?.url }
+let failed = false
+for (const name of chosen) {
+  console.log(`\n## ${name}\n\n$ npx tsx ${benchmarks[name]}`)
+  const result = spawnSync('npx', ['tsx', benchmarks[name] as string], { stdio: 'inherit', env })
+  failed ||= result.status !== 0
+}
+await embedded?.stop()
+process.exit(failed ? 1 : 0)
