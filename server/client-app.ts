@@ -1,9 +1,10 @@
 import { serveStatic } from '@hono/node-server/serve-static'
-import { Hono } from 'hono'
+import { type Context, Hono, type MiddlewareHandler } from 'hono'
+import { compress } from 'hono/compress'
 import { secureHeaders } from 'hono/secure-headers'
 
 export interface ClientConfig {
-  /** The address the QR poster points to. */
+  /** The address the QR poster points to; the request's own origin when empty. */
   publicUrl: string
   eventName: string
 }
@@ -15,10 +16,16 @@ export interface ClientAppOptions {
   config: () => ClientConfig
 }
 
+/** Vite names assets by content hash, so they never change under their name. */
+const immutable = 'public, max-age=31536000, immutable'
+
 /**
- * Serves the built page with security headers, and `/config.json` for what it learns at run
- * time. The policy allows only what the page uses: its own scripts, styles and images, and
- * its own origin for the API and MQTT over WebSocket.
+ * The built page: its files with security headers and caching, `/config.json` for what it
+ * learns at run time, and `/api/healthz` for probes. Other `/api/*` paths answer 404 in the API's
+ * error shape, since the ingress sends here every path no function claims.
+ *
+ * The Content-Security-Policy allows only what the page uses: its own scripts, styles and
+ * images, and its own origin for the API and MQTT over WebSocket.
  */
 export function createClientApp({ dir, config }: ClientAppOptions): Hono {
   const app = new Hono()
@@ -33,6 +40,7 @@ export function createClientApp({ dir, config }: ClientAppOptions): Hono {
         connectSrc: ["'self'", 'ws:', 'wss:'],
         manifestSrc: ["'self'"],
         mediaSrc: ["'self'", 'data:'],
+        workerSrc: ["'self'"],
         baseUri: ["'none'"],
         formAction: ["'self'"],
         frameAncestors: ["'none'"],
@@ -41,17 +49,34 @@ export function createClientApp({ dir, config }: ClientAppOptions): Hono {
       crossOriginEmbedderPolicy: false,
     }),
   )
-  app.get('/config.json', (c) => c.json(config()))
-  // Every view is the one page (`/?bar`, `/?qr`, …); the rest are its assets.
-  app.get('/', serveStatic({ root: dir, path: 'index.html' }))
-  app.use(
-    '/assets/*',
-    serveStatic({
-      root: dir,
-      // File names carry a content hash: cache them for good.
-      onFound: (_, c) => c.header('cache-control', 'public, max-age=31536000, immutable'),
-    }),
+  app.use(compress())
+  app.get('/api/healthz', (c) => c.json({ ok: true }))
+  app.all('/api/*', (c) =>
+    c.json({ error: { code: 'not_found', message: `no route for ${c.req.method} ${c.req.path}` } }, 404),
   )
-  app.use('/*', serveStatic({ root: dir }))
+  app.get('/config.json', (c) => {
+    const { publicUrl, eventName } = config()
+    c.header('cache-control', 'no-cache')
+    return c.json({ publicUrl: publicUrl || requestOrigin(c), eventName })
+  })
+  // Every view is the one page (`/?bar`, `/?qr`, …); it is revalidated to pick up a new build.
+  app.get('/', cacheControl('no-cache'), serveStatic({ root: dir, path: 'index.html' }))
+  app.use('/assets/*', cacheControl(immutable), serveStatic({ root: dir }))
+  app.use('/*', cacheControl('no-cache'), serveStatic({ root: dir }))
+  app.notFound((c) => c.text('Not found', 404))
   return app
+}
+
+function cacheControl(value: string): MiddlewareHandler {
+  return async (c, next) => {
+    await next()
+    if (c.res.status === 200) c.header('cache-control', value)
+  }
+}
+
+/** The origin the browser used; TLS ends at the gateway, which says so in `x-forwarded-proto`. */
+function requestOrigin(c: Context): string {
+  const url = new URL(c.req.url)
+  const proto = c.req.header('x-forwarded-proto')?.split(',')[0]?.trim()
+  return `${proto === 'https' || proto === 'http' ? proto : url.protocol.slice(0, -1)}://${url.host}`
 }

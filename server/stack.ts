@@ -92,7 +92,6 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     // publicUrl is known once the port is: the config is read per request.
     const eventName = options.eventName ?? 'Drinks'
     const clientApp = createClientApp({ dir: clientDir, config: () => ({ publicUrl, eventName }) })
-    app.all('/api/*', notFound)
     app.all('/*', (c) => clientApp.fetch(c.req.raw))
   }
 

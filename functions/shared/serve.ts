@@ -39,10 +39,13 @@ export function serveFunction(name: string, mod: FunctionModule): void {
 
   onShutdown(
     async () => {
-      // close() waits for in-flight requests; idle keep-alive sockets are closed at once.
+      // close() waits for in-flight requests. Idle keep-alive sockets are closed at once, and so
+      // is each one that goes idle after its last response (Knative's queue-proxy keeps them open).
       const closed = new Promise<void>((done) => server.close(() => done()))
       server.closeIdleConnections()
+      const sweep = setInterval(() => server.closeIdleConnections(), 50)
       await closed
+      clearInterval(sweep)
       await publisher.close()
       await sql.end({ timeout: 5 })
     },

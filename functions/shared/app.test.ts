@@ -1,0 +1,61 @@
+import { afterAll, expect, test } from 'vitest'
+import { testSql } from '../../test/db.ts'
+import { createBaseApp } from './app.ts'
+import { createSql } from './db.ts'
+import { createMqttPublisher } from './publisher.ts'
+
+const quiet = { info: () => {}, warn: () => {}, error: () => {} }
+// Nothing listens on port 9 of this machine: a broker, and a database, that are down.
+const downBroker = createMqttPublisher({ url: 'mqtt://127.0.0.1:9', username: 'service', password: 'x', log: quiet })
+const sql = testSql()
+const downDatabase = createSql('postgres://postgres@127.0.0.1:9/none')
+afterAll(async () => {
+  await downBroker.close()
+  await sql.end()
+  await downDatabase.end()
+})
+
+test('ready while Postgres answers, even with the broker down: the outbox keeps the orders', async () => {
+  const app = createBaseApp({ sql, publisher: downBroker, barToken: 'x', log: quiet })
+  const res = await app.request('/api/readyz')
+  expect(res.status).toBe(200)
+  expect(await res.json()).toEqual({ ok: true, database: true, broker: false })
+  expect((await app.request('/api/healthz')).status).toBe(200)
+})
+
+test('not ready without Postgres, but alive', async () => {
+  const app = createBaseApp({ sql: downDatabase, publisher: downBroker, barToken: 'x', log: quiet })
+  const res = await app.request('/api/readyz')
+  expect(res.status).toBe(503)
+  expect(await res.json()).toMatchObject({ ok: false, database: false })
+  expect((await app.request('/api/healthz')).status).toBe(200)
+})
+
+test('a failing database gives 503 in the error shape, no internals', async () => {
+  const app = createBaseApp({ sql: downDatabase, publisher: downBroker, barToken: 'x', log: quiet })
+  app.get('/api/probe', async (c) => c.json(await downDatabase`select 1`))
+  const res = await app.request('/api/probe')
+  expect(res.status).toBe(503)
+  const body = (await res.json()) as { error: { code: string; message: string } }
+  expect(body.error.code).toBe('unavailable')
+  expect(JSON.stringify(body)).not.toMatch(/127\.0\.0\.1|ECONNREFUSED|at /)
+})
+
+test('an unexpected failure is a 500 naming the request id that the log carries, nothing more', async () => {
+  const logged: unknown[][] = []
+  const app = createBaseApp({
+    sql,
+    publisher: downBroker,
+    barToken: 'x',
+    log: { ...quiet, error: (...args) => logged.push(args) },
+  })
+  app.get('/api/probe', async (c) => c.json(await sql`select * from no_such_table`))
+  const res = await app.request('/api/probe')
+  expect(res.status).toBe(500)
+  const requestId = res.headers.get('x-request-id')
+  const body = (await res.json()) as { error: { code: string; message: string } }
+  expect(body.error.code).toBe('internal')
+  expect(body.error.message).toContain(requestId)
+  expect(JSON.stringify(body)).not.toMatch(/no_such_table|select|relation/i)
+  expect(String(logged[0]?.[0])).toContain(requestId)
+})

@@ -1,0 +1,217 @@
+/**
+ * The bundles as the image runs them: plain `node dist/…mjs`, from a folder with no node_modules
+ * above it, against the test database and a real broker.
+ */
+import { randomUUID } from 'node:crypto'
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { request } from 'node:http'
+import { isBuiltin } from 'node:module'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { migrateFunctions } from '../functions/shared/db.ts'
+import { functions } from '../hono.config.ts'
+import { anyFreePort } from '../runtime/ports.ts'
+import { bundle } from '../scripts/bundle.ts'
+import { testDatabaseUrl, testSql } from '../test/db.ts'
+import { connectClient, startTestBroker, type TestBroker, testTokens } from '../test/harness.ts'
+import { type PodProcess, startPod, waitForStatus } from './pod-process.ts'
+
+let dir: string
+let broker: TestBroker
+const pods: PodProcess[] = []
+
+const tokens = {
+  BAR_TOKEN: testTokens.barToken,
+  PRINTER_TOKEN: testTokens.printerToken,
+  SERVICE_TOKEN: testTokens.serviceToken,
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'drinks-dist-'))
+  const sql = testSql({ max: 1 })
+  await migrateFunctions(sql)
+  await sql.end({ timeout: 5 })
+  ;[broker] = await Promise.all([startTestBroker(), bundle({ outDir: join(dir, 'dist') })])
+})
+
+afterAll(async () => {
+  await Promise.all(pods.map((pod) => pod.stop()))
+  await broker?.close()
+  if (dir) await rm(dir, { recursive: true, force: true })
+})
+
+/** Starts `dist/<file>` with the env a function pod gets, on a free port. */
+async function startFunction(name: string) {
+  const port = await anyFreePort()
+  const pod = startPod(`dist/functions/${name}.mjs`, {
+    cwd: dir,
+    env: {
+      NODE_ENV: 'production',
+      DATABASE_URL: testDatabaseUrl(),
+      BROKER_URL: broker.url,
+      PORT: String(port),
+      ...tokens,
+    },
+  })
+  pods.push(pod)
+  const url = `http://127.0.0.1:${port}`
+  // Ready means Postgres and the broker both answered.
+  await waitForStatus(pod, `${url}/api/readyz`)
+  return { pod, url }
+}
+
+const json = { 'content-type': 'application/json' }
+
+/** Other suites share the database and may have sold a drink out. */
+async function availableDrink(): Promise<string> {
+  const sql = testSql({ max: 1 })
+  try {
+    const [drink] = await sql<{ id: string }[]>`select id from drinks where available order by position limit 1`
+    if (!drink) throw new Error('every drink is sold out in the test database')
+    return drink.id
+  } finally {
+    await sql.end({ timeout: 5 })
+  }
+}
+
+it('bundles every function of hono.config.ts, the broker, the migration and the client server', async () => {
+  const files = await readdir(join(dir, 'dist'), { recursive: true })
+  for (const fn of functions) expect(files).toContain(join('functions', `${fn.name}.mjs`))
+  expect(files).toEqual(expect.arrayContaining(['broker.mjs', 'migrate.mjs', 'client-server.mjs']))
+  expect(files).toContain(join('functions', 'shared', 'migrations', '001_menu.sql'))
+})
+
+it('leaves no package to load from node_modules at run time', async () => {
+  // Optional peers that ws and debug try inside try/catch, and do without.
+  const optional = new Set(['bufferutil', 'utf-8-validate', 'supports-color'])
+  const files = (await readdir(join(dir, 'dist'), { recursive: true })).filter((file) => file.endsWith('.mjs'))
+  for (const file of files) {
+    const code = await readFile(join(dir, 'dist', file), 'utf8')
+    const required = [...code.matchAll(/\brequire\d*\("([^"]+)"\)/g)].map((match) => match[1] as string)
+    const packages = required.filter((name) => !isBuiltin(name) && !optional.has(name))
+    expect(packages, file).toEqual([])
+  }
+})
+
+it('dist/migrate.mjs finds its SQL files beside the bundle and applies the schema', async () => {
+  const pod = startPod('dist/migrate.mjs', { cwd: dir, env: { DATABASE_URL: testDatabaseUrl() } })
+  expect(await pod.exited, pod.output()).toBe(0)
+  expect(pod.output()).toMatch(/applied|up to date/)
+})
+
+describe.each(functions)('dist/functions/$name.mjs', (fn) => {
+  it('starts alone, connects to Postgres and the broker, and serves its routes', async () => {
+    const { url } = await startFunction(fn.name)
+    expect((await fetch(`${url}/api/healthz`)).status).toBe(200)
+    const drinkId = await availableDrink()
+    const guestId = randomUUID()
+    for (const route of fn.routes) {
+      const path = route.path.replace(':id', randomUUID()).replace(':drinkId', drinkId)
+      const headers = { ...json, authorization: `Bearer ${testTokens.barToken}` }
+      const body =
+        route.method === 'POST'
+          ? JSON.stringify({ guestId, nickname: 'Kube', drinkId })
+          : route.method === 'GET'
+            ? undefined
+            : JSON.stringify(route.path.startsWith('/api/menu') ? { available: true } : { status: 'preparing' })
+      const response = await fetch(`${url}${path}`, { method: route.method, headers, body })
+      // An order id made up here is unknown (404); everything else must succeed.
+      expect([200, 201, 404], `${route.method} ${path}: ${await response.clone().text()}`).toContain(response.status)
+      if (route.method === 'POST') expect(response.status).toBe(201)
+    }
+  })
+})
+
+describe('dist/functions/place-order.mjs on SIGTERM', () => {
+  it('finishes the request in flight, then exits 0', async () => {
+    const { pod, url } = await startFunction('place-order')
+    const drinkId = await availableDrink()
+    const body = Buffer.from(JSON.stringify({ guestId: randomUUID(), nickname: 'Last call', drinkId }))
+    const { port } = new URL(url)
+    const answer = new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port,
+          method: 'POST',
+          path: '/api/orders',
+          headers: { ...json, 'content-length': body.length },
+        },
+        (res) => {
+          let text = ''
+          res.on('data', (chunk) => {
+            text += chunk
+          })
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }))
+        },
+      )
+      req.on('error', reject)
+      // Half the body now, the rest after SIGTERM: the request is in flight when the pod is told to stop.
+      req.write(body.subarray(0, 10))
+      setTimeout(() => {
+        pod.child.kill('SIGTERM')
+        setTimeout(() => req.end(body.subarray(10)), 300)
+      }, 200)
+    })
+    const { status, body: text } = await answer
+    expect(status, text).toBe(201)
+    expect(await pod.exited, pod.output()).toBe(0)
+    expect(pod.output()).toMatch(/SIGTERM/)
+  })
+})
+
+describe('dist/broker.mjs', () => {
+  it('serves MQTT over TCP and its health on HTTP, and exits 0 on SIGTERM', async () => {
+    const [mqttPort, port] = [await anyFreePort(), await anyFreePort()]
+    const pod = startPod('dist/broker.mjs', {
+      cwd: dir,
+      env: {
+        NODE_ENV: 'production',
+        MQTT_PORT: String(mqttPort),
+        PORT: String(port),
+        DATABASE_URL: testDatabaseUrl(),
+        ...tokens,
+      },
+    })
+    pods.push(pod)
+    await waitForStatus(pod, `http://127.0.0.1:${port}/api/healthz`)
+    const client = await connectClient(`mqtt://127.0.0.1:${mqttPort}`, {
+      username: 'service',
+      password: testTokens.serviceToken,
+    })
+    expect(client.connected).toBe(true)
+    await client.endAsync()
+    expect(await pod.stop(), pod.output()).toBe(0)
+  })
+})
+
+describe('dist/client-server.mjs', () => {
+  it('serves the page, its assets and /config.json, and exits 0 on SIGTERM', async () => {
+    const client = join(dir, 'client-dist')
+    await mkdir(join(client, 'assets'), { recursive: true })
+    await writeFile(join(client, 'index.html'), '<!doctype html><title>Drinks</title>')
+    await writeFile(join(client, 'assets', 'index-abc123.js'), 'console.log(1)')
+    const port = await anyFreePort()
+    const pod = startPod('dist/client-server.mjs', {
+      cwd: dir,
+      env: { PORT: String(port), CLIENT_DIR: client, PUBLIC_URL: 'https://drinks.test', EVENT_NAME: 'Test night' },
+    })
+    pods.push(pod)
+    const url = `http://127.0.0.1:${port}`
+    await waitForStatus(pod, `${url}/api/healthz`)
+    const page = await fetch(`${url}/`)
+    expect(await page.text()).toContain('<title>Drinks</title>')
+    expect(page.headers.get('cache-control')).toBe('no-cache')
+    const asset = await fetch(`${url}/assets/index-abc123.js`)
+    expect(asset.headers.get('cache-control')).toContain('immutable')
+    expect(await (await fetch(`${url}/config.json`)).json()).toEqual({
+      publicUrl: 'https://drinks.test',
+      eventName: 'Test night',
+    })
+    const api = await fetch(`${url}/api/orders`)
+    expect(api.status).toBe(404)
+    expect(await api.json()).toMatchObject({ error: { code: 'not_found' } })
+    expect(await pod.stop(), pod.output()).toBe(0)
+  })
+})

@@ -1,0 +1,36 @@
+/**
+ * The built client served alone, as its pod runs it (`node dist/client-server.mjs` in the image):
+ * PORT (8080), CLIENT_DIR (`client/dist` under the working directory), PUBLIC_URL and EVENT_NAME
+ * for `/config.json`. SIGTERM finishes in-flight requests, then exits.
+ */
+import { existsSync } from 'node:fs'
+import type { Server } from 'node:http'
+import { join, resolve } from 'node:path'
+import { serve } from '@hono/node-server'
+import { createLogger } from '../runtime/logger.ts'
+import { onShutdown } from '../runtime/shutdown.ts'
+import { createClientApp } from './client-app.ts'
+
+const log = createLogger('client-server')
+const clientDir = resolve(process.env.CLIENT_DIR || 'client/dist')
+const port = Number(process.env.PORT || 8080)
+if (!existsSync(join(clientDir, 'index.html'))) {
+  log.error(`no built client in ${clientDir}: run \`npx vite build client\` or set CLIENT_DIR`)
+  process.exit(1)
+}
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  log.error(`PORT=${process.env.PORT} is not a port number`)
+  process.exit(1)
+}
+
+const config = { publicUrl: process.env.PUBLIC_URL ?? '', eventName: process.env.EVENT_NAME || 'Drinks' }
+const app = createClientApp({ dir: clientDir, config: () => config })
+const server = serve({ fetch: app.fetch, port }, (info) => log.info(`serving ${clientDir} on :${info.port}`)) as Server
+onShutdown(
+  async () => {
+    const closed = new Promise<void>((done) => server.close(() => done()))
+    server.closeIdleConnections()
+    await closed
+  },
+  { log },
+)
