@@ -1,22 +1,15 @@
 import { spawn, spawnSync } from 'node:child_process'
-import { randomBytes } from 'node:crypto'
-import postgres from 'postgres'
 import { startEmbeddedPostgres } from '../db/embedded.ts'
+import { createScratchDatabase } from '../db/scratch.ts'
 
 /** A throwaway database on DATABASE_URL's server (or the embedded one) for one benchmark run. */
 export async function benchDatabase() {
   const embedded = process.env.DATABASE_URL ? null : await startEmbeddedPostgres()
-  const serverUrl = process.env.DATABASE_URL ?? embedded?.url ?? ''
-  const name = `drinks_bench_${randomBytes(4).toString('hex')}`
-  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} })
-  await admin.unsafe(`create database ${name}`)
-  const url = new URL(serverUrl)
-  url.pathname = `/${name}`
+  const database = await createScratchDatabase(process.env.DATABASE_URL ?? embedded?.url ?? '', 'drinks_bench')
   return {
-    url: url.toString(),
+    url: database.url,
     async drop() {
-      await admin.unsafe(`drop database if exists ${name} with (force)`)
-      await admin.end()
+      await database.drop()
       await embedded?.stop()
     },
   }

@@ -5,20 +5,14 @@
  * embedded server under .data/ is started.
  */
 import { spawn } from 'node:child_process'
-import { randomBytes } from 'node:crypto'
 import { readdirSync } from 'node:fs'
-import postgres from 'postgres'
 import { startEmbeddedPostgres } from '../db/embedded.ts'
+import { createScratchDatabase } from '../db/scratch.ts'
 
 const embedded = process.env.DATABASE_URL ? null : await startEmbeddedPostgres()
 const serverUrl = process.env.DATABASE_URL ?? embedded?.url ?? ''
-const name = `drinks_test_${randomBytes(4).toString('hex')}`
-const admin = postgres(serverUrl, { max: 1, onnotice: () => {} })
-await admin.unsafe(`create database ${name}`)
-const testUrl = new URL(serverUrl)
-testUrl.pathname = `/${name}`
-
-const env = { ...process.env, TEST_DATABASE_URL: testUrl.toString() }
+const database = await createScratchDatabase(serverUrl, 'drinks_test')
+const env = { ...process.env, TEST_DATABASE_URL: database.url }
 const run = (command: string, args: string[]) =>
   new Promise<number>((resolve) => {
     const child = spawn(command, args, { stdio: 'inherit', env })
@@ -37,7 +31,6 @@ const nodeTest =
     : 0
 const code = vitest || nodeTest
 
-await admin.unsafe(`drop database if exists ${name} with (force)`)
-await admin.end()
+await database.drop()
 await embedded?.stop()
 process.exit(code)
