@@ -74,6 +74,24 @@ describe('GET /api/orders', () => {
     expect(seen).not.toContain(late?.id)
   })
 
+  test('pages through orders placed in the same millisecond without skipping or repeating one', async () => {
+    const guestId = randomUUID()
+    const ids = Array.from({ length: 5 }, () => randomUUID())
+    for (const id of ids) {
+      await deps.sql`
+        insert into orders (id, guest_id, nickname, drink_id, quantity, created_at)
+        values (${id}, ${guestId}, 'Same', 'tea', 1, '2026-11-25T20:15:00.123456Z')`
+    }
+    const seen: string[] = []
+    for (let cursor = ''; ; ) {
+      const { body } = await list(`?guestId=${guestId}&limit=2${cursor ? `&cursor=${cursor}` : ''}`)
+      seen.push(...body.orders.map((o) => o.id))
+      if (!body.nextCursor) break
+      cursor = body.nextCursor
+    }
+    expect(seen).toEqual([...ids].sort().reverse())
+  })
+
   test('filters by status', async () => {
     const { body } = await list('?status=cancelled,delivered', barAuth)
     expect(body.orders.every((o) => o.status === 'cancelled' || o.status === 'delivered')).toBe(true)

@@ -9,8 +9,10 @@ create table orders (
   note text not null default '',
   status text not null default 'placed'
     check (status in ('placed', 'preparing', 'ready', 'delivered', 'cancelled')),
-  created_at timestamptz not null default now(),
-  updated_at timestamptz not null default now()
+  -- Milliseconds, as the API shows them: a cursor made from an order's createdAt then points
+  -- exactly at that order.
+  created_at timestamptz(3) not null default now(),
+  updated_at timestamptz(3) not null default now()
 );
 
 create index orders_guest_idx on orders (guest_id, created_at desc);
