@@ -9,6 +9,7 @@ const benchmarks: Record<string, string> = {
   'order-path': 'bench/order-path.ts',
   'cold-start': 'bench/cold-start.ts',
   broker: 'broker/bench/persistence-bench.ts',
+  page: 'bench/page.ts',
 }
 const chosen = process.argv.length > 2 ? process.argv.slice(2) : Object.keys(benchmarks)
 const unknown = chosen.filter((name) => !benchmarks[name])

@@ -7,6 +7,28 @@ export interface ClientConfig {
   /** The address the QR poster points to; the request's own origin when empty. */
   publicUrl: string
   eventName: string
+  /** Minutes of waiting after which the bar sees an order in the next colour. */
+  waitMinutes: [number, number, number]
+  /** Seconds the bar display holds a move so it can be undone (0: sent at once). */
+  undoSeconds: number
+}
+
+/** The page's settings from `EVENT_NAME`, `PUBLIC_URL`, `WAIT_MINUTES` (e.g. `3,5,7`) and `UNDO_SECONDS`. */
+export function readClientConfig(env: NodeJS.ProcessEnv = process.env): ClientConfig {
+  const waitMinutes = (env.WAIT_MINUTES || '3,5,7').split(',').map(Number)
+  if (waitMinutes.length !== 3 || waitMinutes.some((m, i) => !(m > 0) || (i > 0 && m <= (waitMinutes[i - 1] ?? 0)))) {
+    throw new Error(`WAIT_MINUTES=${env.WAIT_MINUTES} is not three ascending numbers of minutes, like 3,5,7`)
+  }
+  const undoSeconds = Number(env.UNDO_SECONDS || 5)
+  if (!Number.isInteger(undoSeconds) || undoSeconds < 0 || undoSeconds > 60) {
+    throw new Error(`UNDO_SECONDS=${env.UNDO_SECONDS} is not a whole number of seconds from 0 to 60`)
+  }
+  return {
+    publicUrl: env.PUBLIC_URL ?? '',
+    eventName: env.EVENT_NAME || 'Drinks',
+    waitMinutes: waitMinutes as [number, number, number],
+    undoSeconds,
+  }
 }
 
 export interface ClientAppOptions {
@@ -55,14 +77,14 @@ export function createClientApp({ dir, config }: ClientAppOptions): Hono {
     c.json({ error: { code: 'not_found', message: `no route for ${c.req.method} ${c.req.path}` } }, 404),
   )
   app.get('/config.json', (c) => {
-    const { publicUrl, eventName } = config()
+    const settings = config()
     c.header('cache-control', 'no-cache')
-    return c.json({ publicUrl: publicUrl || requestOrigin(c), eventName })
+    return c.json({ ...settings, publicUrl: settings.publicUrl || requestOrigin(c) })
   })
   // Every view is the one page (`/?bar`, `/?qr`, …); it is revalidated to pick up a new build.
-  app.get('/', cacheControl('no-cache'), serveStatic({ root: dir, path: 'index.html' }))
-  app.use('/assets/*', cacheControl(immutable), serveStatic({ root: dir }))
-  app.use('/*', cacheControl('no-cache'), serveStatic({ root: dir }))
+  app.get('/', cacheControl('no-cache'), serveStatic({ root: dir, path: 'index.html', precompressed: true }))
+  app.use('/assets/*', cacheControl(immutable), serveStatic({ root: dir, precompressed: true }))
+  app.use('/*', cacheControl('no-cache'), serveStatic({ root: dir, precompressed: true }))
   app.notFound((c) => c.text('Not found', 404))
   return app
 }

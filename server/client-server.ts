@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path'
 import { serve } from '@hono/node-server'
 import { createLogger } from '../runtime/logger.ts'
 import { onShutdown } from '../runtime/shutdown.ts'
-import { createClientApp } from './client-app.ts'
+import { createClientApp, readClientConfig } from './client-app.ts'
 
 const log = createLogger('client-server')
 const clientDir = resolve(process.env.CLIENT_DIR || 'client/dist')
@@ -23,7 +23,7 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   process.exit(1)
 }
 
-const config = { publicUrl: process.env.PUBLIC_URL ?? '', eventName: process.env.EVENT_NAME || 'Drinks' }
+const config = readClientConfig()
 const app = createClientApp({ dir: clientDir, config: () => config })
 const server = serve({ fetch: app.fetch, port }, (info) => log.info(`serving ${clientDir} on :${info.port}`)) as Server
 onShutdown(

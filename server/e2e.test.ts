@@ -7,7 +7,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest'
 import { launchChromium } from '../test/browser.ts'
 import { createTestDatabase } from '../test/db.ts'
 import { testTokens } from '../test/harness.ts'
-import { buildClientIfStale, clientDist } from './client-build.ts'
+import { clientDist } from './client-build.ts'
 import { type Stack, startStack } from './stack.ts'
 
 let stack: Stack
@@ -15,7 +15,6 @@ let database: Awaited<ReturnType<typeof createTestDatabase>>
 let browser: Browser
 
 beforeAll(async () => {
-  await buildClientIfStale(() => {})
   database = await createTestDatabase()
   stack = await startStack({
     databaseUrl: database.url,
@@ -60,7 +59,8 @@ test('a guest orders, the bar sees it live and marks it ready, the guest sees "r
   expect(await card.textContent()).toContain(number)
 
   await card.getByTestId('advance').click()
-  await expect.poll(() => status.getAttribute('data-status')).toBe('preparing')
+  // The bar holds each move a few seconds for its undo, then sends it.
+  await expect.poll(() => status.getAttribute('data-status'), { timeout: 10_000 }).toBe('preparing')
   await bar.getByTestId('order-card').filter({ hasText: nickname }).getByTestId('advance').click()
 
   await expect.poll(() => status.getAttribute('data-status'), { timeout: 10_000 }).toBe('ready')

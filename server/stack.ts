@@ -13,7 +13,7 @@ import { createMqttPublisher } from '../functions/shared/publisher.ts'
 import { functions } from '../hono.config.ts'
 import { createLogger, type Logger } from '../runtime/logger.ts'
 import type { Tokens } from '../runtime/secrets.ts'
-import { createClientApp } from './client-app.ts'
+import { type ClientConfig, createClientApp, readClientConfig } from './client-app.ts'
 
 export interface StackOptions {
   databaseUrl: string
@@ -22,9 +22,8 @@ export interface StackOptions {
   /** MQTT TCP port (0: any). */
   mqttPort: number
   tokens: Tokens
-  /** The address guests reach; `http://localhost:<port>` when omitted. */
-  publicUrl?: string
-  eventName?: string
+  /** What the page is told in `/config.json`; the defaults of `readClientConfig` when omitted. */
+  clientConfig?: ClientConfig
   /** Rate limits on placing orders; the functions' defaults when omitted. */
   orderLimits?: OrderLimits
   /** Whether the public ticker shows nicknames. Default true. */
@@ -86,12 +85,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   app.route('/', createBaseApp(deps))
   app.notFound(notFound)
 
-  let publicUrl = options.publicUrl ?? ''
+  const clientConfig = options.clientConfig ?? readClientConfig({})
   const clientDir = options.clientDir
   if (clientDir && existsSync(clientDir)) {
-    // publicUrl is known once the port is: the config is read per request.
-    const eventName = options.eventName ?? 'Drinks'
-    const clientApp = createClientApp({ dir: clientDir, config: () => ({ publicUrl, eventName }) })
+    const clientApp = createClientApp({ dir: clientDir, config: () => clientConfig })
     app.all('/*', (c) => clientApp.fetch(c.req.raw))
   }
 
@@ -101,7 +98,6 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const port = (server.address() as AddressInfo).port
   attachWebSocket(server as HttpServer, broker)
 
-  publicUrl ||= `http://localhost:${port}`
   for (const mod of modules) {
     mod.start?.(deps).catch((error: Error) => log.warn(`start hook failed: ${error.message}`))
   }
@@ -110,7 +106,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     httpUrl: `http://localhost:${port}`,
     mqttUrl: `mqtt://localhost:${mqttPort}`,
     wsUrl: `ws://localhost:${port}/mqtt`,
-    publicUrl,
+    publicUrl: clientConfig.publicUrl || `http://localhost:${port}`,
     async stop() {
       // Stop taking connections, then let the broker disconnect its clients and hand their
       // state to Postgres, then wait for the listeners to empty.

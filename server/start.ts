@@ -7,6 +7,7 @@ import { readOrderLimits, readTickerNicknames } from '../functions/shared/config
 import { choosePort } from '../runtime/ports.ts'
 import { loadTokens } from '../runtime/secrets.ts'
 import { onShutdown } from '../runtime/shutdown.ts'
+import { readClientConfig } from './client-app.ts'
 import { buildClientIfStale, clientDist } from './client-build.ts'
 import { startStack } from './stack.ts'
 
@@ -24,8 +25,7 @@ try {
     port,
     mqttPort,
     tokens,
-    publicUrl: process.env.PUBLIC_URL,
-    eventName: process.env.EVENT_NAME,
+    clientConfig: readClientConfig(),
     orderLimits: readOrderLimits(),
     tickerNicknames: readTickerNicknames(),
     clientDir: clientDist,

@@ -1,9 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import { locales } from '../../../contract/index.ts'
 import { memoryStore } from '../lib/storage.ts'
-import { dictionary, fill } from './dictionary.ts'
+import { fill } from './format.ts'
+import { de } from './guest/de.ts'
+import { en } from './guest/en.ts'
+import { fr } from './guest/fr.ts'
+import { it as italian } from './guest/it.ts'
+import { loadGuestMessages } from './guest-messages.ts'
 import { createI18n, pickLocale } from './i18n.ts'
-import { staffDictionary } from './staff-dictionary.ts'
+import { loadStaffMessages, staffWords } from './staff-dictionary.ts'
 
 describe('pickLocale', () => {
   it('takes the first browser language we have, by its primary subtag', () => {
@@ -24,28 +29,60 @@ describe('pickLocale', () => {
 })
 
 describe('createI18n', () => {
-  it('switches language and remembers it', () => {
+  it('loads only the language it shows, switches and remembers it', async () => {
+    const loaded: string[] = []
+    const load = (locale: (typeof locales)[number]) => {
+      loaded.push(locale)
+      return loadGuestMessages(locale)
+    }
     const storage = memoryStore()
-    const i18n = createI18n(dictionary, { languages: ['fr-CH'], storage })
+    const i18n = await createI18n(load, { languages: ['fr-CH'], storage })
     expect(i18n.messages.value.order).toBe('Commander')
-    i18n.setLocale('it')
+    expect(loaded).toEqual(['fr'])
+    await i18n.setLocale('it')
+    expect(i18n.locale.value).toBe('it')
     expect(i18n.messages.value.order).toBe('Ordina')
-    expect(createI18n(dictionary, { languages: ['fr-CH'], storage }).locale.value).toBe('it')
+    expect((await createI18n(load, { languages: ['fr-CH'], storage })).locale.value).toBe('it')
   })
 
-  it('formats times in the chosen language', () => {
-    const i18n = createI18n(dictionary, { languages: ['de'], storage: memoryStore() })
-    expect(i18n.time.value.format(new Date(2026, 10, 25, 20, 5))).toBe('20:05')
+  it('keeps the last choice when two switches race', async () => {
+    const i18n = await createI18n(loadGuestMessages, { languages: ['en'], storage: memoryStore() })
+    await Promise.all([i18n.setLocale('de'), i18n.setLocale('fr')])
+    expect(i18n.locale.value).toBe('fr')
+    expect(i18n.messages.value.order).toBe('Commander')
+  })
+
+  it('formats times, numbers and minutes in the chosen language', async () => {
+    const i18n = await createI18n(loadGuestMessages, { languages: ['de'], storage: memoryStore() })
+    const local = new Date(2026, 10, 25, 20, 5)
+    expect(i18n.time(local.toISOString())).toBe('20:05')
+    expect(i18n.number(1234)).toBe('1.234')
+    expect(i18n.number(7)).toBe('7')
+    expect(i18n.pickup(1234)).toBe('1234')
+    expect(i18n.pickup(42)).toBe('42')
+    expect(i18n.minutes(4)).toBe('4 Min.')
+    expect(i18n.t('readyTitle', { number: 42 })).toBe('#42 ist bereit')
+    await i18n.setLocale('en')
+    expect(i18n.number(1234)).toBe('1,234')
+  })
+})
+
+describe('loadStaffMessages', () => {
+  it('gives the staff views the guest words of one language with their own', async () => {
+    const words = await loadStaffMessages('fr')
+    expect(words.order).toBe('Commander')
+    expect(words.undo).toBe('Annuler l’action')
+    for (const key of Object.keys(staffWords.en)) expect(Object.keys(en)).not.toContain(key)
   })
 })
 
 describe.each([
-  ['guest', dictionary],
-  ['staff', staffDictionary],
-])('the %s dictionary', (_, words: Record<string, Record<string, string>>) => {
+  ['guest', { en, de, fr, it: italian }],
+  ['staff', staffWords],
+])('the %s words', (_, words: Record<string, Record<string, string>>) => {
   const placeholders = (text = '') => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort()
 
-  it('has every English key, filled, with the same placeholders, in each language', () => {
+  it('have every English key, filled, with the same placeholders, in each language', () => {
     const english = words.en ?? {}
     for (const locale of locales) {
       const translated = words[locale] ?? {}
@@ -62,5 +99,9 @@ describe('fill', () => {
   it('fills placeholders and leaves unknown ones visible', () => {
     expect(fill('#{number} is ready', { number: 42 })).toBe('#42 is ready')
     expect(fill('{a} and {b}', { a: 'x' })).toBe('x and {b}')
+  })
+
+  it('never reads placeholders in what it inserts', () => {
+    expect(fill('{name} ordered {drink}', { name: '{drink}', drink: 'Tea' })).toBe('{drink} ordered Tea')
   })
 })

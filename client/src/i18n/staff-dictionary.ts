@@ -1,10 +1,12 @@
 import type { Locale } from '../../../contract/index.ts'
-import type { Messages } from './dictionary.ts'
-import { dictionary } from './dictionary.ts'
+import type { Messages } from './guest/en.ts'
+import { loadGuestMessages } from './guest-messages.ts'
 
 // The words of the bar display, the pickup board and the QR poster. Kept apart from the guest's
-// dictionary so that a guest's phone never downloads them; the same rules hold (English is the
-// reference, every language has its keys and placeholders).
+// words so that a guest's phone never downloads them; the same rules hold (English is the
+// reference, every language has its keys and placeholders). These are small, so all four
+// languages come together (the QR poster shows a line in each); the guest's words they build
+// on are loaded one language at a time, as on the guest page.
 
 const en = {
   barTitle: 'Bar',
@@ -34,6 +36,10 @@ const en = {
   boardEmpty: 'Nothing ready yet.',
   qrInstruction: 'Scan the code to order a drink.',
   print: 'Print',
+  undo: 'Undo',
+  moved: '#{number}: {status}',
+  waiting: 'waiting {time}',
+  soundHint: 'Sound is on: it starts with your next tap on the screen.',
 }
 
 type StaffOnly = Readonly<Record<keyof typeof en, string>>
@@ -66,6 +72,10 @@ const de: StaffOnly = {
   boardEmpty: 'Noch nichts bereit.',
   qrInstruction: 'Code scannen und ein Getränk bestellen.',
   print: 'Drucken',
+  undo: 'Rückgängig',
+  moved: '#{number}: {status}',
+  waiting: 'wartet seit {time}',
+  soundHint: 'Ton ist an: er startet mit deinem nächsten Tippen auf den Bildschirm.',
 }
 
 const fr: StaffOnly = {
@@ -96,6 +106,10 @@ const fr: StaffOnly = {
   boardEmpty: 'Rien de prêt pour l’instant.',
   qrInstruction: 'Scanne le code pour commander une boisson.',
   print: 'Imprimer',
+  undo: 'Annuler l’action',
+  moved: 'N° {number} : {status}',
+  waiting: 'attend depuis {time}',
+  soundHint: 'Le son est activé : il démarre à ta prochaine touche sur l’écran.',
 }
 
 const it: StaffOnly = {
@@ -126,14 +140,19 @@ const it: StaffOnly = {
   boardEmpty: 'Ancora niente di pronto.',
   qrInstruction: 'Scansiona il codice per ordinare una bevanda.',
   print: 'Stampa',
+  undo: 'Annulla azione',
+  moved: 'N. {number}: {status}',
+  waiting: 'in attesa da {time}',
+  soundHint: 'Il suono è attivo: parte al tuo prossimo tocco sullo schermo.',
 }
 
 export type StaffMessages = Messages & StaffOnly
 
-/** The guest's dictionary with the staff's words added. */
-export const staffDictionary: Readonly<Record<Locale, StaffMessages>> = {
-  en: { ...dictionary.en, ...en },
-  de: { ...dictionary.de, ...de },
-  fr: { ...dictionary.fr, ...fr },
-  it: { ...dictionary.it, ...it },
-}
+/** The staff's own words in each language, without the guest's. */
+export const staffWords: Readonly<Record<Locale, StaffOnly>> = { en, de, fr, it }
+
+/** One language's words for the staff views: the guest's words with the staff's added. */
+export const loadStaffMessages = async (locale: Locale): Promise<StaffMessages> => ({
+  ...(await loadGuestMessages(locale)),
+  ...staffWords[locale],
+})

@@ -18,12 +18,6 @@ export class ApiError extends Error {
   }
 }
 
-/** What `GET /config.json` tells the page about its deployment. */
-export interface PageConfig {
-  publicUrl: string
-  eventName: string
-}
-
 export interface ApiClientOptions {
   /** The bar token, read at each request; null for guests. */
   token?: () => string | null
@@ -40,7 +34,12 @@ export function createHttp(options: ApiClientOptions = {}) {
   const doFetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init))
   const base = options.baseUrl ?? ''
 
-  async function send(method: string, path: string, body?: unknown, accept = 'application/json'): Promise<Response> {
+  async function send(
+    method: string,
+    path: string,
+    body?: unknown,
+    { accept = 'application/json', keepalive = false } = {},
+  ): Promise<Response> {
     const headers: Record<string, string> = { accept }
     const token = options.token?.()
     if (token) headers.authorization = `Bearer ${token}`
@@ -51,6 +50,8 @@ export function createHttp(options: ApiClientOptions = {}) {
         method,
         headers,
         body: body === undefined ? undefined : JSON.stringify(body),
+        // Lets a request started as the page goes away (the bar's held move) still arrive.
+        keepalive,
       })
     } catch {
       throw new ApiError(0, 'network', 'The server cannot be reached.')
@@ -64,8 +65,8 @@ export function createHttp(options: ApiClientOptions = {}) {
     )
   }
 
-  async function json<T>(method: string, path: string, body?: unknown): Promise<T> {
-    return (await send(method, path, body)).json() as Promise<T>
+  async function json<T>(method: string, path: string, body?: unknown, keepalive = false): Promise<T> {
+    return (await send(method, path, body, { keepalive })).json() as Promise<T>
   }
 
   return {
@@ -86,9 +87,10 @@ export function createHttp(options: ApiClientOptions = {}) {
       return orders
     },
     menu: () => json<Menu>('GET', api.menu),
-    updateOrder: async (id: string, change: UpdateOrder) =>
-      (await json<{ order: Order }>('PATCH', api.order(id), change)).order,
-    config: () => json<PageConfig>('GET', '/config.json'),
+    updateOrder: async (id: string, change: UpdateOrder, keepalive = false) =>
+      (await json<{ order: Order }>('PATCH', api.order(id), change, keepalive)).order,
+    /** `/config.json` as the server sent it; lib/page-config.ts reads it for the staff views. */
+    config: () => json<unknown>('GET', '/config.json'),
   }
 }
 

@@ -1,9 +1,13 @@
+import { signal } from '@preact/signals-core'
+
 /**
  * A short two-tone beep through Web Audio. Browsers only let a page make sound after a user
- * gesture, so `enable` must run inside a click; until then `beep` is silent.
+ * gesture, so `enable` must run inside a click or tap; until then `beep` is silent, and
+ * `unlocked` says so.
  */
 export function createBeeper() {
   let context: AudioContext | null = null
+  const unlocked = signal(false)
 
   function tone(at: number, frequency: number) {
     if (!context) return
@@ -19,13 +23,15 @@ export function createBeeper() {
   }
 
   return {
+    unlocked,
     enable() {
       context ??= new AudioContext()
-      void context.resume()
-    },
-    disable() {
-      void context?.close()
-      context = null
+      context.resume().then(
+        () => {
+          unlocked.value = context?.state === 'running'
+        },
+        () => {},
+      )
     },
     beep() {
       if (context?.state !== 'running') return
@@ -34,3 +40,5 @@ export function createBeeper() {
     },
   }
 }
+
+export type Beeper = ReturnType<typeof createBeeper>

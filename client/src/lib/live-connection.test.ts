@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net'
 import { Aedes, type AuthenticateError } from 'aedes'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createWebSocketStream, WebSocketServer } from 'ws'
-import { LiveConnection, type LiveOptions, liveUrl } from './live-connection.ts'
+import { LiveConnection, type LiveMessage, type LiveOptions, liveUrl } from './live-connection.ts'
+import { openSession } from './mqtt-session.ts'
 
 // A real broker over WebSocket, in process: a plain Aedes that lets guests in without
 // credentials and the bar in with its token, as the project's broker does.
@@ -44,15 +45,17 @@ async function until(check: () => boolean, what: string, timeout = 5000) {
 }
 
 function connect(options: Partial<LiveOptions> = {}) {
-  const received: [string, unknown][] = []
+  const received: LiveMessage[] = []
   let connects = 0
   const live = new LiveConnection({
     url,
-    topics: ['public/menu'],
+    topics: { 'public/menu': 'menu' },
     reconnectPeriod: 50,
+    // In the page the session runs in a Web Worker; here it runs in Node, against a real broker.
+    open: openSession,
     log: { warn: () => {} },
     onConnect: () => connects++,
-    onMessage: (topic, payload) => received.push([topic, payload]),
+    onMessage: (message) => received.push(message),
     ...options,
   })
   live.start()
@@ -94,9 +97,11 @@ describe('LiveConnection', () => {
     await ready
     await until(() => connects() === 1, 'the catch-up after SUBACK')
     expect(live.state.value).toBe('online')
+    // A payload that is not what the topic carries never reaches the page.
+    await publish('public/menu', { drinks: 'none' })
     await publish('public/menu', { drinks: [] })
     await until(() => received.length > 0, 'a message')
-    expect(received).toEqual([['public/menu', { drinks: [] }]])
+    expect(received).toEqual([{ topic: 'public/menu', kind: 'menu', payload: { drinks: [] } }])
     live[Symbol.dispose]()
   })
 
@@ -110,7 +115,7 @@ describe('LiveConnection', () => {
   })
 
   it('signs in the bar with its token', async () => {
-    const { live } = connect({ username: 'bar', password: 'secret', topics: ['bar/orders'] })
+    const { live } = connect({ username: 'bar', password: 'secret', topics: { 'bar/orders': 'orderEvent' } })
     await until(() => live.state.value === 'online', 'online')
     live[Symbol.dispose]()
   })

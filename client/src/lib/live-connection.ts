@@ -1,22 +1,18 @@
-import { createModel, effect, signal } from '@preact/signals'
+import { createModel, effect, signal } from '@preact/signals-core'
+import type { LiveMessage, LiveState, SessionConfig, SessionOpener } from './live-session.ts'
+import { openInWorker } from './worker-session.ts'
 
-/** `refused`: the broker turned the credentials down; the page stops retrying. */
-export type LiveState = 'connecting' | 'online' | 'offline' | 'refused'
+export type { LiveMessage, LiveState, PayloadKind } from './live-session.ts'
 
-export interface LiveOptions {
-  url: string
-  username?: string
-  password?: string
-  topics: readonly string[]
-  /** A message, its payload parsed as JSON (null when it is not JSON). */
-  onMessage: (topic: string, payload: unknown) => void
+export interface LiveOptions extends SessionConfig {
+  onMessage: (message: LiveMessage) => void
   /**
    * Runs once the subscriptions are in place, after the first connect and every reconnect:
    * where the page catches up from the API.
    */
   onConnect: () => void
-  /** Milliseconds between reconnect attempts. */
-  reconnectPeriod?: number
+  /** Where the session runs: a Web Worker in the page; tests open it in Node. */
+  open?: SessionOpener
   log?: Pick<Console, 'warn'>
 }
 
@@ -27,32 +23,48 @@ export function liveUrl(location: Pick<Location, 'protocol' | 'host'>): string {
 
 /**
  * One MQTT connection over WebSocket that reconnects by itself and reports its state. mqtt.js
- * (about 100 KB) and the code that drives it are loaded only when `start` is called, so they
- * never delay the first paint.
+ * runs in a Web Worker started by `start`, so it never delays the first paint nor blocks the
+ * page while it loads.
  */
 export const LiveConnection = createModel((options: LiveOptions) => {
+  const { onMessage, onConnect, open = openInWorker, log = console, ...config } = options
   const state = signal<LiveState>('connecting')
-  const retry = options.reconnectPeriod ?? 3000
+  const retryMs = config.reconnectPeriod ?? 3000
   let session: { end(): void } | null = null
   let started = false
   let stopped = false
 
-  async function open(): Promise<void> {
-    try {
-      const { openSession } = await import('./mqtt-session.ts')
-      if (stopped) return
-      session = openSession(options, (next) => {
+  function start() {
+    if (stopped) return
+    session = open(config, {
+      state: (next) => {
         state.value = next
-      })
-    } catch (error) {
-      // The script itself did not load (offline?): try again as a reconnect would.
-      ;(options.log ?? console).warn('mqtt client did not load', error)
-      state.value = 'offline'
-      if (!stopped) setTimeout(open, retry)
-    }
+      },
+      subscribed: () => {
+        try {
+          onConnect()
+        } catch (error) {
+          log.warn('catch-up failed', error)
+        }
+      },
+      message: (message) => {
+        try {
+          onMessage(message)
+        } catch (error) {
+          log.warn('message handler failed', message.topic, error)
+        }
+      },
+      warn: (...details) => log.warn(...details),
+      failed: () => {
+        // Tried again as a reconnect would be.
+        state.value = 'offline'
+        session = null
+        setTimeout(start, retryMs)
+      },
+    })
   }
 
-  // Closes the socket when the model is disposed.
+  // Closes the connection when the model is disposed.
   effect(() => () => {
     stopped = true
     session?.end()
@@ -64,7 +76,7 @@ export const LiveConnection = createModel((options: LiveOptions) => {
     start() {
       if (started) return
       started = true
-      void open()
+      start()
     },
   }
 })

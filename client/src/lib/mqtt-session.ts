@@ -1,25 +1,31 @@
 import mqtt from 'mqtt'
-import type { LiveOptions, LiveState } from './live-connection.ts'
-import { parseJson } from './payloads.ts'
+import type { LiveMessage, PayloadKind, SessionConfig, SessionEvents } from './live-session.ts'
+import { isMenu, isOrderEvent, isTickerEvent, parseJson } from './payloads.ts'
 
 // CONNACK return codes for bad credentials: MQTT 3.1.1 (4, 5) and MQTT 5 (134, 135).
 const refusedCodes = new Set([4, 5, 134, 135])
 
+const checks: Readonly<Record<PayloadKind, (payload: unknown) => boolean>> = {
+  menu: isMenu,
+  orderEvent: isOrderEvent,
+  ticker: isTickerEvent,
+}
+
 /**
- * Connects with mqtt.js and reports state changes. Loaded on demand by LiveConnection together
- * with mqtt.js itself. Errors in handlers are logged, never thrown into mqtt.js.
+ * Connects with mqtt.js, subscribes on every connect, checks each payload against the kind its
+ * topic carries, and reports through `events`. In the page this runs in a Web Worker
+ * (mqtt-worker.ts), so mqtt.js never costs the page's main thread.
  */
-export function openSession(options: LiveOptions, setState: (state: LiveState) => void): { end(): void } {
-  const log = options.log ?? console
+export function openSession(config: SessionConfig, events: SessionEvents): { end(): void } {
   let refused = false
-  const client = mqtt.connect(options.url, {
-    username: options.username,
-    password: options.password,
+  const client = mqtt.connect(config.url, {
+    username: config.username,
+    password: config.password,
     protocolVersion: 4,
     clean: true,
     // Subscribing on every connect below is explicit, so mqtt.js must not repeat it.
     resubscribe: false,
-    reconnectPeriod: options.reconnectPeriod ?? 3000,
+    reconnectPeriod: config.reconnectPeriod ?? 3000,
     connectTimeout: 10_000,
     keepalive: 30,
     // mqtt.js would otherwise run its keepalive timer in a blob: worker, which the page's
@@ -28,39 +34,34 @@ export function openSession(options: LiveOptions, setState: (state: LiveState) =
   })
 
   client.on('connect', () => {
-    setState('online')
-    client.subscribe([...options.topics], { qos: 1 }, (error, granted) => {
-      if (error) log.warn('subscribe failed', error)
-      for (const grant of granted ?? []) if (grant.qos === 128) log.warn('subscription refused', grant.topic)
-      // Catching up only once the broker has the subscriptions: whatever changes after the
-      // API's answer then arrives live, so no gap is left between the two.
-      try {
-        options.onConnect()
-      } catch (caught) {
-        log.warn('catch-up failed', caught)
-      }
+    events.state('online')
+    client.subscribe(Object.keys(config.topics), { qos: 1 }, (error, granted) => {
+      if (error) events.warn('subscribe failed', error.message)
+      for (const grant of granted ?? []) if (grant.qos === 128) events.warn('subscription refused', grant.topic)
+      // The page catches up from the API only once the broker has the subscriptions: whatever
+      // changes after the API's answer then arrives live, so no gap is left between the two.
+      events.subscribed()
     })
   })
-  client.on('reconnect', () => setState('connecting'))
+  client.on('reconnect', () => events.state('connecting'))
   client.on('close', () => {
-    if (!refused) setState('offline')
+    if (!refused) events.state('offline')
   })
   client.on('error', (error) => {
     const code = (error as { code?: unknown }).code
     if (typeof code === 'number' && refusedCodes.has(code)) {
       refused = true
-      setState('refused')
+      events.state('refused')
       client.end(true)
     } else {
-      log.warn('mqtt error', error.message)
+      events.warn('mqtt error', error.message)
     }
   })
-  client.on('message', (topic, payload) => {
-    try {
-      options.onMessage(topic, parseJson(payload))
-    } catch (error) {
-      log.warn('message handler failed', topic, error)
-    }
+  client.on('message', (topic, bytes) => {
+    const kind = config.topics[topic]
+    const payload = parseJson(bytes)
+    if (kind && checks[kind](payload)) events.message({ topic, kind, payload } as LiveMessage)
+    else events.warn('unexpected message on', topic)
   })
 
   return { end: () => void client.end(true) }

@@ -32,6 +32,8 @@ describe('payloads', () => {
     expect(isMenu({ drinks: [drink] })).toBe(true)
     expect(isMenu({ drinks: [{ ...drink, available: 'yes' }] })).toBe(false)
     expect(isTickerEvent({ nickname: 'Ana', drinkId: 'tea', at: order.createdAt })).toBe(true)
+    expect(isTickerEvent({ nickname: null, drinkId: 'tea', at: order.createdAt })).toBe(true)
+    expect(isTickerEvent({ nickname: 7, drinkId: 'tea', at: order.createdAt })).toBe(false)
     expect(isTickerEvent({ nickname: 'Ana' })).toBe(false)
   })
 })

@@ -41,6 +41,12 @@ export function isMenu(value: unknown): value is Menu {
   return isObject(value) && Array.isArray(value.drinks) && value.drinks.every(isDrink)
 }
 
+/** A ticker event; its nickname is null when the event keeps nicknames off the public ticker. */
 export function isTickerEvent(value: unknown): value is TickerEvent {
-  return isObject(value) && isString(value.nickname) && isString(value.drinkId) && isString(value.at)
+  return (
+    isObject(value) &&
+    (isString(value.nickname) || value.nickname === null) &&
+    isString(value.drinkId) &&
+    isString(value.at)
+  )
 }

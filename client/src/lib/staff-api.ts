@@ -2,13 +2,14 @@ import type { DrinkUpdate } from '../../../contract/index.ts'
 import { api } from '../../../contract/index.ts'
 import type { ApiClientOptions } from './api-client.ts'
 import { createHttp } from './api-client.ts'
+import { type PageConfig, readPageConfig } from './page-config.ts'
 
-/** What the bar display and the pickup board ask of the API, with the bar token. */
-export function createStaffApi(options: ApiClientOptions) {
+/** What the bar display, the pickup board and the QR poster ask of the API, with the bar token. */
+export function createStaffApi(options: ApiClientOptions = {}) {
   const http = createHttp(options)
   return {
     menu: http.menu,
-    config: http.config,
+    config: async (): Promise<PageConfig> => readPageConfig(await http.config()),
     updateOrder: http.updateOrder,
     /** Every order, all pages. */
     allOrders: () => http.orders({}),
@@ -16,7 +17,8 @@ export function createStaffApi(options: ApiClientOptions) {
       await http.send('PUT', api.drink(drinkId), change)
     },
     /** The CSV export; fetched rather than linked, since a link cannot send the token. */
-    ordersCsv: async () => (await http.send('GET', `${api.orders}?format=csv`, undefined, 'text/csv')).blob(),
+    ordersCsv: async () =>
+      (await http.send('GET', `${api.orders}?format=csv`, undefined, { accept: 'text/csv' })).blob(),
   }
 }
 

@@ -1,4 +1,4 @@
-import { createModel, signal } from '@preact/signals'
+import { createModel, signal } from '@preact/signals-core'
 import type { KeyValueStore } from '../lib/storage.ts'
 
 /**

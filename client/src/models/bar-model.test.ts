@@ -1,3 +1,4 @@
+import { signal } from '@preact/signals-core'
 import { describe, expect, it } from 'vitest'
 import type { DrinkUpdate, Menu, Order, UpdateOrder } from '../../../contract/index.ts'
 import { canTransition } from '../../../contract/index.ts'
@@ -5,7 +6,7 @@ import { ApiError } from '../lib/api-client.ts'
 import { BarModel } from './bar-model.ts'
 import { MenuModel } from './menu-model.ts'
 import { OrderStore } from './order-store.ts'
-import { makeOrder } from './test-support.ts'
+import { makeOrder, manualTimers } from './test-support.ts'
 
 /** An in-memory bar API holding the contract's lifecycle and token rules. */
 function memoryApi(token = 'good') {
@@ -50,11 +51,12 @@ function memoryApi(token = 'good') {
   }
 }
 
-function setup() {
+function setup(holdMs = 0) {
   const api = memoryApi()
   const store = new OrderStore()
   const menu = new MenuModel()
   const heard: number[] = []
+  const timers = manualTimers()
   let unauthorized = 0
   const bar = new BarModel({
     api,
@@ -62,8 +64,10 @@ function setup() {
     menu,
     onNewOrder: (order) => heard.push(order.number),
     onUnauthorized: () => unauthorized++,
+    holdMs: signal(holdMs),
+    schedule: timers.schedule,
   })
-  return { api, store, menu, bar, heard, unauthorized: () => unauthorized }
+  return { api, store, menu, bar, heard, timers, unauthorized: () => unauthorized }
 }
 
 describe('BarModel', () => {
@@ -103,6 +107,38 @@ describe('BarModel', () => {
     }
     await bar.advance(current())
     expect(current().status).toBe('delivered')
+  })
+
+  it('shows a held move at once, sends it when the undo time is up, or drops it on undo', async () => {
+    const { api, store, bar, timers } = setup(5000)
+    const order = makeOrder()
+    api.orders.set(order.id, order)
+    await bar.refresh()
+    await bar.advance(order)
+    expect(bar.orders.value[0]?.status).toBe('preparing')
+    expect(store.byId.value.get(order.id)?.status).toBe('placed')
+    expect(bar.held.value).toMatchObject({ orderId: order.id, from: 'placed', to: 'preparing' })
+
+    bar.undo()
+    expect(bar.orders.value[0]?.status).toBe('placed')
+    expect(api.orders.get(order.id)?.status).toBe('placed')
+
+    await bar.advance(order)
+    timers.runAll()
+    await bar.release()
+    expect(api.orders.get(order.id)?.status).toBe('preparing')
+    expect(bar.orders.value[0]?.status).toBe('preparing')
+    expect(bar.held.value).toBeNull()
+  })
+
+  it('shows the order as the server has it once it moved on elsewhere', async () => {
+    const { api, store, bar } = setup(5000)
+    const order = makeOrder()
+    api.orders.set(order.id, order)
+    await bar.refresh()
+    await bar.advance(order)
+    store.merge([{ ...order, status: 'cancelled', updatedAt: '2026-11-25T21:00:00.000Z' }])
+    expect(bar.orders.value[0]?.status).toBe('cancelled')
   })
 
   it('shows a refused move and clears the busy mark', async () => {

@@ -1,9 +1,12 @@
-import { createModel, signal } from '@preact/signals'
+import type { ReadonlySignal } from '@preact/signals-core'
+import { computed, createModel, signal } from '@preact/signals-core'
 import type { Order, OrderEvent, OrderStatus } from '../../../contract/index.ts'
 import { nextStatus } from '../../../contract/index.ts'
 import { ApiError } from '../lib/api-client.ts'
 import type { StaffApi } from '../lib/staff-api.ts'
 import type { MenuModel } from './menu-model.ts'
+import type { Move } from './move-hold.ts'
+import { MoveHold } from './move-hold.ts'
 import type { OrderStore } from './order-store.ts'
 import type { Problem } from './problem.ts'
 import { toProblem } from './problem.ts'
@@ -16,10 +19,15 @@ export interface BarDeps {
   onNewOrder?: (order: Order) => void
   /** Called when the API refuses the bar token. */
   onUnauthorized?: () => void
+  /** How long a move can be undone before it is sent; none by default. */
+  holdMs?: ReadonlySignal<number>
+  /** Timers of the undo, for tests. */
+  schedule?: (task: () => void, ms: number) => () => void
 }
 
 /** The bar's side: catching up, live events, and moving orders and drinks along through the API. */
-export const BarModel = createModel(({ api, store, menu, onNewOrder, onUnauthorized }: BarDeps) => {
+export const BarModel = createModel((deps: BarDeps) => {
+  const { api, store, menu, onNewOrder, onUnauthorized } = deps
   /** Orders and drinks with a request on the way, so a second tap does not send it twice. */
   const busy = signal<ReadonlySet<string>>(new Set())
   const problem = signal<Problem | null>(null)
@@ -46,15 +54,34 @@ export const BarModel = createModel(({ api, store, menu, onNewOrder, onUnauthori
     }
   }
 
-  const move = (order: Order, status: OrderStatus) =>
-    withBusy(order.id, async () => {
-      store.merge([await api.updateOrder(order.id, { status })])
-    })
+  const moves = new MoveHold({
+    holdMs: deps.holdMs ?? signal(0),
+    schedule: deps.schedule,
+    send: (move, { leaving }) =>
+      withBusy(move.orderId, async () => {
+        store.merge([await api.updateOrder(move.orderId, { status: move.to }, leaving)])
+      }),
+  })
+
+  const move = (order: Order, to: OrderStatus) =>
+    moves.move({ orderId: order.id, number: order.number, from: order.status, to } satisfies Move)
 
   return {
     busy,
     problem,
     loaded,
+    /** The orders as this screen shows them: the held move already made. */
+    orders: computed(() => {
+      const held = moves.held.value
+      const list = store.list.value
+      if (!held) return list
+      return list.map((o) => (o.id === held.orderId && o.status === held.from ? { ...o, status: held.to } : o))
+    }),
+    /** The last move, while it can be undone. */
+    held: moves.held,
+    undo: moves.undo,
+    /** Sends the held move at once, as the page is hidden or closed. */
+    release: moves.release,
     /** Catches up from the API: on every (re)connect, so nothing missed while offline stays stale. */
     async refresh() {
       try {
@@ -74,7 +101,7 @@ export const BarModel = createModel(({ api, store, menu, onNewOrder, onUnauthori
       const [change] = store.merge([event.order])
       if (change && !change.previous && event.event === 'placed') onNewOrder?.(change.order)
     },
-    /** One tap: to the next status of the lifecycle. */
+    /** One tap: to the next status of the lifecycle (held for the undo time, then sent). */
     advance(order: Order) {
       const next = nextStatus(order.status)
       return next ? move(order, next) : Promise.resolve()

@@ -1,5 +1,5 @@
-import type { ReadonlySignal } from '@preact/signals'
-import { computed, createModel } from '@preact/signals'
+import type { ReadonlySignal } from '@preact/signals-core'
+import { computed, createModel } from '@preact/signals-core'
 import type { Order } from '../../../contract/index.ts'
 
 /** The statuses the bar still works on, in lifecycle order: the queue's columns. */

@@ -1,18 +1,26 @@
 import { describe, expect, it } from 'vitest'
 import { ApiError } from '../lib/api-client.ts'
-import { memoryStore } from '../lib/storage.ts'
+import { type KeyValueStore, memoryStore } from '../lib/storage.ts'
 import { newId } from '../lib/uuid.ts'
 import { GuestModel } from './guest-model.ts'
 import { MenuModel } from './menu-model.ts'
+import { OrderOutbox } from './order-outbox.ts'
 import { OrderStore } from './order-store.ts'
-import { makeOrder, memoryGuestApi } from './test-support.ts'
+import { makeOrder, manualTimers, memoryGuestApi } from './test-support.ts'
 
-function setup(storage = memoryStore()) {
+function setup(storage: KeyValueStore = memoryStore()) {
   const api = memoryGuestApi()
   const menu = new MenuModel()
   menu.apply({ drinks: [{ id: 'tea', name: { en: 'Tea', de: 'Tee', fr: 'Thé', it: 'Tè' }, available: true }] })
-  const guest = new GuestModel({ api, storage, store: new OrderStore(), menu, newId })
-  return { api, menu, guest, storage }
+  const timers = manualTimers()
+  const outbox = new OrderOutbox({
+    storage,
+    send: api.placeOrder,
+    accept: (order) => guest.accept(order),
+    schedule: timers.schedule,
+  })
+  const guest = new GuestModel({ api, storage, store: new OrderStore(), menu, outbox, newId })
+  return { api, menu, guest, outbox, storage, timers }
 }
 
 describe('GuestModel', () => {
@@ -45,7 +53,7 @@ describe('GuestModel', () => {
     expect(api.sent).toHaveLength(0)
   })
 
-  it('places an order, lists it, and clears the draft', async () => {
+  it('places an order, lists it, says its number, and clears the draft', async () => {
     const { api, guest } = setup()
     guest.setNickname('Ana')
     guest.chooseDrink('tea')
@@ -54,43 +62,56 @@ describe('GuestModel', () => {
     const order = await guest.place()
     expect(api.sent[0]).toMatchObject({ nickname: 'Ana', drinkId: 'tea', quantity: 2, note: 'no sugar' })
     expect(guest.orders.value).toEqual([order])
+    expect(guest.outcome.value).toEqual({ placed: order })
     expect(guest.drinkId.value).toBeNull()
     expect(guest.quantity.value).toBe(1)
   })
 
-  it('retries with the same id after a network error, so the bar gets one order', async () => {
-    const { api, guest } = setup()
+  it('keeps an order tapped without network and sends it under the same id once it can', async () => {
+    const { api, guest, outbox, timers } = setup()
     guest.setNickname('Ana')
     guest.chooseDrink('tea')
+    // Stored by the server, but the answer was lost: the retry must not order twice.
     api.failNextWith(new ApiError(0, 'network', 'offline'))
     expect(await guest.place()).toBeNull()
-    expect(guest.problem.value?.code).toBe('network')
-    await guest.place()
+    expect(guest.problem.value).toBeNull()
+    expect(guest.queued.value).toHaveLength(1)
+    expect(guest.outcome.value).toMatchObject({ queued: { drinkId: 'tea' } })
+    expect(guest.drinkId.value).toBeNull()
+    expect(timers.pending()).toEqual([2000])
+
+    await outbox.flush()
     expect(api.sent.map((s) => s.id)).toEqual([api.sent[0]?.id, api.sent[0]?.id])
     expect(api.orders.size).toBe(1)
     expect(guest.orders.value).toHaveLength(1)
+    expect(guest.queued.value).toEqual([])
+    expect(guest.announcement.value?.id).toBe(api.sent[0]?.id)
   })
 
-  it('uses a fresh id once the order itself changed', async () => {
-    const { api, guest } = setup()
+  it('queues a new order behind those still waiting, so the bar gets them in order', async () => {
+    const { api, guest, outbox } = setup()
     guest.setNickname('Ana')
     guest.chooseDrink('tea')
-    api.failNextWith(new ApiError(0, 'network', 'offline'))
+    api.failNextWith(new ApiError(503, 'unavailable', 'down'))
     await guest.place()
+    guest.chooseDrink('tea')
     guest.setQuantity(3)
     await guest.place()
-    expect(api.sent[1]?.id).not.toBe(api.sent[0]?.id)
+    await outbox.flush()
+    expect(api.sent.map((o) => o.quantity)).toEqual([1, 1, 3])
+    expect(guest.orders.value.map((o) => o.quantity)).toEqual([3, 1])
+    expect(outbox.items.value).toEqual([])
   })
 
-  it('shows the server refusal and sends the next attempt under a new id', async () => {
-    const { api, guest } = setup()
+  it('shows the server refusal and keeps nothing', async () => {
+    const { api, guest, outbox } = setup()
     guest.setNickname('Ana')
     guest.chooseDrink('tea')
     api.failNextWith(new ApiError(409, 'too_many_open_orders', 'at most 3 open orders'))
     await guest.place()
     expect(guest.problem.value).toEqual({ code: 'too_many_open_orders', message: 'at most 3 open orders' })
-    await guest.place()
-    expect(api.sent[1]?.id).not.toBe(api.sent[0]?.id)
+    expect(outbox.items.value).toEqual([])
+    expect(guest.drinkId.value).toBe('tea')
   })
 
   it('takes live events for itself only, and announces status changes', async () => {
@@ -117,11 +138,12 @@ describe('GuestModel', () => {
     expect(guest.problem.value).toBeNull()
   })
 
-  it('catches up from the API', async () => {
+  it('catches up from the API without announcing old orders', async () => {
     const { api, guest } = setup()
     const order = makeOrder({ guestId: guest.guestId.value })
     api.orders.set(order.id, order)
     await guest.refresh()
     expect(guest.orders.value).toEqual([order])
+    expect(guest.announcement.value).toBeNull()
   })
 })

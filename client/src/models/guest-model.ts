@@ -1,11 +1,12 @@
-import { computed, createModel, signal } from '@preact/signals'
-import type { Order, OrderEvent, PlaceOrderInput } from '../../../contract/index.ts'
+import { computed, createModel, signal } from '@preact/signals-core'
+import type { Order, OrderEvent } from '../../../contract/index.ts'
 import { openStatuses } from '../../../contract/index.ts'
 import type { GuestApi } from '../lib/api-client.ts'
-import { ApiError } from '../lib/api-client.ts'
 import type { KeyValueStore } from '../lib/storage.ts'
 import { isUuid } from '../lib/uuid.ts'
 import type { MenuModel } from './menu-model.ts'
+import type { OrderOutbox, QueuedOrder } from './order-outbox.ts'
+import { worthRetrying } from './order-outbox.ts'
 import type { OrderStore } from './order-store.ts'
 import type { Problem } from './problem.ts'
 import { toProblem } from './problem.ts'
@@ -15,18 +16,23 @@ export interface GuestDeps {
   storage: KeyValueStore
   store: OrderStore
   menu: MenuModel
+  /** Where an order goes that could not reach the server. */
+  outbox: OrderOutbox
+  /** Makes ids: the guest's on the first visit, and one per order. */
   newId: () => string
 }
 
-/** Worth sending again with the same id: the server may have stored it, or may take it later. */
-const retriable = (error: unknown) =>
-  error instanceof ApiError && (error.status === 0 || error.status === 429 || error.status >= 500)
+/** The guest id kept on this device; made on the first visit. */
+export function guestIdFrom(storage: KeyValueStore, newId: () => string): string {
+  const stored = storage.get('guestId')
+  const guestId = isUuid(stored) ? stored : newId()
+  storage.set('guestId', guestId)
+  return guestId
+}
 
 /** The guest: who they are, the order they are composing, and their orders as they move. */
-export const GuestModel = createModel(({ api, storage, store, menu, newId }: GuestDeps) => {
-  const storedId = storage.get('guestId')
-  const guestId = isUuid(storedId) ? storedId : newId()
-  storage.set('guestId', guestId)
+export const GuestModel = createModel(({ api, storage, store, menu, outbox, newId }: GuestDeps) => {
+  const guestId = guestIdFrom(storage, newId)
 
   const nickname = signal(storage.get('nickname') ?? '')
   const drinkId = signal<string | null>(null)
@@ -36,16 +42,25 @@ export const GuestModel = createModel(({ api, storage, store, menu, newId }: Gue
   const problem = signal<Problem | null>(null)
   /** The latest status change heard live, for the screen reader. */
   const announcement = signal<Order | null>(null)
+  /** What became of the last tap on "Order": placed (with its number), or kept for later. */
+  const outcome = signal<{ placed: Order } | { queued: QueuedOrder } | null>(null)
   const orders = computed(() => store.list.value.filter((order) => order.guestId === guestId))
   const openCount = computed(() => orders.value.filter((order) => openStatuses.includes(order.status)).length)
+  /** Orders waiting for the network, until the server's copy is here. */
+  const queued = computed(() => outbox.items.value.filter((item) => !store.byId.value.has(item.id)))
 
-  // The id of an attempt that may have reached the server: sent again with the same body,
-  // it makes the retry idempotent instead of ordering twice.
-  let pending: { id: string; body: string } | null = null
+  function clearDraft() {
+    drinkId.value = null
+    quantity.value = 1
+    note.value = ''
+  }
 
-  function take(orders: readonly Order[]) {
+  /** Merges orders; announces status changes, and new orders when they come from the guest's own act. */
+  function take(orders: readonly Order[], announceNew = false) {
     for (const change of store.merge(orders)) {
-      if (change.previous && change.previous.status !== change.order.status) announcement.value = change.order
+      if (change.previous ? change.previous.status !== change.order.status : announceNew) {
+        announcement.value = change.order
+      }
     }
   }
 
@@ -58,9 +73,11 @@ export const GuestModel = createModel(({ api, storage, store, menu, newId }: Gue
     placing,
     problem,
     announcement,
+    outcome,
     /** This guest's orders, newest first. */
     orders,
     openCount,
+    queued,
     setNickname(value: string) {
       nickname.value = value
       storage.set('nickname', value.trim())
@@ -68,6 +85,7 @@ export const GuestModel = createModel(({ api, storage, store, menu, newId }: Gue
     chooseDrink(id: string) {
       drinkId.value = id
       problem.value = null
+      outcome.value = null
     },
     setQuantity(value: number) {
       quantity.value = value
@@ -75,7 +93,11 @@ export const GuestModel = createModel(({ api, storage, store, menu, newId }: Gue
     setNote(value: string) {
       note.value = value
     },
-    /** Sends the composed order; resolves to it, or to null with `problem` set. */
+    /**
+     * Sends the composed order under a fresh id; resolves to it, or to null with `problem` set.
+     * When the server cannot be reached the order goes to the outbox, which sends it, under the
+     * same id, once it can: the guest's tap is kept, and never counted twice.
+     */
     async place(): Promise<Order | null> {
       if (placing.value) return null
       const name = nickname.value.trim()
@@ -86,24 +108,37 @@ export const GuestModel = createModel(({ api, storage, store, menu, newId }: Gue
         return null
       }
 
-      const fields = { guestId, nickname: name, drinkId: drink.id, quantity: quantity.value, note: note.value.trim() }
-      const body = JSON.stringify(fields)
-      if (pending?.body !== body) pending = { id: newId(), body }
-      const input: PlaceOrderInput = { id: pending.id, ...fields }
-      placing.value = true
+      const input: QueuedOrder = {
+        id: newId(),
+        guestId,
+        nickname: name,
+        drinkId: drink.id,
+        quantity: quantity.value,
+        note: note.value.trim(),
+      }
       problem.value = null
+      outcome.value = null
+      const keep = () => {
+        outbox.add(input)
+        outcome.value = { queued: input }
+        clearDraft()
+      }
+      // Behind orders already waiting, so they reach the bar in the order they were tapped.
+      if (outbox.items.value.length > 0) {
+        keep()
+        void outbox.flush()
+        return null
+      }
+      placing.value = true
       try {
         const order = await api.placeOrder(input)
-        pending = null
         take([order])
-        announcement.value = order
-        drinkId.value = null
-        quantity.value = 1
-        note.value = ''
+        outcome.value = { placed: order }
+        clearDraft()
         return order
       } catch (error) {
-        if (!retriable(error)) pending = null
-        problem.value = toProblem(error)
+        if (worthRetrying(error)) keep()
+        else problem.value = toProblem(error)
         return null
       } finally {
         placing.value = false
@@ -119,9 +154,9 @@ export const GuestModel = createModel(({ api, storage, store, menu, newId }: Gue
         problem.value = toProblem(error)
       }
     },
-    /** An order from elsewhere: a change the guest made, or the API's answer to one. */
+    /** The API's answer to something the guest did: a change, a cancel, a queued order sent. */
     accept(order: Order) {
-      if (order.guestId === guestId) take([order])
+      if (order.guestId === guestId) take([order], true)
     },
     /** A live `guests/<id>/orders` event. */
     receive(event: OrderEvent) {

@@ -1,4 +1,4 @@
-import { computed, createModel, signal } from '@preact/signals'
+import { computed, createModel, signal } from '@preact/signals-core'
 import type { Drink, Locale, Menu } from '../../../contract/index.ts'
 
 /** The drinks as last heard from `GET /api/menu` or the retained `public/menu`. */

@@ -6,15 +6,18 @@ import { newId } from '../lib/uuid.ts'
 import { GuestModel } from './guest-model.ts'
 import { MenuModel } from './menu-model.ts'
 import { OrderEditor } from './order-editor.ts'
+import { OrderOutbox } from './order-outbox.ts'
 import { OrderStore } from './order-store.ts'
-import { memoryGuestApi } from './test-support.ts'
+import { manualTimers, memoryGuestApi } from './test-support.ts'
 
 async function setup() {
   const api = memoryGuestApi()
   const store = new OrderStore()
   const menu = new MenuModel()
   menu.apply({ drinks: [{ id: 'tea', name: { en: 'Tea', de: 'Tee', fr: 'Thé', it: 'Tè' }, available: true }] })
-  const guest = new GuestModel({ api, storage: memoryStore(), store, menu, newId })
+  const storage = memoryStore()
+  const outbox = new OrderOutbox({ storage, send: api.placeOrder, accept: () => {}, schedule: manualTimers().schedule })
+  const guest = new GuestModel({ api, storage, store, menu, outbox, newId })
   const sent: UpdateOrder[] = []
   const editor = new OrderEditor({
     api: {

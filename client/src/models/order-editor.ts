@@ -1,4 +1,4 @@
-import { createModel, signal } from '@preact/signals'
+import { createModel, signal } from '@preact/signals-core'
 import type { Order, UpdateOrder } from '../../../contract/index.ts'
 import type { GuestApi } from '../lib/api-client.ts'
 import type { OrderStore } from './order-store.ts'

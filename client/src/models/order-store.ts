@@ -1,4 +1,4 @@
-import { computed, createModel, signal } from '@preact/signals'
+import { computed, createModel, signal } from '@preact/signals-core'
 import type { Order, OrderStatus } from '../../../contract/index.ts'
 import { orderStatuses } from '../../../contract/index.ts'
 

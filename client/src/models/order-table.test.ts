@@ -1,4 +1,4 @@
-import { signal } from '@preact/signals'
+import { signal } from '@preact/signals-core'
 import { describe, expect, it } from 'vitest'
 import type { Order } from '../../../contract/index.ts'
 import { OrderTable, sortOrders } from './order-table.ts'

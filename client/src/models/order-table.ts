@@ -1,5 +1,5 @@
-import type { ReadonlySignal } from '@preact/signals'
-import { computed, createModel, signal } from '@preact/signals'
+import type { ReadonlySignal } from '@preact/signals-core'
+import { computed, createModel, signal } from '@preact/signals-core'
 import type { Order } from '../../../contract/index.ts'
 import { statusRank } from './order-store.ts'
 

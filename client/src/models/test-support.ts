@@ -64,3 +64,24 @@ export function memoryGuestApi() {
     },
   }
 }
+
+/** Timers run by hand: `schedule` for a model, `runAll` for the test. */
+export function manualTimers() {
+  let tasks: { task: () => void; ms: number }[] = []
+  return {
+    schedule(task: () => void, ms: number) {
+      const entry = { task, ms }
+      tasks.push(entry)
+      return () => {
+        tasks = tasks.filter((t) => t !== entry)
+      }
+    },
+    /** Delays of the timers waiting, in the order they were set. */
+    pending: () => tasks.map((t) => t.ms),
+    runAll() {
+      const due = tasks
+      tasks = []
+      for (const { task } of due) task()
+    },
+  }
+}

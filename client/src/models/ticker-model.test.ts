@@ -11,4 +11,13 @@ describe('TickerModel', () => {
     ticker.push({ nickname: 'C', drinkId: 'beer', at: at(2) })
     expect(ticker.items.value.map((e) => e.nickname)).toEqual(['B', 'C'])
   })
+
+  it('keeps entries without a nickname, once each', () => {
+    const ticker = new TickerModel()
+    const at = '2026-11-25T20:01:00.000Z'
+    ticker.push({ nickname: null, drinkId: 'tea', at })
+    ticker.push({ nickname: null, drinkId: 'tea', at })
+    ticker.push({ nickname: null, drinkId: 'beer', at })
+    expect(ticker.items.value).toHaveLength(2)
+  })
 })

@@ -1,4 +1,4 @@
-import { createModel, signal } from '@preact/signals'
+import { createModel, signal } from '@preact/signals-core'
 import type { TickerEvent } from '../../../contract/index.ts'
 
 /** The latest orders of everyone (`public/ticker`), newest first. */

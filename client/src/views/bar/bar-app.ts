@@ -1,9 +1,10 @@
-import type { ReadonlySignal } from '@preact/signals'
-import { computed, signal } from '@preact/signals'
+import type { ReadonlySignal } from '@preact/signals-core'
+import { computed, signal } from '@preact/signals-core'
 import type { Locale, Order } from '../../../../contract/index.ts'
 import { topics } from '../../../../contract/index.ts'
-import { isMenu, isOrderEvent } from '../../lib/payloads.ts'
+import { defaultPageConfig, type PageConfig } from '../../lib/page-config.ts'
 import type { StaffApi } from '../../lib/staff-api.ts'
+import type { KeyValueStore } from '../../lib/storage.ts'
 import type { BarAuth } from '../../models/bar-auth.ts'
 import { BarModel } from '../../models/bar-model.ts'
 import { BarQueue } from '../../models/bar-queue.ts'
@@ -11,11 +12,13 @@ import { drinkName, MenuModel } from '../../models/menu-model.ts'
 import { OrderStore } from '../../models/order-store.ts'
 import type { TableColumn } from '../../models/order-table.ts'
 import { OrderTable } from '../../models/order-table.ts'
+import { Clock } from '../../models/wait-time.ts'
 import { createStaffLive } from '../shared/staff-live.ts'
 
 export interface BarAppDeps {
   auth: BarAuth
   api: StaffApi
+  storage: KeyValueStore
   liveUrl: string
   locale: ReadonlySignal<Locale>
   /** Sound on a new order; only called while the bar has the sound switched on. */
@@ -23,10 +26,12 @@ export interface BarAppDeps {
 }
 
 /** Puts the bar display's models together and feeds them from the API and `bar/orders`. */
-export function createBarApp({ auth, api, liveUrl, locale, beep }: BarAppDeps) {
+export function createBarApp({ auth, api, storage, liveUrl, locale, beep }: BarAppDeps) {
   const store = new OrderStore()
   const menu = new MenuModel()
-  const sound = signal(false)
+  const config = signal<PageConfig>(defaultPageConfig)
+  /** Remembered on the device; the browser still wants a tap before it plays anything. */
+  const sound = signal(storage.get('barSound') === 'on')
   const bar = new BarModel({
     api,
     store,
@@ -35,26 +40,51 @@ export function createBarApp({ auth, api, liveUrl, locale, beep }: BarAppDeps) {
       if (sound.value) beep()
     },
     onUnauthorized: auth.reject,
+    holdMs: computed(() => config.value.undoSeconds * 1000),
   })
-  const queue = new BarQueue(store.list)
+  const queue = new BarQueue(bar.orders)
   const label = computed(() => {
     const drinks = menu.byId.value
     const current = locale.value
     return (column: TableColumn, order: Order) =>
       column === 'drinkId' ? drinkName(drinks, order.drinkId, current) : order[column]
   })
-  const table = new OrderTable(store.list, label)
+  const table = new OrderTable(bar.orders, label)
   const live = createStaffLive({
     auth,
     url: liveUrl,
-    topics: [topics.barOrders, topics.publicMenu],
+    topics: { [topics.barOrders]: 'orderEvent', [topics.publicMenu]: 'menu' },
     onConnect: () => void bar.refresh(),
-    onMessage: (topic, payload) => {
-      if (topic === topics.barOrders && isOrderEvent(payload)) bar.receive(payload)
-      else if (topic === topics.publicMenu && isMenu(payload)) menu.apply(payload)
+    onMessage: (message) => {
+      if (message.kind === 'orderEvent') bar.receive(message.payload)
+      else if (message.kind === 'menu') menu.apply(message.payload)
     },
   })
-  return { auth, store, menu, bar, queue, table, live, sound }
+  return {
+    auth,
+    store,
+    menu,
+    bar,
+    queue,
+    table,
+    live,
+    sound,
+    config,
+    clock: new Clock(),
+    setSound(on: boolean) {
+      sound.value = on
+      storage.set('barSound', on ? 'on' : 'off')
+    },
+    /** The wait-time colours and the undo time of this event, from `/config.json`. */
+    loadConfig() {
+      api.config().then(
+        (loaded) => {
+          config.value = loaded
+        },
+        () => {},
+      )
+    },
+  }
 }
 
 export type BarApp = ReturnType<typeof createBarApp>

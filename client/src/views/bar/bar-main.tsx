@@ -1,10 +1,10 @@
-import { effect } from '@preact/signals'
-import { render } from 'preact'
+import { effect } from '@preact/signals-core'
 import { createI18n } from '../../i18n/i18n.ts'
-import { staffDictionary } from '../../i18n/staff-dictionary.ts'
+import { loadStaffMessages } from '../../i18n/staff-dictionary.ts'
 import { createBeeper } from '../../lib/beeper.ts'
 import { liveUrl } from '../../lib/live-connection.ts'
 import { createStaffApi } from '../../lib/staff-api.ts'
+import { mountView } from '../shared/mount-view.ts'
 import type { MountOptions } from '../shared/page-language.ts'
 import { followLanguage } from '../shared/page-language.ts'
 import { takeBarAuth } from '../shared/take-bar-auth.ts'
@@ -13,27 +13,47 @@ import { BarView } from './bar-view.tsx'
 import '../../styles/bar.css'
 
 /** The bar display (`/?bar`). */
-export function mountBar(root: HTMLElement, options: MountOptions) {
-  const i18n = createI18n(staffDictionary, options)
+export async function mountBar(root: HTMLElement, options: MountOptions) {
+  const i18n = await createI18n(loadStaffMessages, options)
   followLanguage(i18n)
   const auth = takeBarAuth(options.storage)
   const beeper = createBeeper()
   const app = createBarApp({
     auth,
     api: createStaffApi({ token: () => auth.token.value }),
+    storage: options.storage,
     liveUrl: liveUrl(location),
     locale: i18n.locale,
     beep: beeper.beep,
   })
-  const onSound = (on: boolean) => {
-    // Called from the click itself: browsers only start audio inside a user gesture.
-    if (on) beeper.enable()
-    else beeper.disable()
-    app.sound.value = on
+  app.loadConfig()
+
+  // Browsers start audio only inside a gesture: the sound switch's own click, or, when the
+  // switch was left on last time, the bar's first tap anywhere.
+  const unlock = () => {
+    if (app.sound.value) beeper.enable()
   }
+  document.addEventListener('pointerdown', unlock)
+  document.addEventListener('keydown', unlock)
+  effect(() => {
+    if (!beeper.unlocked.value) return
+    document.removeEventListener('pointerdown', unlock)
+    document.removeEventListener('keydown', unlock)
+  })
+  const onSound = (on: boolean) => {
+    if (on) beeper.enable()
+    app.setSound(on)
+  }
+
+  // A held move is sent before the page goes: a closed tab must not drop the bar's last tap.
+  addEventListener('pagehide', () => void app.bar.release())
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'hidden') void app.bar.release()
+  })
+
   effect(() => {
     const waiting = app.queue.columns.value.placed.length
-    document.title = `${waiting ? `(${waiting}) ` : ''}${i18n.messages.value.barTitle}`
+    document.title = `${waiting ? `(${i18n.number(waiting)}) ` : ''}${i18n.messages.value.barTitle}`
   })
-  render(<BarView app={app} i18n={i18n} onSound={onSound} />, root)
+  mountView(root, () => <BarView app={app} i18n={i18n} audible={beeper.unlocked} onSound={onSound} />)
 }

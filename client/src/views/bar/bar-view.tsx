@@ -1,3 +1,4 @@
+import type { ReadonlySignal } from '@preact/signals-core'
 import type { I18n } from '../../i18n/i18n.ts'
 import type { StaffMessages } from '../../i18n/staff-dictionary.ts'
 import { ConnectionBadge } from '../shared/connection-badge.tsx'
@@ -9,30 +10,44 @@ import { DrinkSwitches } from './drink-switches.tsx'
 import { OrdersTable } from './orders-table.tsx'
 import { QueueBoard } from './queue-board.tsx'
 import { TallyPanel } from './tally-panel.tsx'
+import { UndoBar } from './undo-bar.tsx'
 
-export function BarView({
-  app,
-  i18n,
-  onSound,
-}: {
+interface BarViewProps {
   app: BarApp
   i18n: I18n<StaffMessages>
+  /** Whether the browser lets the page play the beep yet. */
+  audible: ReadonlySignal<boolean>
   onSound: (on: boolean) => void
-}) {
+}
+
+export function BarView({ app, i18n, audible, onSound }: BarViewProps) {
   const messages = i18n.messages.value
   const problem = app.bar.problem.value
   const signedIn = Boolean(app.auth.token.value)
+  const sound = app.sound.value
   return (
     <>
       <header class="top">
         <h1>{messages.barTitle}</h1>
         {signedIn && <ConnectionBadge state={app.live.state} messages={messages} />}
         {signedIn && (
-          <button type="button" class="toggle" aria-pressed={app.sound.value} onClick={() => onSound(!app.sound.value)}>
+          <button
+            type="button"
+            class="toggle"
+            aria-pressed={sound}
+            aria-describedby={sound && !audible.value ? 'sound-hint' : undefined}
+            data-testid="sound"
+            onClick={() => onSound(!sound)}
+          >
             {messages.sound}
           </button>
         )}
         <LanguageSwitch i18n={i18n} />
+        {signedIn && sound && !audible.value && (
+          <p id="sound-hint" class="hint sound-hint">
+            {messages.soundHint}
+          </p>
+        )}
       </header>
       {signedIn ? (
         <main class="bar">
@@ -47,6 +62,7 @@ export function BarView({
             <DrinkSwitches app={app} i18n={i18n} />
           </div>
           <OrdersTable app={app} i18n={i18n} />
+          <UndoBar bar={app.bar} i18n={i18n} />
         </main>
       ) : (
         <TokenGate auth={app.auth} messages={messages} />

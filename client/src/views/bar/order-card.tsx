@@ -5,41 +5,61 @@ import type { StaffMessages } from '../../i18n/staff-dictionary.ts'
 import type { BarModel } from '../../models/bar-model.ts'
 import type { MenuModel } from '../../models/menu-model.ts'
 import { drinkName } from '../../models/menu-model.ts'
-import { ConfirmButton } from '../shared/confirm-button.tsx'
+import { waitedMinutes, waitLevel } from '../../models/wait-time.ts'
 
 interface OrderCardProps {
   order: Order
   bar: BarModel
   menu: MenuModel
   i18n: I18n<StaffMessages>
+  /** Now, for the wait time. */
+  now: number
+  /** Minutes after which the card turns amber, orange, red. */
+  thresholds: readonly number[]
 }
 
-/** One order in the queue, the way the bar reads it across the room: number, drink, who. */
-export function OrderCard({ order, bar, menu, i18n }: OrderCardProps) {
+/**
+ * One order in the queue, the way the bar reads it across the room: number, drink, who, and
+ * how long the guest has waited, in words and in colour.
+ */
+export function OrderCard({ order, bar, menu, i18n, now, thresholds }: OrderCardProps) {
   const messages = i18n.messages.value
   const busy = bar.busy.value.has(order.id)
+  const held = bar.held.value?.orderId === order.id
   const headingId = `ticket-${order.id}`
   const next = nextStatus(order.status)
+  // The guest's wait counts until the drink is ready; after that it is theirs to pick up.
+  const waiting = order.status === 'placed' || order.status === 'preparing'
+  const level = waiting ? waitLevel(order.createdAt, now, thresholds) : 0
   return (
     <article
-      class={`ticket ticket-${order.status}`}
+      class={`ticket ticket-${order.status} wait-${level}${held ? ' held' : ''}`}
       aria-labelledby={headingId}
       data-testid="order-card"
       data-order-id={order.id}
       data-status={order.status}
+      data-wait={level}
     >
       <header class="ticket-head">
         <h3 id={headingId} class="ticket-number">
           <span class="visually-hidden">{messages.pickupNumber} </span>
-          {order.number}
+          {i18n.pickup(order.number)}
         </h3>
-        <time dateTime={order.createdAt}>{i18n.time.value.format(new Date(order.createdAt))}</time>
+        <time dateTime={order.createdAt}>{i18n.time(order.createdAt)}</time>
       </header>
       <p class="ticket-drink">
-        {order.quantity} × {drinkName(menu.byId.value, order.drinkId, i18n.locale.value)}
+        {i18n.t('orderLine', {
+          quantity: i18n.number(order.quantity),
+          drink: drinkName(menu.byId.value, order.drinkId, i18n.locale.value),
+        })}
       </p>
       <p class="ticket-nickname">{order.nickname}</p>
       {order.note && <p class="ticket-note">{order.note}</p>}
+      {waiting && (
+        <p class="ticket-wait" data-testid="wait">
+          {i18n.t('waiting', { time: i18n.minutes(waitedMinutes(order.createdAt, now)) })}
+        </p>
+      )}
       <div class="actions">
         {next && (
           <button
@@ -53,14 +73,16 @@ export function OrderCard({ order, bar, menu, i18n }: OrderCardProps) {
             {messages[`advance_${order.status as 'placed' | 'preparing' | 'ready'}`]}
           </button>
         )}
-        <ConfirmButton
+        {/* One tap, like every move: the undo bar takes it back. */}
+        <button
+          type="button"
           class="danger"
-          label={messages.cancel}
-          confirmLabel={messages.confirmCancel}
+          data-testid="cancel-order"
           disabled={busy}
-          testId="cancel-order"
-          onConfirm={() => void bar.cancel(order)}
-        />
+          onClick={() => void bar.cancel(order)}
+        >
+          {messages.cancel}
+        </button>
       </div>
     </article>
   )

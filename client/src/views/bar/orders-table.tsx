@@ -1,5 +1,5 @@
 import type { Order } from '../../../../contract/index.ts'
-import { statusKey } from '../../i18n/dictionary.ts'
+import { statusKey } from '../../i18n/format.ts'
 import type { I18n } from '../../i18n/i18n.ts'
 import type { StaffMessages } from '../../i18n/staff-dictionary.ts'
 import { saveBlob } from '../../lib/download.ts'
@@ -16,7 +16,7 @@ export function OrdersTable({ app, i18n }: { app: BarApp; i18n: I18n<StaffMessag
   const cell = (column: TableColumn, order: Order) => {
     switch (column) {
       case 'createdAt':
-        return <time dateTime={order.createdAt}>{i18n.time.value.format(new Date(order.createdAt))}</time>
+        return <time dateTime={order.createdAt}>{i18n.time(order.createdAt)}</time>
       case 'drinkId':
         return drinkName(app.menu.byId.value, order.drinkId, i18n.locale.value)
       case 'status':
@@ -25,6 +25,10 @@ export function OrdersTable({ app, i18n }: { app: BarApp; i18n: I18n<StaffMessag
             {messages[statusKey(order.status)]}
           </span>
         )
+      case 'number':
+        return i18n.pickup(order.number)
+      case 'quantity':
+        return i18n.number(order.quantity)
       default:
         return order[column]
     }

@@ -16,7 +16,7 @@ export function TallyPanel({ app, i18n }: { app: BarApp; i18n: I18n<StaffMessage
         <ul data-testid="tally">
           {lines.map((line) => (
             <li key={line.drinkId}>
-              <span class="tally-quantity">{i18n.integer.value.format(line.quantity)}</span>
+              <span class="tally-quantity">{i18n.number(line.quantity)}</span>
               <span>× {drinkName(app.menu.byId.value, line.drinkId, i18n.locale.value)}</span>
             </li>
           ))}

@@ -1,15 +1,14 @@
-import { effect } from '@preact/signals'
-import { render } from 'preact'
+import { effect } from '@preact/signals-core'
 import { topics } from '../../../../contract/index.ts'
 import { createI18n } from '../../i18n/i18n.ts'
-import { staffDictionary } from '../../i18n/staff-dictionary.ts'
+import { loadStaffMessages } from '../../i18n/staff-dictionary.ts'
 import { liveUrl } from '../../lib/live-connection.ts'
-import { isOrderEvent } from '../../lib/payloads.ts'
 import { createStaffApi } from '../../lib/staff-api.ts'
 import { BarModel } from '../../models/bar-model.ts'
 import { BarQueue } from '../../models/bar-queue.ts'
 import { MenuModel } from '../../models/menu-model.ts'
 import { OrderStore } from '../../models/order-store.ts'
+import { mountView } from '../shared/mount-view.ts'
 import type { MountOptions } from '../shared/page-language.ts'
 import { followLanguage } from '../shared/page-language.ts'
 import { createStaffLive } from '../shared/staff-live.ts'
@@ -21,8 +20,8 @@ import '../../styles/board.css'
  * The pickup board (`/?board#token=…`). Anonymous clients may not read `bar/orders`, so the
  * board signs in like the bar; it only ever shows numbers.
  */
-export function mountBoard(root: HTMLElement, options: MountOptions) {
-  const i18n = createI18n(staffDictionary, options)
+export async function mountBoard(root: HTMLElement, options: MountOptions) {
+  const i18n = await createI18n(loadStaffMessages, options)
   followLanguage(i18n)
   const auth = takeBarAuth(options.storage)
   const store = new OrderStore()
@@ -36,14 +35,14 @@ export function mountBoard(root: HTMLElement, options: MountOptions) {
   const live = createStaffLive({
     auth,
     url: liveUrl(location),
-    topics: [topics.barOrders],
+    topics: { [topics.barOrders]: 'orderEvent' },
     onConnect: () => void bar.refresh(),
-    onMessage: (topic, payload) => {
-      if (topic === topics.barOrders && isOrderEvent(payload)) bar.receive(payload)
+    onMessage: (message) => {
+      if (message.kind === 'orderEvent') bar.receive(message.payload)
     },
   })
   effect(() => {
     document.title = i18n.messages.value.boardTitle
   })
-  render(<BoardView auth={auth} numbers={queue.readyNumbers} state={live.state} i18n={i18n} />, root)
+  mountView(root, () => <BoardView auth={auth} numbers={queue.readyNumbers} state={live.state} i18n={i18n} />)
 }

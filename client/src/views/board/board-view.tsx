@@ -1,4 +1,4 @@
-import type { ReadonlySignal } from '@preact/signals'
+import type { ReadonlySignal } from '@preact/signals-core'
 import type { I18n } from '../../i18n/i18n.ts'
 import type { StaffMessages } from '../../i18n/staff-dictionary.ts'
 import type { LiveState } from '../../lib/live-connection.ts'
@@ -25,7 +25,7 @@ export function BoardView({ auth, numbers, state, i18n }: BoardViewProps) {
       {ready.length === 0 && <p class="board-empty">{messages.boardEmpty}</p>}
       <ul class="board-numbers" aria-live="polite" data-testid="board-numbers">
         {ready.map((number) => (
-          <li key={number}>{number}</li>
+          <li key={number}>{i18n.pickup(number)}</li>
         ))}
       </ul>
       <footer class="board-foot">

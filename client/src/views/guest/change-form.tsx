@@ -5,6 +5,9 @@ import type { OrderEditor } from '../../models/order-editor.ts'
 import { problemText } from '../shared/problem-text.ts'
 import { QuantitySelect } from './quantity-select.tsx'
 
+/** Takes the keyboard to the form when it opens; one function, so re-renders leave focus alone. */
+const focusOnOpen = (element: HTMLElement | null) => element?.focus()
+
 /** Changes an order that is still placed: drink, quantity, note. */
 export function ChangeForm({ editor, menu, i18n }: { editor: OrderEditor; menu: MenuModel; i18n: I18n }) {
   const draft = editor.editing.value
@@ -24,6 +27,7 @@ export function ChangeForm({ editor, menu, i18n }: { editor: OrderEditor; menu: 
         <label for={id('drink')}>{messages.drink}</label>
         <select
           id={id('drink')}
+          ref={focusOnOpen}
           value={draft.drinkId}
           onChange={(event) => editor.updateDraft({ drinkId: event.currentTarget.value })}
         >
@@ -41,6 +45,7 @@ export function ChangeForm({ editor, menu, i18n }: { editor: OrderEditor; menu: 
           <QuantitySelect
             id={id('quantity')}
             value={draft.quantity}
+            format={i18n.number}
             onChange={(quantity) => editor.updateDraft({ quantity })}
           />
         </div>

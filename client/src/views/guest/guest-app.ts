@@ -1,38 +1,41 @@
-import { signal } from '@preact/signals'
-import type { Order } from '../../../../contract/index.ts'
+import type { ReadonlySignal } from '@preact/signals-core'
+import { computed, effect, signal, untracked } from '@preact/signals-core'
 import { topics } from '../../../../contract/index.ts'
 import type { GuestApi } from '../../lib/api-client.ts'
 import { LiveConnection } from '../../lib/live-connection.ts'
-import { isMenu, isOrderEvent, isTickerEvent } from '../../lib/payloads.ts'
 import type { KeyValueStore } from '../../lib/storage.ts'
 import { newId } from '../../lib/uuid.ts'
 import { GuestModel } from '../../models/guest-model.ts'
 import { MenuModel } from '../../models/menu-model.ts'
-import type { OrderEditor } from '../../models/order-editor.ts'
+import { OrderOutbox } from '../../models/order-outbox.ts'
 import { OrderStore } from '../../models/order-store.ts'
-import { ReadyAlert } from '../../models/ready-alert.ts'
+import type { ReadyText } from '../../models/ready-notifier.ts'
 import { TickerModel } from '../../models/ticker-model.ts'
 
 type OrderParts = typeof import('./order-parts.ts')
+/** The lazily loaded components, and the models behind them. */
+export type LoadedParts = OrderParts & ReturnType<OrderParts['createOrderParts']>
 
 export interface GuestAppDeps {
   api: GuestApi
   storage: KeyValueStore
   liveUrl: string
-  /** The phone's buzz when an order is ready. */
-  onReady: (order: Order) => void
+  /** The words of the "ready" notification. */
+  readyText: ReadyText
+  /** Whether the device has a network (`navigator.onLine`, followed). */
+  online: ReadonlySignal<boolean>
 }
 
 /** Puts the guest page's models together and feeds them from the API and MQTT. */
-export function createGuestApp({ api, storage, liveUrl, onReady }: GuestAppDeps) {
+export function createGuestApp({ api, storage, liveUrl, readyText, online }: GuestAppDeps) {
   const store = new OrderStore()
   const menu = new MenuModel()
   const ticker = new TickerModel()
-  const guest = new GuestModel({ api, storage, store, menu, newId })
-  const alert = new ReadyAlert(guest.orders, onReady)
+  const outbox = new OrderOutbox({ storage, send: api.placeOrder, accept: (order) => guest.accept(order) })
+  const guest = new GuestModel({ api, storage, store, menu, outbox, newId })
   const eventName = signal('')
-  /** The lazily loaded order list and its editor; null until they arrive. */
-  const parts = signal<(OrderParts & { editor: OrderEditor }) | null>(null)
+  /** The lazily loaded order list, ready moment and ticker; null until they arrive. */
+  const parts = signal<LoadedParts | null>(null)
   const ownTopic = topics.guestOrders(guest.guestId.value)
 
   async function loadMenu() {
@@ -43,27 +46,48 @@ export function createGuestApp({ api, storage, liveUrl, onReady }: GuestAppDeps)
     }
   }
 
+  /** Everything from the API again, and what waited for the network sent: nothing stays stale. */
+  function catchUp(): Promise<unknown> {
+    return Promise.all([loadMenu(), guest.refresh(), outbox.flush()])
+  }
+
+  async function loadEventName() {
+    try {
+      const name = ((await api.config()) as { eventName?: unknown } | null)?.eventName
+      if (typeof name === 'string') eventName.value = name
+    } catch {
+      // The page's own name stands in.
+    }
+  }
+
   const live = new LiveConnection({
     url: liveUrl,
-    topics: [topics.publicMenu, topics.publicTicker, ownTopic],
-    onConnect: () => {
-      void loadMenu()
-      void guest.refresh()
-    },
-    onMessage: (topic, payload) => {
-      if (topic === topics.publicMenu && isMenu(payload)) menu.apply(payload)
-      else if (topic === topics.publicTicker && isTickerEvent(payload)) ticker.push(payload)
-      else if (topic === ownTopic && isOrderEvent(payload)) guest.receive(payload)
+    topics: { [topics.publicMenu]: 'menu', [topics.publicTicker]: 'ticker', [ownTopic]: 'orderEvent' },
+    onConnect: () => void catchUp(),
+    onMessage: (message) => {
+      if (message.kind === 'menu') menu.apply(message.payload)
+      else if (message.kind === 'ticker') ticker.push(message.payload)
+      else guest.receive(message.payload)
     },
   })
 
-  function loadParts() {
-    import('./order-parts.ts').then(
+  // The network coming back is the moment to send and to catch up, before MQTT even notices.
+  let wasOnline = online.peek()
+  effect(() => {
+    const now = online.value
+    if (now && !wasOnline) untracked(() => void catchUp())
+    wasOnline = now
+  })
+
+  /** Loads the order list, ready moment and ticker; resolves after the first attempt either way. */
+  function loadParts(): Promise<void> {
+    return import('./order-parts.ts').then(
       (loaded) => {
-        const editor = new loaded.OrderEditor({ api, guestId: guest.guestId.value, store, accept: guest.accept })
-        parts.value = { ...loaded, editor }
+        parts.value = { ...loaded, ...loaded.createOrderParts({ api, guest, store, readyText }) }
       },
-      () => setTimeout(loadParts, 3000),
+      () => {
+        setTimeout(loadParts, 3000)
+      },
     )
   }
 
@@ -71,26 +95,25 @@ export function createGuestApp({ api, storage, liveUrl, onReady }: GuestAppDeps)
     menu,
     ticker,
     guest,
-    alert,
+    outbox,
     live,
     eventName,
     parts,
-    /** Loads what the first screen needs and, in parallel, the code to show the guest's orders. */
-    start() {
-      void loadMenu()
-      void guest.refresh()
-      loadParts()
+    offline: computed(() => !online.value),
+    /**
+     * Asks, all in parallel, for what the first screen shows: the menu, the guest's orders, the
+     * event's name, and the code that shows the orders. Resolves when they are here, so the
+     * page renders complete in one go rather than shifting and re-laying out as each arrives.
+     */
+    start(): Promise<unknown> {
+      return Promise.all([catchUp(), loadEventName(), loadParts()])
     },
-    /** Loads mqtt.js and the event's name: both wait until the page is on screen. */
+    /** Loads mqtt.js once the page is on screen. */
     afterPaint() {
       live.start()
-      api.config().then(
-        (config) => {
-          eventName.value = config.eventName
-        },
-        () => {},
-      )
     },
+    /** The guest came back to the page: a phone may have frozen it, so catch up at once. */
+    resume: () => void catchUp(),
   }
 }
 

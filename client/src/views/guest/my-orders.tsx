@@ -1,41 +1,112 @@
 import type { Order } from '../../../../contract/index.ts'
-import { fill, statusKey } from '../../i18n/dictionary.ts'
+import { openStatuses } from '../../../../contract/index.ts'
+import { statusKey } from '../../i18n/format.ts'
 import type { I18n } from '../../i18n/i18n.ts'
-import type { GuestModel } from '../../models/guest-model.ts'
 import type { MenuModel } from '../../models/menu-model.ts'
 import { drinkName } from '../../models/menu-model.ts'
 import type { OrderEditor } from '../../models/order-editor.ts'
-import { ConfirmButton } from '../shared/confirm-button.tsx'
+import type { QueuedOrder } from '../../models/order-outbox.ts'
+import type { ReadyNotifier } from '../../models/ready-notifier.ts'
+import { problemText } from '../shared/problem-text.ts'
 import { ChangeForm } from './change-form.tsx'
+import { ConfirmButton } from './confirm-button.tsx'
+import type { GuestApp } from './guest-app.ts'
+import { NotifyOffer } from './notify-offer.tsx'
 
-interface OrdersProps {
-  guest: GuestModel
+interface MyOrdersProps {
+  app: GuestApp
   editor: OrderEditor
-  menu: MenuModel
+  notifier: ReadyNotifier
   i18n: I18n
 }
 
-/** The guest's orders, newest first, with their status; change and cancel while still placed. */
-export function MyOrders({ guest, editor, menu, i18n }: OrdersProps) {
+/**
+ * The guest's orders: those waiting for the network, the open ones with their status (change
+ * and cancel while still placed), and the earlier ones folded away.
+ */
+export function MyOrders({ app, editor, notifier, i18n }: MyOrdersProps) {
   const messages = i18n.messages.value
+  const { guest, menu, outbox } = app
   const orders = guest.orders.value
+  const queued = guest.queued.value
+  const open = orders.filter((order) => openStatuses.includes(order.status))
+  const earlier = orders.filter((order) => !openStatuses.includes(order.status))
+  const refused = outbox.problem.value
   return (
     <section class="card" aria-labelledby="mine-heading">
       <h2 id="mine-heading">{messages.yourOrders}</h2>
-      {orders.length === 0 ? (
-        <p class="muted">{messages.noOrders}</p>
-      ) : (
+      {refused && (
+        <p class="problem" role="alert">
+          {i18n.t('queuedFailed', { reason: problemText(messages, refused) })}
+        </p>
+      )}
+      {orders.length + queued.length === 0 && <p class="muted">{messages.noOrders}</p>}
+      {queued.length + open.length > 0 && (
         <ul class="order-list">
-          {orders.map((order) => (
-            <OrderItem key={order.id} order={order} guest={guest} editor={editor} menu={menu} i18n={i18n} />
+          {queued.map((order) => (
+            <QueuedItem key={order.id} order={order} app={app} i18n={i18n} />
+          ))}
+          {open.map((order) => (
+            <OrderItem key={order.id} order={order} editor={editor} menu={menu} i18n={i18n} />
           ))}
         </ul>
+      )}
+      {open.length > 0 && <NotifyOffer notifier={notifier} messages={messages} />}
+      {earlier.length > 0 && (
+        <details class="earlier">
+          <summary>
+            {messages.earlierOrders} ({i18n.number(earlier.length)})
+          </summary>
+          <ul class="order-list">
+            {earlier.map((order) => (
+              <OrderItem key={order.id} order={order} editor={editor} menu={menu} i18n={i18n} />
+            ))}
+          </ul>
+        </details>
       )}
     </section>
   )
 }
 
-function OrderItem({ order, editor, menu, i18n }: OrdersProps & { order: Order }) {
+function QueuedItem({ order, app, i18n }: { order: QueuedOrder; app: GuestApp; i18n: I18n }) {
+  const messages = i18n.messages.value
+  return (
+    <li class="order queued" data-testid="queued-order" data-order-id={order.id}>
+      <p class="pickup" aria-hidden="true">
+        …
+      </p>
+      <div class="order-body">
+        <p class="order-drink">
+          {i18n.t('orderLine', {
+            quantity: i18n.number(order.quantity ?? 1),
+            drink: drinkName(app.menu.byId.value, order.drinkId, i18n.locale.value),
+          })}
+        </p>
+        {order.note && <p class="order-note">{order.note}</p>}
+        <p class="order-meta">
+          <span class="status" data-status="queued">
+            {messages.queued}
+          </span>{' '}
+          {messages.queuedHelp}
+        </p>
+        <div class="actions">
+          <button type="button" onClick={() => app.outbox.remove(order.id)}>
+            {messages.dontSend}
+          </button>
+        </div>
+      </div>
+    </li>
+  )
+}
+
+interface OrderItemProps {
+  order: Order
+  editor: OrderEditor
+  menu: MenuModel
+  i18n: I18n
+}
+
+function OrderItem({ order, editor, menu, i18n }: OrderItemProps) {
   const messages = i18n.messages.value
   const editing = editor.editing.value?.orderId === order.id
   const busy = editor.busy.value.has(order.id)
@@ -43,20 +114,21 @@ function OrderItem({ order, editor, menu, i18n }: OrdersProps & { order: Order }
     <li class={`order status-${order.status}`} data-testid="guest-order" data-order-id={order.id}>
       <p class="pickup">
         <span class="visually-hidden">{messages.pickupNumber} </span>
-        {order.number}
+        {i18n.pickup(order.number)}
       </p>
       <div class="order-body">
         <p class="order-drink">
-          {order.quantity} × {drinkName(menu.byId.value, order.drinkId, i18n.locale.value)}
+          {i18n.t('orderLine', {
+            quantity: i18n.number(order.quantity),
+            drink: drinkName(menu.byId.value, order.drinkId, i18n.locale.value),
+          })}
         </p>
         {order.note && <p class="order-note">{order.note}</p>}
         <p class="order-meta">
           <span class="status" data-testid="order-status" data-status={order.status}>
             {messages[statusKey(order.status)]}
           </span>{' '}
-          <time dateTime={order.createdAt}>
-            {fill(messages.orderedAt, { time: i18n.time.value.format(new Date(order.createdAt)) })}
-          </time>
+          <time dateTime={order.createdAt}>{i18n.t('orderedAt', { time: i18n.time(order.createdAt) })}</time>
         </p>
         {order.status === 'placed' && !editing && (
           <div class="actions">

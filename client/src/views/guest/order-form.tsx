@@ -10,6 +10,7 @@ export function OrderForm({ guest, menu, i18n }: { guest: GuestModel; menu: Menu
   const messages = i18n.messages.value
   const problem = guest.problem.value
   const placing = guest.placing.value
+  const outcome = guest.outcome.value
   return (
     <section class="card" aria-labelledby="order-heading">
       <h2 id="order-heading">{messages.guestTitle}</h2>
@@ -50,7 +51,12 @@ export function OrderForm({ guest, menu, i18n }: { guest: GuestModel; menu: Menu
         <div class="field-row">
           <div class="field">
             <label for="quantity">{messages.quantity}</label>
-            <QuantitySelect id="quantity" value={guest.quantity.value} onChange={guest.setQuantity} />
+            <QuantitySelect
+              id="quantity"
+              value={guest.quantity.value}
+              format={i18n.number}
+              onChange={guest.setQuantity}
+            />
           </div>
           <div class="field grow">
             <label for="note">{messages.note}</label>
@@ -71,6 +77,12 @@ export function OrderForm({ guest, menu, i18n }: { guest: GuestModel; menu: Menu
         <button type="submit" class="primary wide" aria-busy={placing} data-testid="place-order">
           {placing ? messages.ordering : messages.order}
         </button>
+        <p class="outcome" role="status" data-testid="order-outcome">
+          {outcome &&
+            ('placed' in outcome
+              ? i18n.t('placedNote', { number: i18n.pickup(outcome.placed.number) })
+              : messages.queuedNote)}
+        </p>
       </form>
     </section>
   )

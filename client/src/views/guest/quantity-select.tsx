@@ -2,12 +2,20 @@ import { limits } from '../../../../contract/index.ts'
 
 const choices = Array.from({ length: limits.quantity }, (_, index) => index + 1)
 
-export function QuantitySelect({ id, value, onChange }: { id: string; value: number; onChange: (n: number) => void }) {
+interface QuantitySelectProps {
+  id: string
+  value: number
+  /** Writes a number in the page's language. */
+  format: (n: number) => string
+  onChange: (n: number) => void
+}
+
+export function QuantitySelect({ id, value, format, onChange }: QuantitySelectProps) {
   return (
     <select id={id} value={String(value)} onChange={(event) => onChange(Number(event.currentTarget.value))}>
       {choices.map((n) => (
         <option key={n} value={String(n)}>
-          {n}
+          {format(n)}
         </option>
       ))}
     </select>

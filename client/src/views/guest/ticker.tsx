@@ -3,7 +3,10 @@ import type { MenuModel } from '../../models/menu-model.ts'
 import { drinkName } from '../../models/menu-model.ts'
 import type { TickerModel } from '../../models/ticker-model.ts'
 
-/** Who just ordered what: a little life on the page. Not a live region, it would chatter. */
+/**
+ * Who just ordered what: a little life on the page. "Someone" when the event keeps nicknames
+ * off the public ticker. Not a live region, it would chatter.
+ */
 export function Ticker({ ticker, menu, i18n }: { ticker: TickerModel; menu: MenuModel; i18n: I18n }) {
   const messages = i18n.messages.value
   const items = ticker.items.value
@@ -13,14 +16,20 @@ export function Ticker({ ticker, menu, i18n }: { ticker: TickerModel; menu: Menu
       {items.length === 0 ? (
         <p class="muted">{messages.tickerEmpty}</p>
       ) : (
-        <ul>
-          {items.map((item) => (
-            <li key={`${item.at}-${item.nickname}-${item.drinkId}`}>
-              <span class="ticker-name">{item.nickname}</span>{' '}
-              <span>{drinkName(menu.byId.value, item.drinkId, i18n.locale.value)}</span>{' '}
-              <time dateTime={item.at}>{i18n.time.value.format(new Date(item.at))}</time>
-            </li>
-          ))}
+        <ul data-testid="ticker">
+          {items.map((item) => {
+            const drink = drinkName(menu.byId.value, item.drinkId, i18n.locale.value)
+            return (
+              <li key={`${item.at}-${item.nickname}-${item.drinkId}`}>
+                <span class="ticker-line">
+                  {item.nickname === null
+                    ? i18n.t('tickerSomeone', { drink })
+                    : i18n.t('tickerNamed', { name: item.nickname, drink })}
+                </span>{' '}
+                <time dateTime={item.at}>{i18n.time(item.at)}</time>
+              </li>
+            )
+          })}
         </ul>
       )}
     </section>

@@ -1,9 +1,9 @@
-import type { ReadonlySignal } from '@preact/signals'
+import type { ReadonlySignal } from '@preact/signals-core'
 import { locales } from '../../../../contract/index.ts'
 import type { I18n } from '../../i18n/i18n.ts'
 import type { StaffMessages } from '../../i18n/staff-dictionary.ts'
-import { staffDictionary } from '../../i18n/staff-dictionary.ts'
-import type { PageConfig } from '../../lib/api-client.ts'
+import { staffWords } from '../../i18n/staff-dictionary.ts'
+import type { PageConfig } from '../../lib/page-config.ts'
 import { qrShape } from './qr-path.ts'
 
 /** Quiet zone around the code, in modules, as scanners expect. */
@@ -34,7 +34,7 @@ export function QrPoster({ config, i18n }: { config: ReadonlySignal<PageConfig |
       <ul class="poster-lines">
         {locales.map((locale) => (
           <li key={locale} lang={locale}>
-            {staffDictionary[locale].qrInstruction}
+            {staffWords[locale].qrInstruction}
           </li>
         ))}
       </ul>

@@ -1,5 +1,5 @@
-import type { ReadonlySignal } from '@preact/signals'
-import type { Messages } from '../../i18n/dictionary.ts'
+import type { ReadonlySignal } from '@preact/signals-core'
+import type { Messages } from '../../i18n/guest-messages.ts'
 import type { LiveState } from '../../lib/live-connection.ts'
 
 /** Whether live updates arrive; a status region, so a drop is announced too. */

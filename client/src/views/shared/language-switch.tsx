@@ -1,5 +1,5 @@
 import { locales } from '../../../../contract/index.ts'
-import { localeNames } from '../../i18n/dictionary.ts'
+import { localeNames } from '../../i18n/format.ts'
 import type { I18n } from '../../i18n/i18n.ts'
 
 export function LanguageSwitch({ i18n }: { i18n: I18n }) {
@@ -10,7 +10,7 @@ export function LanguageSwitch({ i18n }: { i18n: I18n }) {
         value={i18n.locale.value}
         onChange={(event) => {
           const next = locales.find((locale) => locale === event.currentTarget.value)
-          if (next) i18n.setLocale(next)
+          if (next) void i18n.setLocale(next)
         }}
       >
         {locales.map((locale) => (

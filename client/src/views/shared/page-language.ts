@@ -1,5 +1,5 @@
-import { effect } from '@preact/signals'
-import type { Messages } from '../../i18n/dictionary.ts'
+import { effect } from '@preact/signals-core'
+import type { Messages } from '../../i18n/guest-messages.ts'
 import type { I18n, I18nOptions } from '../../i18n/i18n.ts'
 
 /** What every view's mount function gets from main.tsx. */

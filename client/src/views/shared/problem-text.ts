@@ -1,6 +1,6 @@
 import { limits } from '../../../../contract/index.ts'
-import type { Messages } from '../../i18n/dictionary.ts'
-import { fill } from '../../i18n/dictionary.ts'
+import { fill } from '../../i18n/format.ts'
+import type { Messages } from '../../i18n/guest-messages.ts'
 import type { Problem } from '../../models/problem.ts'
 
 /** A problem in the reader's language where we know the code, else the server's own message. */

@@ -1,5 +1,5 @@
-import type { ReadonlySignal } from '@preact/signals'
-import { computed, effect, signal, untracked } from '@preact/signals'
+import type { ReadonlySignal } from '@preact/signals-core'
+import { computed, effect, signal, untracked } from '@preact/signals-core'
 import type { LiveOptions, LiveState } from '../../lib/live-connection.ts'
 import { LiveConnection } from '../../lib/live-connection.ts'
 import type { BarAuth } from '../../models/bar-auth.ts'

@@ -1,0 +1,34 @@
+import type { NoticeDeps } from '../models/ready-notifier.ts'
+
+// Notifications need a secure context (https, or localhost); on plain http the page does without.
+const supported = () => typeof Notification !== 'undefined' && globalThis.isSecureContext
+
+/**
+ * Registers the page's service worker (public/sw.js). Phones only show notifications through
+ * one; it does nothing else, so it can never serve a stale page.
+ */
+export function registerWorker(): Promise<ServiceWorkerRegistration | null> {
+  if (!('serviceWorker' in navigator)) return Promise.resolve(null)
+  return navigator.serviceWorker.register('/sw.js').catch(() => null)
+}
+
+/** The ready moment's side effects in this browser. */
+export function browserNotices(): NoticeDeps {
+  return {
+    permission: () => (supported() ? Notification.permission : 'unsupported'),
+    async requestPermission() {
+      if (!supported()) return 'unsupported'
+      // Asked first, while the tap still counts as the guest's gesture.
+      const [answer] = await Promise.all([Notification.requestPermission(), registerWorker()])
+      return answer
+    },
+    isHidden: () => document.visibilityState === 'hidden',
+    async show(title, options) {
+      const registration = await navigator.serviceWorker?.getRegistration()
+      if (registration) return registration.showNotification(title, options)
+      // Desktop browsers also show one without a service worker.
+      return void new Notification(title, options)
+    },
+    vibrate: (pattern) => void navigator.vibrate?.(pattern),
+  }
+}

@@ -1,0 +1,50 @@
+import { computed, createModel, signal } from '@preact/signals-core'
+import type { Order } from '../../../contract/index.ts'
+
+/** What the browser offers; `unsupported` where it has no notifications (or the page is not https). */
+export type NoticePermission = NotificationPermission | 'unsupported'
+
+/** The browser's side of the ready moment; lib/notices.ts gives the real one. */
+export interface NoticeDeps {
+  permission: () => NoticePermission
+  /** Asks the guest; only works inside a tap. */
+  requestPermission: () => Promise<NoticePermission>
+  /** Whether the guest is looking at another tab or app. */
+  isHidden: () => boolean
+  show: (title: string, options: { body: string; tag: string }) => Promise<void>
+  vibrate: (pattern: number[]) => void
+}
+
+/** The words of the notification, in the guest's language. */
+export type ReadyText = (order: Order) => { title: string; body: string }
+
+/**
+ * Tells the guest their drink is ready beyond the page: the phone vibrates where it can, and
+ * when the page is in the background and the guest allowed it, a notification says so.
+ */
+export const ReadyNotifier = createModel((deps: NoticeDeps) => {
+  // Asked of the browser only when first shown (the first screen rarely needs it), and again
+  // after the guest answered.
+  const answered = signal(0)
+  const permission = computed(() => {
+    answered.value
+    return deps.permission()
+  })
+  return {
+    permission,
+    /** From the guest's tap on "notify me". */
+    async enable() {
+      await deps.requestPermission().catch(() => {})
+      answered.value++
+    },
+    ready(order: Order, text: ReadyText) {
+      deps.vibrate([200, 100, 200])
+      if (permission.value !== 'granted' || !deps.isHidden()) return
+      const { title, body } = text(order)
+      // One notification per order, however often it is announced.
+      deps.show(title, { body, tag: `ready-${order.id}` }).catch(() => {})
+    },
+  }
+})
+
+export type ReadyNotifier = InstanceType<typeof ReadyNotifier>

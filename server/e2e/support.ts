@@ -1,0 +1,125 @@
+/**
+ * What the browser suites share: the client built once, a stack of their own on a database of
+ * their own, Debian's Chromium, and axe-core run inside the page.
+ */
+import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core'
+import { expect } from 'vitest'
+import { launchChromium } from '../../test/browser.ts'
+import { createTestDatabase } from '../../test/db.ts'
+import { testTokens } from '../../test/harness.ts'
+import { clientDist } from '../client-build.ts'
+import { type Stack, type StackOptions, startStack } from '../stack.ts'
+
+export { testTokens }
+
+export interface E2e {
+  stack: Stack
+  browser: Browser
+  /** A new browser context with the defaults of a phone (or `options`), closed with the suite. */
+  context(options?: BrowserContextOptions): Promise<BrowserContext>
+  /** A page that fails the test on any uncaught error. */
+  page(context: BrowserContext): Promise<Page>
+  close(): Promise<void>
+}
+
+/** A stack on a database of its own, with the built client, and a browser. */
+export async function startE2e(options: Partial<StackOptions> = {}): Promise<E2e> {
+  const database = await createTestDatabase()
+  const stack = await startStack({
+    databaseUrl: database.url,
+    port: 0,
+    mqttPort: 0,
+    tokens: testTokens,
+    clientDir: clientDist,
+    log: { info: () => {}, warn: () => {}, error: console.error },
+    ...options,
+  })
+  const browser = await launchChromium()
+  const contexts: BrowserContext[] = []
+  const errors: string[] = []
+  return {
+    stack,
+    browser,
+    async context(contextOptions = {}) {
+      const context = await browser.newContext({
+        locale: 'en-US',
+        viewport: { width: 360, height: 740 },
+        ...contextOptions,
+      })
+      contexts.push(context)
+      return context
+    },
+    async page(context) {
+      const page = await context.newPage()
+      page.on('pageerror', (error) => errors.push(error.message))
+      return page
+    },
+    async close() {
+      await Promise.all(contexts.map((c) => c.close().catch(() => {})))
+      await browser.close()
+      await stack.stop()
+      await database.drop()
+      expect(errors, 'uncaught errors in the pages').toEqual([])
+    },
+  }
+}
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
+
+interface AxeViolation {
+  id: string
+  help: string
+  nodes: { target: unknown[] }[]
+}
+
+/**
+ * Runs axe-core in the page, every rule it has, and expects no violation. The page's
+ * Content-Security-Policy refuses inline scripts, so axe is evaluated through the DevTools
+ * protocol (Playwright's evaluate), which the policy does not govern.
+ */
+export async function expectAccessible(page: Page, what: string): Promise<void> {
+  // Colours are judged once elements have faded in: mid-animation they are half transparent.
+  await page.waitForFunction(() =>
+    document
+      .getAnimations()
+      .every((a) => a.playState !== 'running' || a.effect?.getComputedTiming().endTime === Number.POSITIVE_INFINITY),
+  )
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axeSource)
+  const violations = await page.evaluate(async () => {
+    const result = await (
+      window as unknown as { axe: { run(context: Document): Promise<{ violations: AxeViolation[] }> } }
+    ).axe.run(document)
+    return result.violations.map((v) => ({ id: v.id, help: v.help, nodes: v.nodes.map((n) => n.target) }))
+  })
+  expect(violations, `axe on ${what}`).toEqual([])
+}
+
+/** The bar display, signed in through the link's fragment, once it is live. */
+export async function openBar(e2e: E2e, context?: BrowserContext): Promise<Page> {
+  const bar = await e2e.page(context ?? (await e2e.context({ viewport: { width: 1280, height: 800 } })))
+  await bar.goto(`${e2e.stack.httpUrl}/?bar#token=${testTokens.barToken}`)
+  await expect.poll(() => bar.getByTestId('connection').textContent(), { timeout: 10_000 }).toBe('Live')
+  return bar
+}
+
+/** A guest page, once it is live (so it catches every change from here on). */
+export async function openGuest(e2e: E2e, context?: BrowserContext): Promise<Page> {
+  const guest = await e2e.page(context ?? (await e2e.context()))
+  await guest.goto(e2e.stack.httpUrl)
+  await expect
+    .poll(() => guest.getByTestId('connection').getAttribute('class'), { timeout: 10_000 })
+    .toContain('connection-online')
+  return guest
+}
+
+/** Orders one drink on a guest page; resolves to its pickup number. */
+export async function order(guest: Page, nickname: string, drink: string): Promise<string> {
+  await guest.getByTestId('nickname').fill(nickname)
+  await guest.getByRole('button', { name: drink }).click()
+  await guest.getByTestId('place-order').click()
+  const item = guest.getByTestId('guest-order').first()
+  await item.waitFor()
+  return ((await item.locator('.pickup').textContent()) ?? '').replace(/\D/g, '')
+}
