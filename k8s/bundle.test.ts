@@ -195,7 +195,13 @@ describe('dist/client-server.mjs', () => {
     const port = await anyFreePort()
     const pod = startPod('dist/client-server.mjs', {
       cwd: dir,
-      env: { PORT: String(port), CLIENT_DIR: client, PUBLIC_URL: 'https://drinks.test', EVENT_NAME: 'Test night' },
+      env: {
+        PORT: String(port),
+        CLIENT_DIR: client,
+        PUBLIC_URL: 'https://drinks.test',
+        EVENT_NAME: 'Test night',
+        WAIT_MINUTES: '2,4,6',
+      },
     })
     pods.push(pod)
     const url = `http://127.0.0.1:${port}`
@@ -208,6 +214,8 @@ describe('dist/client-server.mjs', () => {
     expect(await (await fetch(`${url}/config.json`)).json()).toEqual({
       publicUrl: 'https://drinks.test',
       eventName: 'Test night',
+      waitMinutes: [2, 4, 6],
+      undoSeconds: 5,
     })
     const api = await fetch(`${url}/api/orders`)
     expect(api.status).toBe(404)
