@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { request } from 'node:http'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { type Order, topics } from '../contract/index.ts'
 import { createTestDatabase } from '../test/db.ts'
@@ -75,4 +76,42 @@ test('the outbox relay delivers what was committed but never published', async (
   await sql.end()
   await inbox.next((m) => m.payload === marker, 10_000)
   await bar.endAsync()
+})
+
+test('requests reach the functions with their socket, so the per-address limit tells addresses apart', async () => {
+  const limited = await startStack({
+    databaseUrl: database.url,
+    port: 0,
+    mqttPort: 0,
+    tokens: testTokens,
+    orderLimits: { perGuest: { limit: 100, windowMs: 60_000 }, perAddress: { limit: 2, windowMs: 60_000 } },
+    log: { info: () => {}, warn: () => {}, error: console.error },
+  })
+  const { port } = new URL(limited.httpUrl)
+  // Two guests' phones: two source addresses of the loopback range.
+  const placeFrom = (localAddress: string) =>
+    new Promise<number>((resolve, reject) => {
+      const body = JSON.stringify({ guestId: randomUUID(), nickname: 'Ada', drinkId: 'tea' })
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port,
+          localAddress,
+          method: 'POST',
+          path: '/api/orders',
+          headers: { 'content-type': 'application/json' },
+        },
+        (res) => {
+          res.resume()
+          resolve(res.statusCode ?? 0)
+        },
+      )
+      req.on('error', reject)
+      req.end(body)
+    })
+  expect([await placeFrom('127.0.0.1'), await placeFrom('127.0.0.1'), await placeFrom('127.0.0.1')]).toEqual([
+    201, 201, 429,
+  ])
+  expect(await placeFrom('127.0.0.2')).toBe(201)
+  await limited.stop()
 })

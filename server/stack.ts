@@ -80,7 +80,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const mod = (await import(resolve(fn.entry))) as FunctionModule
     modules.push(mod)
     const fnApp = mod.createApp(deps)
-    for (const route of fn.routes) app.on(route.method, route.path, (c) => fnApp.fetch(c.req.raw))
+    for (const route of fn.routes) app.on(route.method, route.path, (c) => fnApp.fetch(c.req.raw, c.env))
   }
   app.route('/', createBaseApp(deps))
   app.notFound(notFound)
