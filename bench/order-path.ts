@@ -77,7 +77,7 @@ async function fixedRate(perSecond: number) {
     pending.push(placeOne())
   }
   const ok = (await Promise.all(pending)).filter(Boolean).length
-  return finish(ok, start)
+  return summary(ok, (performance.now() - start) / 1000, toBar)
 }
 
 async function saturation(concurrency: number) {
@@ -90,16 +90,16 @@ async function saturation(concurrency: number) {
       while (performance.now() < until) if (await placeOne()) ok++
     }),
   )
-  return finish(ok, start)
+  return summary(ok, (performance.now() - start) / 1000, toBar)
 }
 
-async function finish(ok: number, start: number) {
-  const elapsed = (performance.now() - start) / 1000
+/** Waits (10 s at most) until the bar received every acknowledged order, then sums up. */
+async function summary(ok: number, elapsedSeconds: number, latencies: number[]) {
   const until = Date.now() + 10_000
-  while (toBar.length < ok && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 50))
-  const sorted = [...toBar].sort((a, b) => a - b)
+  while (latencies.length < ok && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 50))
+  const sorted = [...latencies].sort((a, b) => a - b)
   return {
-    ordersPerSecond: ok / elapsed,
+    ordersPerSecond: ok / elapsedSeconds,
     received: sorted.length,
     ok,
     p50: percentile(sorted, 50),
@@ -135,17 +135,7 @@ end
   ).stdout
   const requests = Number(/(\d+) requests in/.exec(out)?.[1] ?? 0)
   const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0)
-  const ok = requests - non2xx
-  const until = Date.now() + 10_000
-  while (commitToBar.length < ok && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 50))
-  const sorted = [...commitToBar].sort((a, b) => a - b)
-  return {
-    ordersPerSecond: ok / seconds,
-    received: sorted.length,
-    ok,
-    p50: percentile(sorted, 50),
-    p99: percentile(sorted, 99),
-  }
+  return summary(requests - non2xx, seconds, commitToBar)
 }
 
 const hasWrk = spawnSync('wrk', ['--version']).error === undefined

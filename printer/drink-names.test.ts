@@ -1,7 +1,7 @@
 import { expect, test } from 'vitest'
+import { quiet } from '../test/harness.ts'
 import { createDrinkNames } from './drink-names.ts'
 
-const quiet = { info: () => {}, warn: () => {}, error: console.error }
 const menu = {
   drinks: [
     { id: 'tea', name: { en: 'Tea', de: 'Tee', fr: 'Thé', it: 'Tè' }, available: true },

@@ -2,9 +2,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
+import { quiet } from '../test/harness.ts'
 import { openPrintedLog } from './printed-log.ts'
 
-const quiet = { info: () => {}, warn: () => {}, error: console.error }
 const aPath = () => join(mkdtempSync(join(tmpdir(), 'printed-log-')), 'state', 'printer.json')
 
 describe('openPrintedLog', () => {

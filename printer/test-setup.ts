@@ -6,11 +6,11 @@ import { join } from 'node:path'
 import type { Hono } from 'hono'
 import { expect } from 'vitest'
 import type { Order } from '../contract/index.ts'
-import { json, testTokens } from '../test/harness.ts'
+import { json, quiet, testTokens } from '../test/harness.ts'
 import type { BridgeConfig } from './bridge.ts'
 import type { FakePrinter } from './fake-printer.ts'
 
-export const quiet = { info: () => {}, warn: () => {}, error: console.error }
+export { quiet }
 
 /** A bridge for `printer` on the broker at `brokerUrl`, with its own session and state file. */
 export function testBridgeConfig(

@@ -13,7 +13,7 @@ import { createSql, migrateFunctions } from '../functions/shared/db.ts'
 import { createMqttPublisher } from '../functions/shared/publisher.ts'
 import { anyFreePort } from '../runtime/ports.ts'
 import { createTestDatabase } from '../test/db.ts'
-import { collect, connectClient, testTokens, waitFor } from '../test/harness.ts'
+import { collect, connectClient, quiet, testTokens, waitFor } from '../test/harness.ts'
 import { type Part, startPart } from '../test/processes.ts'
 
 const tokenEnv = {
@@ -21,7 +21,6 @@ const tokenEnv = {
   PRINTER_TOKEN: testTokens.printerToken,
   SERVICE_TOKEN: testTokens.serviceToken,
 }
-const quiet = { info: () => {}, warn: () => {}, error: () => {} }
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>
 let sql: postgres.Sql

@@ -3,7 +3,7 @@ import { request } from 'node:http'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { type Order, topics } from '../contract/index.ts'
 import { createTestDatabase } from '../test/db.ts'
-import { collect, connectClient, testTokens } from '../test/harness.ts'
+import { collect, connectClient, quiet, testTokens } from '../test/harness.ts'
 import { type Stack, startStack } from './stack.ts'
 
 let stack: Stack
@@ -15,7 +15,7 @@ beforeAll(async () => {
     port: 0,
     mqttPort: 0,
     tokens: testTokens,
-    log: { info: () => {}, warn: () => {}, error: console.error },
+    log: quiet,
   })
 })
 afterAll(async () => {
@@ -85,7 +85,7 @@ test('requests reach the functions with their socket, so the per-address limit t
     mqttPort: 0,
     tokens: testTokens,
     orderLimits: { perGuest: { limit: 100, windowMs: 60_000 }, perAddress: { limit: 2, windowMs: 60_000 } },
-    log: { info: () => {}, warn: () => {}, error: console.error },
+    log: quiet,
   })
   const { port } = new URL(limited.httpUrl)
   // Two guests' phones: two source addresses of the loopback range.

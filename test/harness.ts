@@ -20,7 +20,8 @@ export const testTokens: Tokens = {
   serviceToken: 'service-secret',
 }
 
-const quiet = { info: () => {}, warn: () => {}, error: console.error }
+/** A logger for tests: only errors are shown. */
+export const quiet = { info: () => {}, warn: () => {}, error: console.error }
 
 export interface TestBroker {
   broker: Aedes

@@ -7,7 +7,7 @@ import { ApiError } from '../shared/errors.ts'
 import { findDrink } from '../shared/menu.ts'
 import { countOpenOrders, findOrder, type OrderRow, toOrder } from '../shared/orders.ts'
 import { enqueue, flush } from '../shared/outbox.ts'
-import { createRateLimiter } from '../shared/rate-limit.ts'
+import { createRateLimiter, type Verdict } from '../shared/rate-limit.ts'
 import { readJson } from '../shared/validate.ts'
 
 /** `POST /api/orders`: a guest places an order. */
@@ -61,7 +61,7 @@ export function createApp(deps: FunctionDeps): Hono {
   })
 }
 
-function limit(c: Context, verdict: ReturnType<ReturnType<typeof createRateLimiter>['take']>, whose: string) {
+function limit(c: Context, verdict: Verdict, whose: string) {
   if (verdict.ok) return
   c.header('retry-after', String(verdict.retryAfter))
   throw new ApiError(429, 'rate_limited', `too many orders ${whose}; try again in ${verdict.retryAfter} s`)

@@ -2,6 +2,7 @@ import type { Context } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import type { ErrorBody } from '../../contract/index.ts'
+import type { Logger } from '../../runtime/logger.ts'
 
 type Issue = NonNullable<ErrorBody['error']['issues']>[number]
 
@@ -16,10 +17,6 @@ export class ApiError extends HTTPException {
     this.issues = issues
   }
 }
-
-export type { Logger } from '../../runtime/logger.ts'
-
-import type { Logger } from '../../runtime/logger.ts'
 
 /** The one error handler: expected failures as the spec's error shape, anything else a logged 500. */
 export function errorHandler(log: Logger) {

@@ -3,7 +3,7 @@ import type { Order, OrderStatus } from '../../contract/index.ts'
 
 type Db = Sql | TransactionSql
 
-interface OrderRow {
+export interface OrderRow {
   id: string
   number: number
   guest_id: string
@@ -44,5 +44,3 @@ export async function countOpenOrders(db: Db, guestId: string): Promise<number> 
     where guest_id = ${guestId} and status in ('placed', 'preparing', 'ready')`
   return row?.count ?? 0
 }
-
-export type { OrderRow }

@@ -1,6 +1,6 @@
 import type { Sql, TransactionSql } from 'postgres'
 import type { Message } from '../../contract/index.ts'
-import type { Logger } from './errors.ts'
+import type { Logger } from '../../runtime/logger.ts'
 import type { Publisher } from './publisher.ts'
 
 export interface OutboxEntry {

@@ -1,6 +1,6 @@
 import mqtt from 'mqtt'
 import type { Message } from '../../contract/index.ts'
-import type { Logger } from './errors.ts'
+import type { Logger } from '../../runtime/logger.ts'
 
 /** Where functions send MQTT messages. */
 export interface Publisher {

@@ -1,3 +1,6 @@
+/** Whether one more request fits; `retryAfter` (seconds) says when it would. */
+export type Verdict = { ok: true } | { ok: false; retryAfter: number }
+
 /** How many requests a key may make per window. */
 export interface RateLimit {
   limit: number
@@ -26,7 +29,7 @@ export function createRateLimiter({ limit, windowMs }: RateLimit, now: () => num
 
   return {
     /** Counts one request; `retryAfter` (seconds) is set when it is over the limit. */
-    take(key: string): { ok: true } | { ok: false; retryAfter: number } {
+    take(key: string): Verdict {
       const at = now()
       roll(at)
       const elapsed = (at - windowStart) / windowMs

@@ -8,7 +8,7 @@ import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playw
 import { expect } from 'vitest'
 import { launchChromium } from '../../test/browser.ts'
 import { createTestDatabase } from '../../test/db.ts'
-import { testTokens } from '../../test/harness.ts'
+import { quiet, testTokens } from '../../test/harness.ts'
 import { clientDist } from '../client-build.ts'
 import { type Stack, type StackOptions, startStack } from '../stack.ts'
 
@@ -33,7 +33,7 @@ export async function startE2e(options: Partial<StackOptions> = {}): Promise<E2e
     mqttPort: 0,
     tokens: testTokens,
     clientDir: clientDist,
-    log: { info: () => {}, warn: () => {}, error: console.error },
+    log: quiet,
     ...options,
   })
   const browser = await launchChromium()
