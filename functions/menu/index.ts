@@ -16,11 +16,9 @@ import { readJson } from '../shared/validate.ts'
  */
 export function createApp(deps: FunctionDeps): Hono {
   const { sql, publisher, barToken, log } = deps
-  // Built on first request, not at start: a pod's cold start does not pay for it.
-  let openApi: ReturnType<typeof openApiDocument> | undefined
   return createBaseApp(deps)
     .get('/api/menu', async (c) => c.json(await loadMenu(sql)))
-    .get('/api/openapi.json', (c) => c.json((openApi ??= openApiDocument())))
+    .get('/api/openapi.json', (c) => c.json(openApiDocument()))
     .put('/api/menu/:drinkId', async (c) => {
       if (!isBar(c.req.header('authorization'), barToken))
         throw new ApiError(401, 'unauthorized', 'the bar token is needed')
