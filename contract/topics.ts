@@ -12,13 +12,6 @@ export const topics = {
   guestOrders: (guestId: string) => `guests/${guestId}/orders`,
 } as const
 
-/** Topic filters used in access rules and subscriptions. */
-export const topicFilters = {
-  bar: 'bar/#',
-  public: 'public/#',
-  guests: 'guests/#',
-} as const
-
 const guestTopic = /^guests\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\/orders$/i
 
 /** The guest id of a `guests/<guestId>/orders` topic, or null for any other topic or filter. */
