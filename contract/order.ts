@@ -8,8 +8,15 @@ export type OrderStatus = (typeof orderStatuses)[number]
 export const openStatuses: readonly OrderStatus[] = ['placed', 'preparing', 'ready']
 
 export const limits = {
+  /** Characters as a guest counts them: grapheme clusters, so a joined emoji is one. */
   nicknameLength: 32,
+  /** Characters (grapheme clusters), as for the nickname. */
   noteLength: 140,
+  /**
+   * Code points one character may be made of. The longest emoji sequences take 11 (a family with
+   * skin tones) and scripts stack a few marks; more is a pile of marks smeared over other lines.
+   */
+  characterCodePoints: 16,
   quantity: 10,
   /** Orders a guest may have open at once. */
   openOrders: 3,
@@ -33,21 +40,65 @@ export function nextStatus(status: OrderStatus): OrderStatus | null {
   return transitions[status].find((next) => next !== 'cancelled') ?? null
 }
 
-export const UuidSchema = v.pipe(v.string(), v.uuid('must be a UUID'))
+/** A UUID, in lower case as Postgres gives it back, so a retry compares equal to what was stored. */
+export const UuidSchema = v.pipe(v.string(), v.uuid('must be a UUID'), v.toLowerCase())
 
+// Unpaired UTF-16 surrogates are not text: stored as UTF-8 they would come back as U+FFFD, so
+// what was sent and what was stored would differ. Refused rather than replaced.
+const wellFormed = (text: string) => !/\p{Cs}/u.test(text)
+// Bidirectional embeddings, overrides (U+202A–U+202E) and isolates (U+2066–U+2069) reorder the
+// text around them on the bar's screen and on tickets.
+const noBidiControls = (text: string) => !/[\u202A-\u202E\u2066-\u2069]/u.test(text)
+// Of the format characters, emoji are built with the zero-width joiner (woman + ZWJ + laptop)
+// and the tag characters of subdivision flags (the flag of Scotland). Variation selectors are
+// marks, not format characters, and pass.
+const emojiFormat = /[\u200D\u{E0020}-\u{E007F}]/gu
+const noControls = (text: string) => !/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(text.replace(emojiFormat, ''))
+const variationSelectors = /[\uFE00-\uFE0F\u{E0100}-\u{E01EF}]/gu
+// An empty nickname is refused once, as missing.
+const hasVisible = (text: string) =>
+  text === '' || text.replace(emojiFormat, '').replace(variationSelectors, '').trim() !== ''
+
+let segmenter: Intl.Segmenter | undefined
+/** Whether no character (grapheme cluster) is made of more code points than emoji need. */
+function charactersFit(text: string): boolean {
+  // Made on first use, so that loading the contract never needs Intl.Segmenter.
+  segmenter ??= new Intl.Segmenter()
+  for (const { segment } of segmenter.segment(text)) {
+    if ([...segment].length > limits.characterCodePoints) return false
+  }
+  return true
+}
+const stackedMarks = `a character is made of at most ${limits.characterCodePoints} code points`
+
+/**
+ * Composed (NFC) and trimmed, so one name is stored and compared one way; 1 to 32 characters
+ * counted as grapheme clusters; emoji welcome, joined ones too; no control characters, no
+ * bidirectional overrides or isolates.
+ */
 export const NicknameSchema = v.pipe(
   v.string(),
+  v.check(wellFormed, 'a nickname must be text (it has an unpaired surrogate)'),
+  v.normalize('NFC'),
   v.trim(),
-  v.minLength(1, 'a nickname is needed'),
-  v.maxLength(limits.nicknameLength, `a nickname has at most ${limits.nicknameLength} characters`),
-  v.regex(/^[^\p{Cc}\p{Cf}]*$/u, 'a nickname cannot contain control characters'),
+  v.minGraphemes(1, 'a nickname is needed'),
+  v.maxGraphemes(limits.nicknameLength, `a nickname has at most ${limits.nicknameLength} characters`),
+  v.check(charactersFit, stackedMarks),
+  v.check(noBidiControls, 'a nickname cannot contain bidirectional overrides or isolates'),
+  v.check(noControls, 'a nickname cannot contain control characters'),
+  v.check(hasVisible, 'a nickname needs a visible character'),
 )
 
+/** Composed (NFC) and trimmed; up to 140 characters; no control characters, line breaks, overrides or isolates. */
 export const NoteSchema = v.pipe(
   v.string(),
+  v.check(wellFormed, 'a note must be text (it has an unpaired surrogate)'),
+  v.normalize('NFC'),
   v.trim(),
-  v.maxLength(limits.noteLength, `a note has at most ${limits.noteLength} characters`),
-  v.regex(/^[^\p{Cc}]*$/u, 'a note cannot contain control characters'),
+  v.maxGraphemes(limits.noteLength, `a note has at most ${limits.noteLength} characters`),
+  v.check(charactersFit, stackedMarks),
+  v.check(noBidiControls, 'a note cannot contain bidirectional overrides or isolates'),
+  v.regex(/^[^\p{Cc}\p{Zl}\p{Zp}]*$/u, 'a note cannot contain control characters or line breaks'),
 )
 
 export const QuantitySchema = v.pipe(

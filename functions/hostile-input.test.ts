@@ -19,7 +19,7 @@ beforeAll(async () => {
   deps = await startFunctionDeps()
   const generous = { limit: 1_000_000, windowMs: 60_000 }
   place = createPlaceOrder({ ...deps, orderLimits: { perGuest: generous, perAddress: generous } })
-  update = createUpdateOrder(deps)
+  update = createUpdateOrder({ ...deps, editLimits: { perGuest: generous, perAddress: generous } })
 })
 afterAll(() => deps.close())
 

@@ -115,3 +115,42 @@ test('requests reach the functions with their socket, so the per-address limit t
   expect(await placeFrom('127.0.0.2')).toBe(201)
   await limited.stop()
 })
+
+test('with TRUST_PROXY, the order and edit limits of the functions count each forwarded client address', async () => {
+  const proxied = await startStack({
+    databaseUrl: database.url,
+    port: 0,
+    mqttPort: 0,
+    tokens: testTokens,
+    trustProxy: true,
+    orderLimits: { perGuest: { limit: 100, windowMs: 60_000 }, perAddress: { limit: 2, windowMs: 60_000 } },
+    editLimits: { perGuest: { limit: 100, windowMs: 60_000 }, perAddress: { limit: 1, windowMs: 60_000 } },
+    log: quiet,
+  })
+  // What the ingress sends: the guest's public address, then the proxies' private ones.
+  const via = (client: string) => ({ 'content-type': 'application/json', 'x-forwarded-for': `${client}, 10.0.0.7` })
+  const place = async (client: string) => {
+    const res = await fetch(`${proxied.httpUrl}/api/orders`, {
+      method: 'POST',
+      headers: via(client),
+      body: JSON.stringify({ guestId: randomUUID(), nickname: 'Ada', drinkId: 'tea' }),
+    })
+    return { status: res.status, order: res.ok ? ((await res.json()) as { order: Order }).order : null }
+  }
+  const edit = async (client: string, order: Order | null) =>
+    (
+      await fetch(`${proxied.httpUrl}/api/orders/${order?.id}`, {
+        method: 'PATCH',
+        headers: via(client),
+        body: JSON.stringify({ guestId: order?.guestId, note: 'hot' }),
+      })
+    ).status
+  const first = await place('203.0.113.1')
+  const second = await place('203.0.113.1')
+  expect([first.status, second.status, (await place('203.0.113.1')).status]).toEqual([201, 201, 429])
+  const third = await place('198.51.100.2')
+  expect(third.status).toBe(201)
+  expect([await edit('203.0.113.1', first.order), await edit('203.0.113.1', second.order)]).toEqual([200, 429])
+  expect(await edit('198.51.100.2', third.order)).toBe(200)
+  await proxied.stop()
+})

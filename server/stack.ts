@@ -26,6 +26,10 @@ export interface StackOptions {
   clientConfig?: ClientConfig
   /** Rate limits on placing orders; the functions' defaults when omitted. */
   orderLimits?: OrderLimits
+  /** Rate limits on guests' edits; the functions' defaults when omitted. */
+  editLimits?: OrderLimits
+  /** Whether X-Forwarded-For comes from our own ingress (`TRUST_PROXY`). Default false. */
+  trustProxy?: boolean
   /** Whether the public ticker shows nicknames. Default true. */
   tickerNicknames?: boolean
   /** Folder of the built client; not served when missing. */
@@ -70,6 +74,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     barToken: tokens.barToken,
     log: createLogger('functions', log),
     ...(options.orderLimits ? { orderLimits: options.orderLimits } : {}),
+    ...(options.editLimits ? { editLimits: options.editLimits } : {}),
+    trustProxy: options.trustProxy ?? false,
     tickerNicknames: options.tickerNicknames ?? true,
   }
 

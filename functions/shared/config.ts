@@ -1,14 +1,35 @@
 import { loadTokens, type Tokens } from '../../runtime/secrets.ts'
-import { defaultOrderLimits, type OrderLimits } from './app.ts'
+import { defaultEditLimits, defaultOrderLimits, type OrderLimits } from './app.ts'
 
-export interface FunctionConfig {
+/** What every function is told besides its connections: limits, the proxy, the ticker. */
+export interface FunctionSettings {
+  orderLimits: OrderLimits
+  editLimits: OrderLimits
+  trustProxy: boolean
+  tickerNicknames: boolean
+}
+
+export interface FunctionConfig extends FunctionSettings {
   databaseUrl: string
   brokerUrl: string
   port: number
   tokens: Tokens
-  orderLimits: OrderLimits
-  trustProxy: boolean
-  tickerNicknames: boolean
+}
+
+/**
+ * The functions' settings from the environment, else the defaults: read by a function's pod and
+ * by `npm start` alike, so a setting cannot reach one and miss the other.
+ */
+export function readFunctionSettings(env: NodeJS.ProcessEnv = process.env): FunctionSettings {
+  return {
+    orderLimits: readOrderLimits(env),
+    editLimits: {
+      perGuest: perMinute(env, 'RATE_LIMIT_EDITS_GUEST', defaultEditLimits.perGuest.limit),
+      perAddress: perMinute(env, 'RATE_LIMIT_EDITS_ADDRESS', defaultEditLimits.perAddress.limit),
+    },
+    trustProxy: readFlag(env, 'TRUST_PROXY', false),
+    tickerNicknames: readTickerNicknames(env),
+  }
 }
 
 /**
@@ -16,16 +37,9 @@ export interface FunctionConfig {
  * defaults. Read by every deployable that places orders.
  */
 export function readOrderLimits(env: NodeJS.ProcessEnv = process.env): OrderLimits {
-  const perMinute = (name: string, fallback: number) => {
-    const value = env[name]
-    if (value === undefined || value === '') return { limit: fallback, windowMs: 60_000 }
-    const limit = Number(value)
-    if (!Number.isInteger(limit) || limit < 1) throw new Error(`${name}=${value} is not a positive whole number`)
-    return { limit, windowMs: 60_000 }
-  }
   return {
-    perGuest: perMinute('RATE_LIMIT_GUEST', defaultOrderLimits.perGuest.limit),
-    perAddress: perMinute('RATE_LIMIT_ADDRESS', defaultOrderLimits.perAddress.limit),
+    perGuest: perMinute(env, 'RATE_LIMIT_GUEST', defaultOrderLimits.perGuest.limit),
+    perAddress: perMinute(env, 'RATE_LIMIT_ADDRESS', defaultOrderLimits.perAddress.limit),
   }
 }
 
@@ -41,13 +55,27 @@ export function readFunctionConfig(env: NodeJS.ProcessEnv = process.env): Functi
     brokerUrl: env.BROKER_URL ?? `mqtt://127.0.0.1:${env.MQTT_PORT ?? 1883}`,
     port,
     tokens: loadTokens(env),
-    orderLimits: readOrderLimits(env),
-    trustProxy: env.TRUST_PROXY === 'true',
-    tickerNicknames: readTickerNicknames(env),
+    ...readFunctionSettings(env),
   }
 }
 
 /** `TICKER_NICKNAMES=false` hides nicknames from the public ticker (the bar still sees them). */
 export function readTickerNicknames(env: NodeJS.ProcessEnv = process.env): boolean {
   return env.TICKER_NICKNAMES !== 'false'
+}
+
+function perMinute(env: NodeJS.ProcessEnv, name: string, fallback: number) {
+  const value = env[name]
+  if (value === undefined || value === '') return { limit: fallback, windowMs: 60_000 }
+  const limit = Number(value)
+  if (!Number.isInteger(limit) || limit < 1) throw new Error(`${name}=${value} is not a positive whole number`)
+  return { limit, windowMs: 60_000 }
+}
+
+// A mistyped `TRUST_PROXY=yes` must not quietly count a whole venue behind the ingress as one address.
+function readFlag(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const value = env[name]
+  if (value === undefined || value === '') return fallback
+  if (value === 'true' || value === 'false') return value === 'true'
+  throw new Error(`${name}=${value} is neither true nor false`)
 }

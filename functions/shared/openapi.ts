@@ -1,16 +1,37 @@
-import { toJsonSchema } from '@valibot/to-json-schema'
+import { type JsonSchema, type OverrideActionContext, toJsonSchema } from '@valibot/to-json-schema'
 import type { GenericSchema } from 'valibot'
 import {
   DrinkSchema,
   DrinkUpdateSchema,
+  limits,
   orderStatuses,
   PlaceOrderSchema,
   UpdateOrderSchema,
 } from '../../contract/index.ts'
 
 const schema = (s: GenericSchema) => {
-  const { $schema: _, ...rest } = toJsonSchema(s, { errorMode: 'ignore' }) as Record<string, unknown>
+  const { $schema: _, ...rest } = toJsonSchema(s, { errorMode: 'ignore', overrideAction: graphemes }) as Record<
+    string,
+    unknown
+  >
   return rest
+}
+
+/**
+ * Nicknames and notes count characters as a guest does (grapheme clusters), which JSON Schema
+ * cannot say: its `minLength`/`maxLength` count code points. The document gives the code point
+ * bounds that follow from the limits, and the character counts as `x-minGraphemes`/`x-maxGraphemes`.
+ */
+function graphemes({ valibotAction, jsonSchema }: OverrideActionContext): JsonSchema | undefined {
+  const { type, requirement } = valibotAction as { type: string; requirement?: unknown }
+  if (typeof requirement !== 'number') return undefined
+  if (type === 'min_graphemes')
+    return { ...jsonSchema, minLength: requirement, 'x-minGraphemes': requirement } as JsonSchema
+  if (type === 'max_graphemes') {
+    const maxLength = requirement * limits.characterCodePoints
+    return { ...jsonSchema, maxLength, 'x-maxGraphemes': requirement } as JsonSchema
+  }
+  return undefined
 }
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` })
 const body = (name: string) => ({ required: true, content: { 'application/json': { schema: ref(name) } } })

@@ -24,3 +24,26 @@ test('the previous window still counts, fading out, so a burst at a boundary is 
   now = 3000
   expect(limiter.take('k').ok).toBe(true)
 })
+
+test('a refunded request gives its place back once, also after the window rolled over', () => {
+  let now = 0
+  const limiter = createRateLimiter({ limit: 2, windowMs: 1000 }, () => now)
+  const first = limiter.take('k')
+  expect(limiter.take('k').ok).toBe(true)
+  expect(limiter.take('k').ok).toBe(false)
+  if (!first.ok) throw new Error('the first request fits')
+  first.refund()
+  first.refund()
+  expect(limiter.take('k').ok).toBe(true)
+  expect(limiter.take('k').ok).toBe(false)
+
+  now = 1500
+  // Half of the previous window's two still count; a refund there frees its share.
+  const late = limiter.take('k')
+  expect(late.ok).toBe(true)
+  expect(limiter.take('k').ok).toBe(false)
+  now = 2200
+  if (!late.ok) throw new Error('it fit')
+  late.refund()
+  expect([limiter.take('k').ok, limiter.take('k').ok, limiter.take('k').ok]).toEqual([true, true, false])
+})

@@ -1,11 +1,17 @@
-/** Whether one more request fits; `retryAfter` (seconds) says when it would. */
-export type Verdict = { ok: true } | { ok: false; retryAfter: number }
+/**
+ * Whether one more request fits. A request that fits took a place; `refund` gives it back (once)
+ * when the request turns out not to be what the limit counts. `retryAfter` (seconds) says when
+ * a refused request would fit.
+ */
+export type Verdict = { ok: true; refund: () => void } | { ok: false; retryAfter: number }
 
 /** How many requests a key may make per window. */
 export interface RateLimit {
   limit: number
   windowMs: number
 }
+
+export type RateLimiter = ReturnType<typeof createRateLimiter>
 
 /**
  * Counts requests per key in a sliding window (the current fixed window plus the weighted
@@ -27,6 +33,15 @@ export function createRateLimiter({ limit, windowMs }: RateLimit, now: () => num
     windowStart = start
   }
 
+  const refund = (key: string, takenIn: number) => {
+    roll(now())
+    // A place taken in a window that has since rolled over is given back where it now counts.
+    const counts = takenIn === windowStart ? current : takenIn === windowStart - windowMs ? previous : null
+    const count = counts?.get(key) ?? 0
+    if (count > 1) counts?.set(key, count - 1)
+    else counts?.delete(key)
+  }
+
   return {
     /** Counts one request; `retryAfter` (seconds) is set when it is over the limit. */
     take(key: string): Verdict {
@@ -38,7 +53,16 @@ export function createRateLimiter({ limit, windowMs }: RateLimit, now: () => num
         return { ok: false, retryAfter: Math.max(1, Math.ceil(((1 - elapsed) * windowMs) / 1000)) }
       }
       current.set(key, (current.get(key) ?? 0) + 1)
-      return { ok: true }
+      const takenIn = windowStart
+      let refunded = false
+      return {
+        ok: true,
+        refund: () => {
+          if (refunded) return
+          refunded = true
+          refund(key, takenIn)
+        },
+      }
     },
   }
 }

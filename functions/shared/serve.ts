@@ -29,6 +29,7 @@ export function serveFunction(name: string, mod: FunctionModule): void {
     barToken: config.tokens.barToken,
     log,
     orderLimits: config.orderLimits,
+    editLimits: config.editLimits,
     trustProxy: config.trustProxy,
     tickerNicknames: config.tickerNicknames,
   }

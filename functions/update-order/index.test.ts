@@ -110,6 +110,20 @@ describe('the guest changes its own order while placed', () => {
     expect(res.status).toBe(403)
   })
 
+  test('its guest id is recognised in upper case too, and a new nickname is stored composed and trimmed', async () => {
+    const order = await placed()
+    const res = await patch(order.id, { guestId: order.guestId.toUpperCase(), nickname: ' Zoe\u0308 👩\u200D💻 ' })
+    expect(res.status).toBe(200)
+    expect(((await res.json()) as { order: Order }).order.nickname).toBe('Zoë 👩\u200D💻')
+  })
+
+  test('a note with a right-to-left override is refused', async () => {
+    const order = await placed()
+    const res = await patch(order.id, { guestId: order.guestId, note: 'oat\u202Emilk' })
+    expect(res.status).toBe(400)
+    expect(await codeOf(res)).toBe('invalid_input')
+  })
+
   test('without the bar token or a guestId, nothing changes', async () => {
     const order = await placed()
     const res = await patch(order.id, { status: 'cancelled' })

@@ -9,12 +9,15 @@ import {
   UpdateOrderSchema,
   UuidSchema,
 } from '../../contract/index.ts'
-import { createBaseApp, type FunctionDeps } from '../shared/app.ts'
+import { createBaseApp, defaultEditLimits, type FunctionDeps } from '../shared/app.ts'
 import { isBar } from '../shared/auth.ts'
+import { clientAddress } from '../shared/client-address.ts'
+import { countedLimits } from '../shared/counted-limits.ts'
 import { ApiError } from '../shared/errors.ts'
 import { findDrink } from '../shared/menu.ts'
 import { findOrder, type OrderRow, toOrder } from '../shared/orders.ts'
 import { enqueue, flush } from '../shared/outbox.ts'
+import { createRateLimiter } from '../shared/rate-limit.ts'
 import { readJson } from '../shared/validate.ts'
 
 /**
@@ -22,13 +25,23 @@ import { readJson } from '../shared/validate.ts'
  * changes it or cancels it while it is still `placed`.
  */
 export function createApp(deps: FunctionDeps): Hono {
-  const { sql, publisher, barToken, log } = deps
-  return createBaseApp(deps).patch('/api/orders/:id', async (c) => {
+  const { sql, publisher, barToken, log, editLimits = defaultEditLimits, trustProxy = false } = deps
+  const perAddress = createRateLimiter(editLimits.perAddress)
+  const perGuest = createRateLimiter(editLimits.perGuest)
+  // Guests' edits count once made. The bar's moves are never held back, nor is a guest's cancel
+  // (one per order, and orders have their own limits).
+  const counted = countedLimits((status) => status === 200)
+  const app = createBaseApp(deps).use('/api/orders/:id', counted.middleware)
+  return app.patch('/api/orders/:id', async (c) => {
     const id = c.req.param('id')
     if (!v.is(UuidSchema, id)) throw new ApiError(404, 'not_found', 'no such order')
     const change = await readJson(c, UpdateOrderSchema)
     const bar = isBar(c.req.header('authorization'), barToken)
     if (!bar && !change.guestId) throw new ApiError(401, 'unauthorized', 'send the bar token or your guestId')
+    if (!bar && change.guestId && change.status !== 'cancelled') {
+      counted.take(c, perAddress, clientAddress(c, trustProxy), 'changes from your network')
+      counted.take(c, perGuest, change.guestId, 'changes to your orders')
+    }
 
     const { order, outbox } = await sql.begin(async (tx) => {
       const current = await findOrder(tx, id, { lock: true })

@@ -1,0 +1,44 @@
+import { expect, test } from 'vitest'
+import { defaultEditLimits, defaultOrderLimits } from './app.ts'
+import { readFunctionConfig, readFunctionSettings } from './config.ts'
+
+test('every setting of the functions is read in one place, for the pods and for npm start alike', () => {
+  const env = {
+    TRUST_PROXY: 'true',
+    RATE_LIMIT_GUEST: '7',
+    RATE_LIMIT_ADDRESS: '70',
+    RATE_LIMIT_EDITS_GUEST: '3',
+    RATE_LIMIT_EDITS_ADDRESS: '30',
+    TICKER_NICKNAMES: 'false',
+  }
+  const settings = readFunctionSettings(env)
+  expect(settings).toEqual({
+    trustProxy: true,
+    orderLimits: { perGuest: { limit: 7, windowMs: 60_000 }, perAddress: { limit: 70, windowMs: 60_000 } },
+    editLimits: { perGuest: { limit: 3, windowMs: 60_000 }, perAddress: { limit: 30, windowMs: 60_000 } },
+    tickerNicknames: false,
+  })
+  expect(
+    readFunctionConfig({
+      ...env,
+      DATABASE_URL: 'postgres://db/x',
+      BAR_TOKEN: 'b',
+      PRINTER_TOKEN: 'p',
+      SERVICE_TOKEN: 's',
+    }),
+  ).toMatchObject(settings)
+})
+
+test('unset, the defaults apply and the proxy is not trusted', () => {
+  expect(readFunctionSettings({})).toEqual({
+    trustProxy: false,
+    orderLimits: defaultOrderLimits,
+    editLimits: defaultEditLimits,
+    tickerNicknames: true,
+  })
+})
+
+test('a setting that cannot be read stops the start with its name', () => {
+  expect(() => readFunctionSettings({ TRUST_PROXY: 'yes' })).toThrow(/TRUST_PROXY=yes/)
+  expect(() => readFunctionSettings({ RATE_LIMIT_EDITS_GUEST: '0' })).toThrow(/RATE_LIMIT_EDITS_GUEST=0/)
+})
