@@ -64,6 +64,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     password: tokens.serviceToken,
     log: createLogger('publisher', log),
   })
+  const clientConfig = options.clientConfig ?? readClientConfig({})
   const deps: FunctionDeps = {
     sql,
     publisher,
@@ -71,6 +72,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     log: createLogger('functions', log),
     ...(options.orderLimits ? { orderLimits: options.orderLimits } : {}),
     tickerNicknames: options.tickerNicknames ?? true,
+    // The bar display and the function that enforces it share one undo time.
+    undoSeconds: clientConfig.undoSeconds,
   }
 
   // Requests reach each function by the routes of hono.config.ts, as the ingress routes them.
@@ -85,7 +88,6 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   app.route('/', createBaseApp(deps))
   app.notFound(notFound)
 
-  const clientConfig = options.clientConfig ?? readClientConfig({})
   const clientDir = options.clientDir
   if (clientDir && existsSync(clientDir)) {
     const clientApp = createClientApp({ dir: clientDir, config: () => clientConfig })

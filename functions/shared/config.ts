@@ -1,5 +1,5 @@
 import { loadTokens, type Tokens } from '../../runtime/secrets.ts'
-import { defaultOrderLimits, type OrderLimits } from './app.ts'
+import { defaultOrderLimits, defaultUndoSeconds, type OrderLimits } from './app.ts'
 
 export interface FunctionConfig {
   databaseUrl: string
@@ -9,6 +9,7 @@ export interface FunctionConfig {
   orderLimits: OrderLimits
   trustProxy: boolean
   tickerNicknames: boolean
+  undoSeconds: number
 }
 
 /**
@@ -44,10 +45,23 @@ export function readFunctionConfig(env: NodeJS.ProcessEnv = process.env): Functi
     orderLimits: readOrderLimits(env),
     trustProxy: env.TRUST_PROXY === 'true',
     tickerNicknames: readTickerNicknames(env),
+    undoSeconds: readUndoSeconds(env),
   }
 }
 
 /** `TICKER_NICKNAMES=false` hides nicknames from the public ticker (the bar still sees them). */
 export function readTickerNicknames(env: NodeJS.ProcessEnv = process.env): boolean {
   return env.TICKER_NICKNAMES !== 'false'
+}
+
+/**
+ * `UNDO_SECONDS`: how long the bar may undo its last move of an order (the update-order
+ * function enforces it, the bar display shows the Undo button as long). 0 turns undo off.
+ */
+export function readUndoSeconds(env: NodeJS.ProcessEnv = process.env): number {
+  const undoSeconds = Number(env.UNDO_SECONDS || defaultUndoSeconds)
+  if (!Number.isInteger(undoSeconds) || undoSeconds < 0 || undoSeconds > 60) {
+    throw new Error(`UNDO_SECONDS=${env.UNDO_SECONDS} is not a whole number of seconds from 0 to 60`)
+  }
+  return undoSeconds
 }

@@ -31,6 +31,7 @@ export function serveFunction(name: string, mod: FunctionModule): void {
     orderLimits: config.orderLimits,
     trustProxy: config.trustProxy,
     tickerNicknames: config.tickerNicknames,
+    undoSeconds: config.undoSeconds,
   }
   const server = serve({ fetch: mod.createApp(deps).fetch, port: config.port }, (info) =>
     log.info(`listening on :${info.port}`),
