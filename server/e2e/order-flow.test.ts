@@ -34,7 +34,6 @@ test('a guest orders, the bar sees it live and marks it ready, the guest sees "r
   expect(await card.textContent()).toContain(number)
 
   await card.getByTestId('advance').click()
-  // The bar holds each move a few seconds for its undo, then sends it.
   await expect.poll(() => status.getAttribute('data-status'), { timeout: 10_000 }).toBe('preparing')
   await bar.getByTestId('order-card').filter({ hasText: nickname }).getByTestId('advance').click()
 
