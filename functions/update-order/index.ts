@@ -56,3 +56,12 @@ export function createApp(deps: FunctionDeps): Hono {
     return c.json({ order })
   })
 }
+
+/**
+ * Publishes the current ready numbers as the retained `public/pickup` when a pod starts, so a
+ * board shows the truth also after a broker's retained state was lost or before any change.
+ */
+export async function start({ sql, publisher, log }: FunctionDeps): Promise<void> {
+  const outbox = await sql.begin(async (tx) => enqueue(tx, [pickupMessage(await readPickupBoard(tx))]))
+  await flush(sql, publisher, outbox, log)
+}

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { type Order, PickupBoardSchema, topics } from '../../contract/index.ts'
 import { barAuth, collect, connectClient, json, startFunctionDeps } from '../../test/harness.ts'
 import { createApp as createPlaceOrder } from '../place-order/index.ts'
-import { createApp } from './index.ts'
+import { createApp, start } from './index.ts'
 
 let deps: Awaited<ReturnType<typeof startFunctionDeps>>
 let app: ReturnType<typeof createApp>
@@ -156,6 +156,21 @@ describe('public/pickup', () => {
     // Undo brings it back onto the board.
     await patch(order.id, { status: 'ready', undo: true })
     await inbox.next(has(true))
+    await board.endAsync()
+  })
+
+  test('a starting pod publishes the current list', async () => {
+    const order = await placed()
+    await patch(order.id, { status: 'preparing' })
+    await patch(order.id, { status: 'ready' })
+    const board = await connectClient(deps.broker.url)
+    await board.subscribeAsync(topics.publicPickup, { qos: 1 })
+    const inbox = collect(board)
+    // The retained list arrives first; what comes after is the starting pod's.
+    await inbox.next((m) => JSON.parse(m.payload).numbers.includes(order.number))
+    inbox.received.length = 0
+    await start(deps)
+    await inbox.next((m) => JSON.parse(m.payload).numbers.includes(order.number))
     await board.endAsync()
   })
 

@@ -68,7 +68,8 @@ test('one tap moves an order on at once; undo takes it back for a few seconds', 
   await card.getByTestId('advance').click()
   await expect.poll(() => card.getAttribute('data-status')).toBe('preparing')
   expect(await bar.locator('.column-preparing').getByText(nickname).count()).toBe(1)
-  expect(await bar.getByRole('status').filter({ hasText: 'Being prepared' }).count()).toBe(1)
+  // The undo is offered once the server took the move.
+  await expect.poll(() => bar.getByRole('status').filter({ hasText: 'Being prepared' }).count()).toBe(1)
   await expect.poll(() => status.getAttribute('data-status')).toBe('preparing')
   await expectAccessible(bar, 'the bar display with a move to undo')
   await bar.getByTestId('undo').click()
@@ -90,7 +91,8 @@ test('one tap moves an order on at once; undo takes it back for a few seconds', 
   await expect.poll(() => card.count()).toBe(0)
   await bar.getByTestId('undo').click()
   await expect.poll(() => card.getAttribute('data-status')).toBe('preparing')
-  expect(await statusOf(id)).toBe('preparing')
+  await expect.poll(() => statusOf(id)).toBe('preparing')
+  await expect.poll(() => status.getAttribute('data-status')).toBe('preparing')
 }, 30_000)
 
 test('waiting orders turn amber, orange and red, and say how long they have waited', async () => {
