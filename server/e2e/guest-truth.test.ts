@@ -64,17 +64,23 @@ test('a German page shows German words for every refusal, never the English mess
   }
 })
 
-test("a German guest's real refusal from the server reads in German", async () => {
+test("a German guest's real refusals from the server read in German", async () => {
   const guest = await openGuest(e2e, await e2e.context({ locale: 'de-DE' }))
+  const alerts = () => guest.getByRole('alert').allTextContents()
+  // A right-to-left override in the nickname: the server refuses it (400 invalid_input) with
+  // an English message.
+  await guest.getByLabel('Spitzname').fill('Max\u202e')
+  await guest.getByRole('button', { name: 'Wasser' }).click()
+  await guest.getByTestId('place-order').click()
+  await expect.poll(alerts).toEqual(['Etwas an der Eingabe passt nicht. Bitte prüfen.'])
+
   for (let i = 1; i <= 3; i++) {
     await order(guest, 'Max', 'Wasser')
     await expect.poll(() => guest.getByTestId('guest-order').count(), { message: `order ${i} placed` }).toBe(i)
   }
   await guest.getByRole('button', { name: 'Wasser' }).click()
   await guest.getByTestId('place-order').click()
-  await expect
-    .poll(() => guest.getByRole('alert').allTextContents())
-    .toEqual(['Du hast schon 3 offene Bestellungen. Hol sie zuerst ab.'])
+  await expect.poll(alerts).toEqual(['Du hast schon 3 offene Bestellungen. Hol sie zuerst ab.'])
 })
 
 test('"Notify me" is offered only while the drink is not ready yet', async () => {
