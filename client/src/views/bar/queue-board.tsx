@@ -6,8 +6,11 @@ import { type QueueStatus, queueStatuses } from '../../models/bar-queue.ts'
 import type { BarApp } from './bar-app.ts'
 import { OrderCard } from './order-card.tsx'
 
-/** Above this many open orders the cards turn compact, so a rush fits a tablet's screen. */
-export const compactFrom = 12
+/**
+ * Full cards that fit one above the other on a landscape tablet; when a column holds more, every
+ * card turns compact, so that a rush still fits the screen without scrolling the page.
+ */
+export const fullCardsPerColumn = 3
 
 /** Keyboard focus on a card's first button that works, else on the card, else on the queue. */
 function focusCard(id: string | undefined) {
@@ -22,7 +25,7 @@ export function QueueBoard({ app, i18n }: { app: BarApp; i18n: I18n<StaffMessage
   const columns = app.queue.columns.value
   const now = app.clock.now.value
   const thresholds = app.config.value.waitMinutes
-  const open = queueStatuses.reduce((sum, status) => sum + columns[status].length, 0)
+  const compact = queueStatuses.some((status) => columns[status].length > fullCardsPerColumn)
 
   // The tapped card leaves its column; the keyboard goes on to the card that takes its place
   // (or the one before it) instead of falling back to the page.
@@ -35,7 +38,7 @@ export function QueueBoard({ app, i18n }: { app: BarApp; i18n: I18n<StaffMessage
   }
 
   return (
-    <section class={`queue${open > compactFrom ? ' compact' : ''}`} aria-labelledby="queue-heading">
+    <section class={`queue${compact ? ' compact' : ''}`} aria-labelledby="queue-heading">
       <h2 id="queue-heading" class="visually-hidden" tabIndex={-1}>
         {messages.queue}
       </h2>
