@@ -2,6 +2,7 @@ import { serveStatic } from '@hono/node-server/serve-static'
 import { type Context, Hono, type MiddlewareHandler } from 'hono'
 import { compress } from 'hono/compress'
 import { secureHeaders } from 'hono/secure-headers'
+import { readUndoSeconds } from '../functions/shared/config.ts'
 
 export interface ClientConfig {
   /** The address the QR poster points to; the request's own origin when empty. */
@@ -9,7 +10,7 @@ export interface ClientConfig {
   eventName: string
   /** Minutes of waiting after which the bar sees an order in the next colour. */
   waitMinutes: [number, number, number]
-  /** Seconds the bar display holds a move so it can be undone (0: sent at once). */
+  /** Seconds the bar may undo its last move of an order (0: no undo). */
   undoSeconds: number
 }
 
@@ -19,10 +20,7 @@ export function readClientConfig(env: NodeJS.ProcessEnv = process.env): ClientCo
   if (waitMinutes.length !== 3 || waitMinutes.some((m, i) => !(m > 0) || (i > 0 && m <= (waitMinutes[i - 1] ?? 0)))) {
     throw new Error(`WAIT_MINUTES=${env.WAIT_MINUTES} is not three ascending numbers of minutes, like 3,5,7`)
   }
-  const undoSeconds = Number(env.UNDO_SECONDS || 5)
-  if (!Number.isInteger(undoSeconds) || undoSeconds < 0 || undoSeconds > 60) {
-    throw new Error(`UNDO_SECONDS=${env.UNDO_SECONDS} is not a whole number of seconds from 0 to 60`)
-  }
+  const undoSeconds = readUndoSeconds(env)
   return {
     publicUrl: env.PUBLIC_URL ?? '',
     eventName: env.EVENT_NAME || 'Drinks',

@@ -68,6 +68,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     password: tokens.serviceToken,
     log: createLogger('publisher', log),
   })
+  const clientConfig = options.clientConfig ?? readClientConfig({})
   const deps: FunctionDeps = {
     sql,
     publisher,
@@ -77,6 +78,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     ...(options.editLimits ? { editLimits: options.editLimits } : {}),
     trustProxy: options.trustProxy ?? false,
     tickerNicknames: options.tickerNicknames ?? true,
+    // The bar display and the function that enforces it share one undo time.
+    undoSeconds: clientConfig.undoSeconds,
   }
 
   // Requests reach each function by the routes of hono.config.ts, as the ingress routes them.
@@ -91,7 +94,6 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   app.route('/', createBaseApp(deps))
   app.notFound(notFound)
 
-  const clientConfig = options.clientConfig ?? readClientConfig({})
   const clientDir = options.clientDir
   if (clientDir && existsSync(clientDir)) {
     const clientApp = createClientApp({ dir: clientDir, config: () => clientConfig })

@@ -21,7 +21,12 @@ export interface FunctionDeps {
   trustProxy?: boolean
   /** Whether the public ticker shows nicknames. Default true. */
   tickerNicknames?: boolean
+  /** Seconds within which the bar may undo its last move of an order. Default 5. */
+  undoSeconds?: number
 }
+
+/** Seconds within which the bar may undo a move (`UNDO_SECONDS`). */
+export const defaultUndoSeconds = 5
 
 export interface OrderLimits {
   perGuest: RateLimit

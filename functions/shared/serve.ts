@@ -32,6 +32,7 @@ export function serveFunction(name: string, mod: FunctionModule): void {
     editLimits: config.editLimits,
     trustProxy: config.trustProxy,
     tickerNicknames: config.tickerNicknames,
+    undoSeconds: config.undoSeconds,
   }
   const server = serve({ fetch: mod.createApp(deps).fetch, port: config.port }, (info) =>
     log.info(`listening on :${info.port}`),
