@@ -7,6 +7,8 @@ import { anyFreePort } from '../runtime/ports.ts'
 export interface EmbeddedDatabase {
   /** Connection string of the `postgres` database on the embedded server. */
   url: string
+  /** Where its data lives. */
+  dataDir: string
   stop: () => Promise<void>
 }
 
@@ -42,6 +44,7 @@ export async function startEmbeddedPostgres({
   await server.start()
   return {
     url: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`,
+    dataDir,
     stop: () => server.stop(),
   }
 }
