@@ -21,17 +21,16 @@ async function openPoster(publicUrl: string, locale = 'en-US'): Promise<Page> {
   return poster
 }
 
-test.each([
-  'http://localhost:8080',
-  'http://127.0.0.1:8080',
-  'http://[::1]:8080',
-])('a code of %s comes with a visible warning that phones cannot open it', async (publicUrl) => {
-  const poster = await openPoster(publicUrl)
-  const warning = poster.getByRole('alert')
-  expect(await warning.isVisible()).toBe(true)
-  expect(await warning.textContent()).toContain('phones cannot open it')
-  expect(await warning.textContent()).toContain('PUBLIC_URL=')
-})
+test.each(['http://localhost:8080', 'http://127.0.0.1:8080', 'http://[::1]:8080'])(
+  'a code of %s comes with a visible warning that phones cannot open it',
+  async (publicUrl) => {
+    const poster = await openPoster(publicUrl)
+    const warning = poster.getByRole('alert')
+    expect(await warning.isVisible()).toBe(true)
+    expect(await warning.textContent()).toContain('phones cannot open it')
+    expect(await warning.textContent()).toContain('PUBLIC_URL=')
+  },
+)
 
 test('the warning speaks the page language, and the poster stays accessible', async () => {
   const poster = await openPoster('http://localhost:8080', 'de-DE')
@@ -39,11 +38,11 @@ test('the warning speaks the page language, and the poster stays accessible', as
   await expectAccessible(poster, 'the QR poster with its warning')
 })
 
-test.each([
-  'http://192.168.1.20:8080',
-  'https://drinks.example.org',
-])('a code of %s, a network address, has no warning', async (publicUrl) => {
-  const poster = await openPoster(publicUrl)
-  expect(await poster.getByRole('heading', { level: 1 }).textContent()).toBe('Poster Night')
-  expect(await poster.getByRole('alert').count()).toBe(0)
-})
+test.each(['http://192.168.1.20:8080', 'https://drinks.example.org'])(
+  'a code of %s, a network address, has no warning',
+  async (publicUrl) => {
+    const poster = await openPoster(publicUrl)
+    expect(await poster.getByRole('heading', { level: 1 }).textContent()).toBe('Poster Night')
+    expect(await poster.getByRole('alert').count()).toBe(0)
+  },
+)
