@@ -20,7 +20,10 @@ export interface WelcomeOptions {
  */
 export function welcome({ stack, port, mqttPort, tokens, databaseDir, lanAddress, env }: WelcomeOptions): string {
   const local = stack.httpUrl
-  const where = databaseDir ? ` (embedded PostgreSQL in ${relative(process.cwd(), databaseDir) || '.'})` : ''
+  const inHere = databaseDir && !relative(process.cwd(), databaseDir).startsWith('..')
+  const where = databaseDir
+    ? ` (embedded PostgreSQL in ${inHere ? relative(process.cwd(), databaseDir) : databaseDir})`
+    : ''
   const guests =
     stack.publicUrl === local
       ? [`  Guests     ${local}/`]
