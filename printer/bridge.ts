@@ -1,6 +1,7 @@
 import { type OrderEvent, topics } from '../contract/index.ts'
 import type { Logger } from '../runtime/logger.ts'
 import { type BackoffOptions, backoffDelay, defaultBackoff, sleep } from './backoff.ts'
+import { checkBroker } from './broker-check.ts'
 import { createDrinkNames } from './drink-names.ts'
 import { openPrintedLog } from './printed-log.ts'
 import { type Confirm, createPrinterLink } from './printer-link.ts'
@@ -28,6 +29,8 @@ export interface BridgeConfig {
   backoff?: BackoffOptions
   /** MQTT keepalive in seconds; default 30. */
   keepalive?: number
+  /** How long to wait for the retained menu that shows the broker is ours; 0 or unset: no check. */
+  brokerCheckMs?: number
 }
 
 export interface BridgeDeps {
@@ -154,6 +157,7 @@ export function startBridge(config: BridgeConfig, { log, fetch }: BridgeDeps): B
   const running = run().catch((error: unknown) => log.error('the bridge stopped unexpectedly:', error))
   // Tells the operator early whether the printer answers; printing does not depend on it.
   printer.connect().catch((error: Error) => log.warn(`printer ${where} not reachable yet: ${error.message}`))
+  const check = config.brokerCheckMs ? checkBroker(config.brokerUrl, config.brokerCheckMs, log) : null
 
   return {
     connected: () => session?.ready() ?? false,
@@ -161,6 +165,7 @@ export function startBridge(config: BridgeConfig, { log, fetch }: BridgeDeps): B
       stopped ??= (async () => {
         stopping = true
         abort.abort()
+        check?.cancel()
         await session?.finish()
         await running
         await printer.close()

@@ -3,6 +3,7 @@
  * receipt printer. `--test` prints a sample ticket and exits; `--help` lists the options.
  */
 import { createLogger } from '../runtime/logger.ts'
+import { readChosenPorts } from '../runtime/ports.ts'
 import { onShutdown } from '../runtime/shutdown.ts'
 import { startBridge } from './bridge.ts'
 import { readConfig, readPrinterToken } from './config.ts'
@@ -11,7 +12,7 @@ import { columnsOf, renderTicket, sampleOrder } from './ticket.ts'
 
 const log = createLogger('printer')
 try {
-  const cli = readConfig(process.argv.slice(2))
+  const cli = readConfig(process.argv.slice(2), process.env, readChosenPorts())
   if (cli.help) {
     console.log(cli.usage)
   } else if (cli.test) {
@@ -31,7 +32,7 @@ try {
     await link.close()
     log.info(`printed a test page on ${printer.host}:${printer.port}`)
   } else {
-    const bridge = startBridge({ ...cli.config, password: readPrinterToken() }, { log })
+    const bridge = startBridge({ ...cli.config, password: readPrinterToken(process.env) }, { log })
     onShutdown(() => bridge.stop(), { log })
   }
 } catch (error) {
