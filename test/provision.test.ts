@@ -73,7 +73,7 @@ const users = root
   ? [{ name: 'root', asNobody: false }, ...(nobodyReads ? [{ name: 'nobody', asNobody: true }] : [])]
   : [{ name: 'a user other than root', asNobody: false }]
 const otherUser = !root || nobodyReads
-const anywhere = join(scratch, 'none', 'usr', 'bin', 'kubectl')
+const absentKubectl120 = join(scratch, 'none', 'usr', 'bin', 'kubectl')
 
 describe.each(users)('as $name', ({ asNobody }) => {
   it('with every tool present, provisioning does nothing and lets the suites run', { timeout: 60_000 }, async () => {
@@ -98,7 +98,11 @@ it.skipIf(!otherUser)(
   async () => {
     const path = pathWithout(['chromium', 'mosquitto_sub', 'kubectl'])
     // A database that cannot be reached: had the run gone past provisioning, it would say so.
-    const env = { DATABASE_URL: 'postgres://postgres@127.0.0.1:1/none', KUBECTL_1_20: anywhere, CHROMIUM_PATH: '' }
+    const env = {
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:1/none',
+      KUBECTL_1_20: absentKubectl120,
+      CHROMIUM_PATH: '',
+    }
     const run = await runScript('test/run.ts', path, { asNobody: root, env })
     expect(run).toEqual({
       code: 1,
