@@ -70,7 +70,7 @@ describe.each(transports)('over %s', (transport) => {
         const attempt = await connectRecording(url, { ...credentials[role], clientId, clean }).catch(
           (error: { code?: number }) => error.code,
         )
-        if (typeof attempt !== 'number') await attempt.client.endAsync()
+        if (typeof attempt === 'object') await attempt.client.endAsync()
         expect(attempt, `${role} clean ${clean}`).toBe(5)
       }
     }
