@@ -56,14 +56,17 @@ describe.each(transports)('over %s', (transport) => {
     await printer.client.endAsync()
     expect(await storedFilters(schema.sql, clientId)).toEqual([topics.barTickets])
 
+    // Aedes sends PUBACK before it publishes: a watcher shows when the messages are out (and queued).
+    const watcher = await connectRecording(url(), credentials.service)
+    await watcher.client.subscribeAsync('#', { qos: 1 })
     const service = await tryConnect(url(), credentials.service)
     if (!service.client) throw new Error('service refused')
     const marker = randomUUID()
     await service.client.publishAsync(topics.guestOrders(randomUUID()), marker, { qos: 1 })
     await service.client.publishAsync(topics.barOrders, marker, { qos: 1 })
-    // Last: the queue is delivered in order, so whatever was queued before has arrived by then.
     await service.client.publishAsync(topics.barTickets, marker, { qos: 1 })
-    await service.client.endAsync()
+    await waitFor(() => watcher.received.filter((m) => m.payload === marker).length === 3)
+    await Promise.all([service.client.endAsync(), watcher.client.endAsync()])
 
     const back = await connectRecording(url(), { ...credentials.printer, clientId, clean: false })
     await waitFor(() => back.received.some((m) => m.topic === topics.barTickets && m.payload === marker))
@@ -123,4 +126,16 @@ describe.each(transports)('over %s', (transport) => {
     expect(guest.client.connected).toBe(true)
     await guest.client.endAsync()
   })
+})
+
+test('a guest CONNECT costs one read and no write, so 2,000 guests can reconnect at once', async () => {
+  const guests = 50
+  const before = statements.length
+  const clients = await Promise.all(
+    Array.from({ length: guests }, (_, i) => tryConnect(broker.url(i % 2 ? 'ws' : 'tcp'), {})),
+  )
+  await Promise.all(clients.map((outcome) => outcome.client?.endAsync()))
+  const sent = statements.slice(before)
+  expect(sent.filter((query) => /\b(insert|update|delete)\b/i.test(query))).toEqual([])
+  expect(sent.filter((query) => /from mqtt_sessions/i.test(query))).toHaveLength(guests)
 })
