@@ -1,16 +1,17 @@
 /**
  * The session-isolation matrix: for each identity and each way a message can reach a client
  * (live, offline queue, retained, will, taking over a client id with clean session 0 or 1),
- * what it receives. Every client tries every filter a hostile client would; the table below is
+ * what it receives. Every client tries every filter a hostile client would; matrix-table.ts is
  * the spec's access table written out, cell by cell.
  */
-import { randomBytes, randomUUID } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import type { MqttClient } from 'mqtt'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { topics } from '../../contract/index.ts'
 import { waitFor } from '../../test/harness.ts'
 import { createTestSchema, type TestSchema } from '../migrations/test-schema.ts'
 import { topicMatches } from '../topic-rules.ts'
+import { expected, guestIds, login, mapRoles, mine, type Role, roles, tries, universe } from './matrix-table.ts'
 import {
   type AccessBroker,
   connectRecording,
@@ -33,68 +34,7 @@ afterAll(async () => {
   await schema.drop()
 })
 
-const roles = ['guest', 'otherGuest', 'bar', 'printer', 'service'] as const
-type Role = (typeof roles)[number]
-const guestIds = { guest: randomUUID(), otherGuest: randomUUID() }
-const login = (role: Role) => credentials[role === 'otherGuest' ? 'guest' : role]
-
-/** Every topic a message is published on in each path. */
-const universe = [
-  topics.barOrders,
-  topics.barTickets,
-  topics.publicMenu,
-  topics.publicTicker,
-  topics.guestOrders(guestIds.guest),
-  topics.guestOrders(guestIds.otherGuest),
-  'internal/audit',
-].sort()
-
-/** What each identity subscribes to: what a hostile client would try, and what it needs. */
-const tries = (role: Role): string[] => [
-  '#',
-  'bar/#',
-  'public/#',
-  'guests/+/orders',
-  'guests/#',
-  '+/orders',
-  'internal/#',
-  // Last, a concrete topic it may read: its retained message arrives after all the others.
-  ...(role === 'guest' || role === 'otherGuest' ? [topics.guestOrders(guestIds[role])] : []),
-  ...(role === 'printer' ? [topics.barTickets, topics.barOrders] : []),
-  ...(role === 'bar' || role === 'service' ? [topics.barOrders] : []),
-]
-
-const readable: Record<Role, string[]> = {
-  guest: [topics.guestOrders(guestIds.guest), topics.publicMenu, topics.publicTicker],
-  otherGuest: [topics.guestOrders(guestIds.otherGuest), topics.publicMenu, topics.publicTicker],
-  bar: universe.filter((topic) => topic !== 'internal/audit'),
-  printer: [topics.barOrders, topics.barTickets],
-  service: universe,
-}
-const sorted = (list: string[]) => [...list].sort()
-
-/** The matrix. `refused`: CONNACK 5; a list: the topics received, nothing else. */
-const expected: Record<string, Record<Role, string[] | 'refused'>> = {
-  live: { ...mapRoles((role) => sorted(readable[role])) },
-  'offline queue': { ...mapRoles((role) => sorted(readable[role])), guest: 'refused', otherGuest: 'refused' },
-  retained: { ...mapRoles((role) => sorted(readable[role])) },
-  'will (receiving)': { ...mapRoles((role) => sorted(readable[role])) },
-  'will (leaving one)': { ...mapRoles(() => 'refused'), service: [] },
-  // The printer's persistent session, with a ticket queued, taken over by each identity.
-  'takeover of a printer session, clean 0': { ...mapRoles(() => 'refused'), printer: [topics.barTickets] },
-  'takeover of a printer session, clean 1': { ...mapRoles(() => 'refused'), printer: [] },
-  // A guest's clean session, online, taken over: only by a guest, and it brings nothing along.
-  'takeover of an online guest, clean 0': { ...mapRoles(() => 'refused') },
-  'takeover of an online guest, clean 1': { ...mapRoles(() => 'refused'), guest: [], otherGuest: [] },
-}
-
-function mapRoles<T>(value: (role: Role) => T): Record<Role, T> {
-  return Object.fromEntries(roles.map((role) => [role, value(role)])) as Record<Role, T>
-}
-
 const hex = () => randomBytes(4).toString('hex')
-const mine = (received: { topic: string; payload: string }[], marker: string) =>
-  sorted([...new Set(received.filter((m) => m.payload.startsWith(marker)).map((m) => m.topic))])
 
 describe.each(transports)('over %s', (transport) => {
   const url = () => broker.url(transport)

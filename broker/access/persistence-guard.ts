@@ -81,6 +81,23 @@ export function guardPersistence<P extends GuardedPersistence>(persistence: P, l
     return current.flushing
   }
 
+  /**
+   * Aedes pipes this stream with no error handler: a failed read would be an uncaught error.
+   * It ends the stream instead (that subscriber misses the retained messages) and is logged.
+   */
+  function retained(patterns: string[]): Readable {
+    const source = inner.createRetainedStreamCombi(patterns.filter(wellFormed))
+    return Readable.from(
+      (async function* () {
+        try {
+          yield* source
+        } catch (error) {
+          log.error(`mqtt: reading retained messages for ${patterns.join(', ')} failed: ${(error as Error).message}`)
+        }
+      })(),
+    )
+  }
+
   return Object.assign(persistence, {
     addSubscriptions: (client: Client, subs: Sub[]) => flush(client, subs),
     removeSubscriptions: (client: Client, topics: string[]) =>
@@ -94,8 +111,8 @@ export function guardPersistence<P extends GuardedPersistence>(persistence: P, l
         if (!isGuest(client)) await inner.cleanIncoming?.(client)
       },
     }),
-    createRetainedStream: (pattern: string) => inner.createRetainedStreamCombi([pattern].filter(wellFormed)),
-    createRetainedStreamCombi: (patterns: string[]) => inner.createRetainedStreamCombi(patterns.filter(wellFormed)),
+    createRetainedStream: (pattern: string) => retained([pattern]),
+    createRetainedStreamCombi: (patterns: string[]) => retained(patterns),
     putWill: (client: Client, packet: object) => {
       const role = clientRole(client)
       if (role) setWillOwner(packet, role)
