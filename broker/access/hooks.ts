@@ -123,8 +123,9 @@ export function accessHooks({ credentials, limits, owners, log }: AccessHookOpti
     ) {
       const role = clientRole(client)
       const problem = topicProblem(subscription.topic, limits.maxTopicBytes)
+      if (!role) return done(new Error('not authenticated'))
       // [MQTT-1.5.3-1, -2] a malformed filter closes the connection; nothing of the packet is kept.
-      if (!role || problem === 'malformed') return done(new Error('malformed topic filter'))
+      if (problem === 'malformed') return done(new Error('malformed topic filter'))
       const filters = heldFilters(client)
       const refused =
         problem !== null ||
