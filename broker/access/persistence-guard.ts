@@ -49,7 +49,12 @@ function willRefusal(will: object & Will): string | null {
   return null
 }
 
+const guarded = new WeakSet<object>()
+
+/** Installs the guard over the persistence's methods (once per instance) and returns it. */
 export function guardPersistence<P extends GuardedPersistence>(persistence: P, log: Logger): P {
+  if (guarded.has(persistence)) return persistence
+  guarded.add(persistence)
   const inner = {
     addSubscriptions: persistence.addSubscriptions.bind(persistence),
     removeSubscriptions: persistence.removeSubscriptions.bind(persistence),
