@@ -34,6 +34,11 @@ export function mayPublish(role: Role): boolean {
 const roleOf = new WeakMap<Client, Role>()
 const emptyIdWithSession = new WeakSet<Client>()
 
+/** The role a client authenticated as; undefined until its CONNECT is authenticated. */
+export function clientRole(client: Client): Role | undefined {
+  return roleOf.get(client)
+}
+
 function authError(message: string, returnCode: 2 | 4): AuthenticateError {
   return Object.assign(new Error(message), { returnCode: returnCode as AuthenticateError['returnCode'] })
 }

@@ -10,13 +10,23 @@ export interface BrokerOptions {
   mq?: AedesOptions['mq']
   /** Unique per process; Aedes generates one when omitted. */
   id?: string
+  /** Aedes' heartbeat (ms); a dead broker's wills are published every fourth one. Aedes' 60 s when omitted. */
+  heartbeatInterval?: number
   log: Logger
 }
 
 /** An Aedes broker enforcing the spec's access table. Listeners are attached separately. */
-export async function createBroker({ credentials, persistence, mq, id, log }: BrokerOptions): Promise<Aedes> {
+export async function createBroker({
+  credentials,
+  persistence,
+  mq,
+  id,
+  heartbeatInterval,
+  log,
+}: BrokerOptions): Promise<Aedes> {
   const broker = await Aedes.createBroker({
     ...(id ? { id } : {}),
+    ...(heartbeatInterval ? { heartbeatInterval } : {}),
     ...(persistence ? { persistence } : {}),
     ...(mq ? { mq } : {}),
     ...accessHooks(credentials),
