@@ -16,6 +16,8 @@ export interface BrokerConfig {
   pool: BrokerPoolOptions
   /** Most messages queued per offline session. */
   maxQueued?: number
+  /** Aedes' heartbeat (ms): a dead replica's wills are published after four. */
+  heartbeatInterval?: number
 }
 
 /**
@@ -36,6 +38,7 @@ export function readBrokerConfig(env: NodeJS.ProcessEnv = process.env): BrokerCo
   if (maxConnections) guard.maxConnections = maxConnections
   if (perAddress) guard.maxConnectionsPerAddress = perAddress
   const maxQueued = int('MQTT_MAX_QUEUED')
+  const heartbeatInterval = int('MQTT_HEARTBEAT_INTERVAL_MS')
   return {
     guard,
     pool: {
@@ -43,5 +46,6 @@ export function readBrokerConfig(env: NodeJS.ProcessEnv = process.env): BrokerCo
       statementTimeoutMs: int('BROKER_STATEMENT_TIMEOUT_MS') ?? defaultBrokerPool.statementTimeoutMs,
     },
     ...(maxQueued ? { maxQueued } : {}),
+    ...(heartbeatInterval ? { heartbeatInterval } : {}),
   }
 }

@@ -29,6 +29,7 @@ try {
     credentials: tokens,
     log,
     ...(config.maxQueued ? { maxQueued: config.maxQueued } : {}),
+    ...(config.heartbeatInterval ? { heartbeatInterval: config.heartbeatInterval } : {}),
   })
   const guard = new ConnectionGuard(config.guard, log)
   const tcp = await listenTcp(broker, mqttPort, undefined, guard)
