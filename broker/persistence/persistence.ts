@@ -61,8 +61,6 @@ export class PostgresPersistence {
   readonly #wills: Wills
   readonly #sql: Sql
   readonly #logger: Logger
-  /** The write of each SUBSCRIBE's topics, by the array Aedes passes (see addSubscriptions). */
-  readonly #subscribing = new WeakMap<Subscription[], Promise<void>>()
   #broker: PersistenceBroker | undefined
   #destroyed = false
 
@@ -109,24 +107,10 @@ export class PostgresPersistence {
     return this.#retained.stream(patterns)
   }
 
-  /**
-   * Aedes calls this once per topic of a SUBSCRIBE, each time with the same array of all the
-   * packet's topics: N calls of N rows. The calls made for one array while its write is pending
-   * share that write, which runs once the turn that authorised the packet's topics is over.
-   */
   async addSubscriptions(client: PersistenceClient, subs: Subscription[]): Promise<void> {
-    let write = this.#subscribing.get(subs)
-    if (!write) {
-      write = new Promise<void>((next) => setImmediate(next))
-        .then(() => {
-          storable(client.id, 'the client id')
-          for (const sub of subs) storable(sub.topic, 'a topic filter')
-          return this.#subscriptions.add(client.id, [...subs])
-        })
-        .finally(() => this.#subscribing.delete(subs))
-      this.#subscribing.set(subs, write)
-    }
-    await write
+    storable(client.id, 'the client id')
+    for (const sub of subs) storable(sub.topic, 'a topic filter')
+    await this.#subscriptions.add(client.id, subs)
   }
 
   async removeSubscriptions(client: PersistenceClient, topics: string[]): Promise<void> {
