@@ -134,7 +134,14 @@ describe.each(['tcp', 'ws'] as const)('over %s', (transport) => {
     await service.send(connectPacket({ username: 'service', password: Buffer.from(testTokens.serviceToken) }))
     await waitFor(() => service.received().subarray(0, 4).equals(connack(0)))
     const payload = Buffer.alloc(200 * 1024, 0x62)
-    const publish = mqttPacket.generate({ cmd: 'publish', topic: 'public/big', payload, qos: 0, retain: false, dup: false })
+    const publish = mqttPacket.generate({
+      cmd: 'publish',
+      topic: 'public/big',
+      payload,
+      qos: 0,
+      retain: false,
+      dup: false,
+    })
     // Over WebSocket in frames no larger than the frame bound, as any client may split a packet.
     for (let i = 0; i < publish.length; i += 32 * 1024) await service.send(publish.subarray(i, i + 32 * 1024))
     const got = await inbox.next((m) => m.topic === 'public/big')

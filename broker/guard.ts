@@ -101,7 +101,8 @@ export class ConnectionGuard {
         return null
       }
       if (verdict.kind !== 'ok') {
-        const why = verdict.kind === 'too-large' ? `a packet of ${verdict.size} bytes (most ${verdict.limit})` : verdict.reason
+        const why =
+          verdict.kind === 'too-large' ? `a packet of ${verdict.size} bytes (most ${verdict.limit})` : verdict.reason
         this.#log.warn(`mqtt: connection from ${address} closed: ${why}`)
         conn.destroy()
         return null

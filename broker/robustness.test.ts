@@ -113,11 +113,19 @@ describe.each(['tcp', 'ws'] as const)('over %s', (transport) => {
         mqttPacket.generate(
           clean
             ? { ...connect, clean, clientId: '' }
-            : { ...connect, clean, clientId: `nul-${transport}`, username: 'service', password: Buffer.from(testTokens.serviceToken) },
+            : {
+                ...connect,
+                clean,
+                clientId: `nul-${transport}`,
+                username: 'service',
+                password: Buffer.from(testTokens.serviceToken),
+              },
         ),
       )
       await waitFor(() => conn.received().length >= 4)
-      await conn.send(mqttPacket.generate({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: 'public/\u0000', qos: 1 }] }))
+      await conn.send(
+        mqttPacket.generate({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: 'public/\u0000', qos: 1 }] }),
+      )
       // Refused (SUBACK 0x80) or disconnected: either way, nothing reaches Postgres.
       await waitFor(() => conn.closed() || conn.received().length >= 9)
       conn.close()

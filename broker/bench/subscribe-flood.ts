@@ -74,7 +74,9 @@ flooding = false
 await flood
 summary(`during ${subacks.length} SUBSCRIBEs of ${TOPICS} topics`, during)
 subacks.sort((a, b) => a - b)
-console.log(`SUBACK of ${TOPICS} topics: p50 ${percentile(subacks, 50).toFixed(0)} ms, max ${(subacks.at(-1) ?? 0).toFixed(0)} ms`)
+console.log(
+  `SUBACK of ${TOPICS} topics: p50 ${percentile(subacks, 50).toFixed(0)} ms, max ${(subacks.at(-1) ?? 0).toFixed(0)} ms`,
+)
 
 await flooder.endAsync()
 await stack.stop()

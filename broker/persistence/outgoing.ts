@@ -22,6 +22,7 @@ import { Readable } from 'node:stream'
 import type { Sql } from 'postgres'
 import { type Batcher, createBatcher } from '../emitter/batcher.ts'
 import type { Logger } from '../emitter/pg-listener.ts'
+import { QueueBound } from './outgoing-bound.ts'
 import {
   type Acknowledged,
   deleteAcknowledged,
@@ -35,7 +36,6 @@ import {
   type SentAs,
   setMessageIds,
 } from './outgoing-statements.ts'
-import { QueueBound } from './outgoing-bound.ts'
 import { decodeWithMessageId, encodePacket, normalizePacket, type Packet, unpublishable } from './packets.ts'
 import type { Quarantine } from './quarantine.ts'
 

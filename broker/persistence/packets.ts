@@ -85,7 +85,7 @@ export function decodeWithMessageId(row: PacketColumns & { message_id: number | 
   return packet
 }
 
-const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
 
 /**
  * Whether Postgres' `text` can hold the string as it is: no U+0000 (which a UTF-8 database
@@ -94,7 +94,7 @@ const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF
  * the broker's.
  */
 export function isStorableText(text: unknown): text is string {
-  return typeof text === 'string' && !UNSTORABLE.test(text)
+  return typeof text === 'string' && !text.includes('\u0000') && !LONE_SURROGATE.test(text)
 }
 
 /** Why a stored packet cannot be published, or null when it can. */
