@@ -26,14 +26,16 @@ const FUZZ_MS = 30_000
 const CONNECTIONS = 6
 const PER_CONNECTION = 40
 /**
- * Memory growth allowed, measured after a full garbage collection. Live memory (heap and
- * buffers): the guard bounds what one anonymous connection buffers (8 KiB packets, 64 KiB
- * WebSocket frames), so 12 connections at a time hold a few MiB; anything more is a leak.
- * Resident memory also keeps the pages the heap grew into while thousands of short clients and
- * hundreds of orders came and went, which V8 returns to the system only slowly.
+ * Memory allowed, measured after a full garbage collection. Live memory (heap and buffers) may
+ * grow by LIVE_GROWTH_BYTES: the guard bounds what one anonymous connection buffers (8 KiB
+ * packets, 64 KiB WebSocket frames), so 12 connections at a time hold a few MiB, and the rest is
+ * the orders placed meanwhile; a leak per connection or packet would exceed it. Resident memory
+ * also keeps the pages the heap grew into, which V8 returns only slowly: the whole process
+ * (broker, functions and the test runner) stays under RSS_CEILING_BYTES, below the 384 Mi
+ * limit of the broker's pod.
  */
 const LIVE_GROWTH_BYTES = 48 * 1024 * 1024
-const RSS_GROWTH_BYTES = 160 * 1024 * 1024
+const RSS_CEILING_BYTES = 320 * 1024 * 1024
 
 /** Live and resident bytes of this process (the whole stack runs in it) after a full collection. */
 function memory() {
@@ -129,7 +131,7 @@ test('fuzzed packets over TCP and WebSocket leave the stack up, bounded and serv
   const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`
   console.info(
     `fuzz: ${sent} packets (seed ${SEED}), ${acknowledged.length} orders placed meanwhile, ` +
-      `live memory +${mib(after.live - before.live)}, RSS +${mib(after.rss - before.rss)}`,
+      `live memory +${mib(after.live - before.live)}, RSS ${mib(before.rss)} → ${mib(after.rss)}`,
   )
 
   expect(sent).toBeGreaterThanOrEqual(20_000)
@@ -137,7 +139,7 @@ test('fuzzed packets over TCP and WebSocket leave the stack up, bounded and serv
   expect((await fetch(`${stack.httpUrl}/api/readyz`)).status).toBe(200)
   for (const id of acknowledged) await inbox.next((m) => m.payload.includes(id), 10_000)
   expect(after.live - before.live).toBeLessThan(LIVE_GROWTH_BYTES)
-  expect(after.rss - before.rss).toBeLessThan(RSS_GROWTH_BYTES)
+  expect(after.rss).toBeLessThan(RSS_CEILING_BYTES)
 
   // Wills of the closed fuzzing connections are gone once the broker has seen them close.
   await waitFor(async () => (await sql`select 1 from mqtt_wills where client_id like ${`${fuzzPrefix}%`}`).length === 0)
