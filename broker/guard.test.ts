@@ -143,7 +143,7 @@ describe.each(['tcp', 'ws'] as const)('over %s', (transport) => {
       dup: false,
     })
     // Over WebSocket in frames no larger than the frame bound, as any client may split a packet.
-    for (let i = 0; i < publish.length; i += 32 * 1024) await service.send(publish.subarray(i, i + 32 * 1024))
+    for (let i = 0; i < publish.length; i += 16 * 1024) await service.send(publish.subarray(i, i + 16 * 1024))
     const got = await inbox.next((m) => m.topic === 'public/big')
     expect(got.payload.length).toBe(payload.length)
     expect(service.closed()).toBe(false)

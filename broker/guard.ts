@@ -40,11 +40,22 @@ export const defaultGuardOptions: GuardOptions = {
     service: 1024 * 1024,
   },
   // Browsers (guests, bar) speak WebSocket; their packets are small.
-  maxFrameBytes: 64 * 1024,
+  maxFrameBytes: 32 * 1024,
   // One venue's guests may share one public address (NAT).
   maxConnectionsPerAddress: 500,
   maxConnections: 2_000,
   trustProxy: false,
+}
+
+/**
+ * The most one connection other than the service's may hold, for sizing the process: Aedes'
+ * client and its socket (about 17 KiB each, measured with 2,000 open), one WebSocket frame, the
+ * largest partial packet its role may send, and one read chunk (a stream's 16 KiB high-water
+ * mark). The service's connections add their packet limit each.
+ */
+export function connectionBudgetBytes({ maxFrameBytes, maxPacketBytes }: GuardOptions): number {
+  const { service: _, ...others } = maxPacketBytes
+  return 24 * 1024 + maxFrameBytes + Math.max(...Object.values(others)) + 16 * 1024
 }
 
 /** The connection limits of one broker process, shared by its TCP and WebSocket listeners. */
