@@ -23,6 +23,7 @@ interface Listening {
 let broker: Aedes
 let open: Listening
 let tight: Listening
+let proxied: Listening
 
 async function listen(guard: ConnectionGuard): Promise<Listening> {
   const tcp = await listenTcp(broker, 0, '127.0.0.1', guard)
@@ -43,10 +44,11 @@ beforeAll(async () => {
   broker = await createBroker({ credentials: testTokens, log: quiet })
   open = await listen(new ConnectionGuard({}, quiet))
   tight = await listen(new ConnectionGuard({ maxConnectionsPerAddress: 3 }, quiet))
+  proxied = await listen(new ConnectionGuard({ maxConnectionsPerAddress: 2, trustProxy: true }, quiet))
 })
 afterAll(async () => {
   await closeBroker(broker)
-  await Promise.all([open, tight].flatMap((l) => [closeServer(l.tcp), closeServer(l.http)]))
+  await Promise.all([open, tight, proxied].flatMap((l) => [closeServer(l.tcp), closeServer(l.http)]))
 })
 
 const limits = defaultGuardOptions.maxPacketBytes
@@ -74,8 +76,8 @@ async function flood(conn: RawConnection, head: Buffer, total: number): Promise<
 }
 
 /** Whether a new connection is refused: no WebSocket upgrade, or closed without a CONNACK. */
-async function refused(url: string): Promise<boolean> {
-  const conn = await openRaw(url).catch(() => null)
+async function refused(url: string, headers: Record<string, string> = {}): Promise<boolean> {
+  const conn = await openRaw(url, headers).catch(() => null)
   if (!conn) return true
   await conn.send(connectPacket())
   await waitFor(() => conn.closed() || conn.received().length >= 4)
@@ -176,4 +178,16 @@ test('a WebSocket frame over the frame bound closes the connection before it is 
   // One frame holding the start of a CONNECT that declares 200 MiB.
   await conn.send(Buffer.concat([fixedHeader(0x10, 200 * 1024 * 1024), Buffer.alloc(10 * 1024 * 1024, 0x61)]))
   await conn.waitClosed()
+})
+
+test('behind the ingress (TRUST_PROXY), WebSocket connections are counted per forwarded address', async () => {
+  const from = (address: string) => ({ 'x-forwarded-for': `${address}, 10.0.0.7` })
+  const held = [
+    await openRaw(proxied.urls.ws, from('203.0.113.5')),
+    await openRaw(proxied.urls.ws, from('203.0.113.5')),
+  ]
+  expect(await refused(proxied.urls.ws, from('203.0.113.5'))).toBe(true)
+  // Another guest behind the same proxy is another address.
+  expect(await refused(proxied.urls.ws, from('198.51.100.9'))).toBe(false)
+  for (const conn of held) conn.close()
 })

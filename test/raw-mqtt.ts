@@ -19,13 +19,13 @@ export interface RawConnection {
   close(): void
 }
 
-/** Opens a raw connection to `url` (mqtt://host:port or ws://host:port/mqtt). */
-export async function openRaw(url: string): Promise<RawConnection> {
+/** Opens a raw connection to `url` (mqtt://host:port or ws://host:port/mqtt; `headers` for the upgrade). */
+export async function openRaw(url: string, headers: Record<string, string> = {}): Promise<RawConnection> {
   const target = new URL(url)
   const chunks: Buffer[] = []
   let isClosed = false
   if (target.protocol === 'ws:') {
-    const ws = new WebSocket(url, 'mqtt')
+    const ws = new WebSocket(url, 'mqtt', { headers })
     ws.on('message', (data: Buffer) => chunks.push(Buffer.from(data)))
     ws.on('close', () => (isClosed = true))
     ws.on('error', () => (isClosed = true))
