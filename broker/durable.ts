@@ -1,14 +1,16 @@
 import type { Aedes } from 'aedes'
-import type { Sql } from 'postgres'
+import postgres, { type Sql } from 'postgres'
 import type { Logger } from '../runtime/logger.ts'
 import type { Credentials } from './access.ts'
 import { closeBroker, createBroker } from './broker.ts'
+import { type BrokerPoolOptions, defaultBrokerPool } from './config.ts'
 import { createPostgresEmitter } from './emitter/index.ts'
 import { migrateBroker } from './migrations/index.ts'
 import { startOutboxRelay } from './outbox-relay.ts'
 import { createPostgresPersistence } from './persistence/index.ts'
 
 export interface DurableBrokerOptions {
+  /** The broker's own pool ({@link createBrokerSql}), never one the functions use. */
   sql: Sql
   credentials: Credentials
   log: Logger
@@ -19,12 +21,29 @@ export interface DurableBrokerOptions {
   replicas?: boolean
   /** Relay the orders' outbox. Default true. */
   relay?: boolean
+  /** Most messages queued per offline session (the persistence's `maxQueued`, default 10,000). */
+  maxQueued?: number
+  /** Aedes' heartbeat in ms (default 60 s): a dead broker's wills are published every fourth. */
+  heartbeatInterval?: number
 }
 
 export interface DurableBroker {
   broker: Aedes
   /** Disconnects clients, stops the relay, flushes and closes the persistence and the bus. */
   close(): Promise<void>
+}
+
+/**
+ * A postgres.js pool for the broker alone: its own connections (so that a flood of broker work
+ * waits for these, never for the functions'), each statement cut off at `statementTimeoutMs`.
+ */
+export function createBrokerSql(url: string, { max, statementTimeoutMs }: BrokerPoolOptions = defaultBrokerPool): Sql {
+  return postgres(url, {
+    max,
+    onnotice: () => {},
+    connect_timeout: 10,
+    connection: { statement_timeout: statementTimeoutMs, application_name: 'drinks-broker' },
+  })
 }
 
 /**
@@ -38,12 +57,20 @@ export async function startDurableBroker({
   log,
   replicas = true,
   relay = true,
+  maxQueued,
+  heartbeatInterval,
 }: DurableBrokerOptions) {
   await migrateBroker(sql)
-  const persistence = createPostgresPersistence({ sql, logger: log })
+  const persistence = createPostgresPersistence({ sql, logger: log, ...(maxQueued ? { maxQueued } : {}) })
   const mq = replicas ? createPostgresEmitter({ sql, logger: log }) : undefined
   await mq?.ready
-  const broker = await createBroker({ credentials, persistence, mq, log })
+  const broker = await createBroker({
+    credentials,
+    persistence,
+    mq,
+    log,
+    ...(heartbeatInterval ? { heartbeatInterval } : {}),
+  })
   const relaying = relay ? startOutboxRelay({ sql, broker, log }) : null
   return {
     broker,

@@ -1,11 +1,30 @@
-import type { Server as HttpServer } from 'node:http'
+import type { Server as HttpServer, IncomingMessage } from 'node:http'
 import { createServer, type Server } from 'node:net'
+import type { Duplex } from 'node:stream'
 import type { Aedes } from 'aedes'
 import { createWebSocketStream, WebSocketServer } from 'ws'
+import { forwardedClient } from '../runtime/forwarded-for.ts'
+import { ConnectionGuard } from './guard.ts'
 
-/** MQTT over TCP on `port` (0: any free port). Resolves once listening. */
-export function listenTcp(broker: Aedes, port: number, host?: string): Promise<Server> {
-  const server = createServer((socket) => broker.handle(socket))
+/**
+ * MQTT over TCP on `port` (0: any free port). Resolves once listening. Pass the process's
+ * `guard` so that TCP and WebSocket share its connection counts; one with the defaults otherwise.
+ */
+export function listenTcp(
+  broker: Aedes,
+  port: number,
+  host?: string,
+  guard: ConnectionGuard = new ConnectionGuard(),
+): Promise<Server> {
+  const server = createServer((socket) => {
+    const address = socket.remoteAddress ?? 'unknown'
+    if (!guard.admit(address)) {
+      socket.destroy()
+      return
+    }
+    socket.once('close', () => guard.release(address))
+    broker.handle(guard.watch(socket, address))
+  })
   return new Promise((resolve, reject) => {
     server.once('error', reject)
     server.listen(port, host, () => {
@@ -15,21 +34,40 @@ export function listenTcp(broker: Aedes, port: number, host?: string): Promise<S
   })
 }
 
-/** MQTT over WebSocket on an existing HTTP server, at `path`; other upgrades are refused. */
-export function attachWebSocket(server: HttpServer, broker: Aedes, path = '/mqtt'): WebSocketServer {
-  const wss = new WebSocketServer({ noServer: true })
+/**
+ * MQTT over WebSocket on an existing HTTP server, at `path`; other upgrades are refused. A frame
+ * larger than the guard's `maxFrameBytes` closes the connection (1009) before ws buffers it.
+ */
+export function attachWebSocket(
+  server: HttpServer,
+  broker: Aedes,
+  path = '/mqtt',
+  guard: ConnectionGuard = new ConnectionGuard(),
+): WebSocketServer {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: guard.options.maxFrameBytes })
   server.on('upgrade', (request, socket, head) => {
     if (new URL(request.url ?? '/', 'http://x').pathname !== path) {
       socket.end('HTTP/1.1 404 Not Found\r\n\r\n')
       return
     }
+    const address = clientAddress(request, guard.options.trustProxy)
+    if (!guard.admit(address)) {
+      socket.end('HTTP/1.1 429 Too Many Requests\r\nContent-Length: 0\r\n\r\n')
+      return
+    }
+    socket.once('close', () => guard.release(address))
     wss.handleUpgrade(request, socket, head, (ws) => {
       const stream = createWebSocketStream(ws)
       stream.on('error', () => stream.destroy())
-      broker.handle(stream, request)
+      broker.handle(guard.watch(stream, address) as Duplex, request)
     })
   })
   return wss
+}
+
+function clientAddress(request: IncomingMessage, trustProxy: boolean): string {
+  const forwarded = trustProxy ? forwardedClient(request.headers['x-forwarded-for']?.toString()) : undefined
+  return forwarded ?? request.socket.remoteAddress ?? 'unknown'
 }
 
 /** Stops accepting, then closes the open connections of a listener. */

@@ -5,12 +5,13 @@
  */
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import postgres from 'postgres'
 import { createLogger } from '../runtime/logger.ts'
 import { choosePort } from '../runtime/ports.ts'
 import { loadTokens } from '../runtime/secrets.ts'
 import { onShutdown } from '../runtime/shutdown.ts'
-import { startDurableBroker } from './durable.ts'
+import { readBrokerConfig } from './config.ts'
+import { createBrokerSql, startDurableBroker } from './durable.ts'
+import { ConnectionGuard } from './guard.ts'
 import { attachWebSocket, closeServer, listenTcp } from './listeners.ts'
 
 const log = createLogger('broker')
@@ -18,12 +19,20 @@ try {
   const databaseUrl = process.env.DATABASE_URL
   if (!databaseUrl) throw new Error('DATABASE_URL is not set: the broker keeps its sessions and queues in Postgres')
   const tokens = loadTokens()
+  const config = readBrokerConfig()
   const mqttPort = await choosePort('MQTT_PORT', process.env.MQTT_PORT, 1883, (line) => log.info(line))
   const port = await choosePort('PORT', process.env.PORT, 8080, (line) => log.info(line))
-  const sql = postgres(databaseUrl, { max: 8, onnotice: () => {}, connect_timeout: 10 })
+  const sql = createBrokerSql(databaseUrl, config.pool)
 
-  const { broker, close } = await startDurableBroker({ sql, credentials: tokens, log })
-  const tcp = await listenTcp(broker, mqttPort)
+  const { broker, close } = await startDurableBroker({
+    sql,
+    credentials: tokens,
+    log,
+    ...(config.maxQueued ? { maxQueued: config.maxQueued } : {}),
+    ...(config.heartbeatInterval ? { heartbeatInterval: config.heartbeatInterval } : {}),
+  })
+  const guard = new ConnectionGuard(config.guard, log)
+  const tcp = await listenTcp(broker, mqttPort, undefined, guard)
   const http: Server = createServer(async (req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname
     let status = 404
@@ -39,7 +48,7 @@ try {
     res.writeHead(status, { 'content-type': 'application/json' })
     res.end(JSON.stringify(body))
   })
-  attachWebSocket(http, broker)
+  attachWebSocket(http, broker, '/mqtt', guard)
   await new Promise<void>((ready) => http.listen(port, ready))
   log.info(
     `MQTT on :${(tcp.address() as AddressInfo).port}, WebSocket and health on :${(http.address() as AddressInfo).port}`,

@@ -4,7 +4,9 @@ import type { AddressInfo } from 'node:net'
 import { resolve } from 'node:path'
 import { type ServerType, serve } from '@hono/node-server'
 import { Hono } from 'hono'
-import { startDurableBroker } from '../broker/durable.ts'
+import { type BrokerConfig, readBrokerConfig } from '../broker/config.ts'
+import { createBrokerSql, startDurableBroker } from '../broker/durable.ts'
+import { ConnectionGuard } from '../broker/guard.ts'
 import { attachWebSocket, closeServer, listenTcp } from '../broker/listeners.ts'
 import { createBaseApp, type FunctionDeps, notFound, type OrderLimits } from '../functions/shared/app.ts'
 import { createSql, migrateFunctions } from '../functions/shared/db.ts'
@@ -34,6 +36,8 @@ export interface StackOptions {
   tickerNicknames?: boolean
   /** Folder of the built client; not served when missing. */
   clientDir?: string
+  /** The broker's pool and bounds; read from the environment (`readBrokerConfig`) when omitted. */
+  broker?: BrokerConfig
   log?: Logger
 }
 
@@ -51,15 +55,21 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const sql = createSql(options.databaseUrl)
   await migrateFunctions(sql)
 
-  // One broker in this process: its state in Postgres, no bus to share with replicas.
+  // One broker in this process: its state in Postgres, no bus to share with replicas. Its own
+  // pool, so that no flood of MQTT work can take the connections orders need.
+  const brokerConfig = options.broker ?? readBrokerConfig()
+  const brokerSql = createBrokerSql(options.databaseUrl, brokerConfig.pool)
+  const brokerLog = createLogger('broker', log)
   const durable = await startDurableBroker({
-    sql,
+    sql: brokerSql,
     credentials: tokens,
-    log: createLogger('broker', log),
+    log: brokerLog,
     replicas: false,
+    ...(brokerConfig.maxQueued ? { maxQueued: brokerConfig.maxQueued } : {}),
   })
   const { broker } = durable
-  const tcp = await listenTcp(broker, options.mqttPort)
+  const guard = new ConnectionGuard(brokerConfig.guard, brokerLog)
+  const tcp = await listenTcp(broker, options.mqttPort, undefined, guard)
   const mqttPort = (tcp.address() as AddressInfo).port
 
   const publisher = createMqttPublisher({
@@ -104,7 +114,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const s = serve({ fetch: app.fetch, port: options.port, hostname: '0.0.0.0' }, () => ready(s))
   })
   const port = (server.address() as AddressInfo).port
-  attachWebSocket(server as HttpServer, broker)
+  attachWebSocket(server as HttpServer, broker, '/mqtt', guard)
 
   for (const mod of modules) {
     mod.start?.(deps).catch((error: Error) => log.warn(`start hook failed: ${error.message}`))
@@ -122,7 +132,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       await publisher.close()
       await durable.close()
       await closed
-      await sql.end({ timeout: 5 })
+      await Promise.all([sql.end({ timeout: 5 }), brokerSql.end({ timeout: 5 })])
     },
   }
 }

@@ -176,11 +176,27 @@ export async function deleteSentAndAcknowledged(sql: Sql, items: SentAs[]): Prom
 }
 
 /**
+ * Deletes the oldest queued messages of the client beyond the newest `keep`; returns how many.
+ * Walks the primary key backwards from the newest row: `keep` index entries, whatever the queue.
+ */
+export async function trimQueue(sql: Sql, clientId: string, keep: number): Promise<number> {
+  const rows = await sql`
+    delete from mqtt_outgoing
+    where client_id = ${clientId} and id <= (
+      select id from mqtt_outgoing where client_id = ${clientId} order by id desc offset ${keep} limit 1)
+    returning 1`
+  return rows.length
+}
+
+/** A row of a queue as stored, for the caller to decode (and quarantine when it cannot). */
+export type QueuedRow = OutgoingRow
+
+/**
  * The client's queue up to its last message at the time of the call, as the in-memory persistence
  * gives a copy of the queue. Pages rather than a cursor: a cursor would hold a pooled connection
  * for as long as the client takes to read, while the client's acknowledgements need connections.
  */
-export async function* readQueue(sql: Sql, clientId: string, pageSize: number): AsyncGenerator<Packet> {
+export async function* readQueue(sql: Sql, clientId: string, pageSize: number): AsyncGenerator<QueuedRow> {
   const [bounds] = await sql<{ last: string | null }[]>`
     select max(id) as last from mqtt_outgoing where client_id = ${clientId}`
   const last = bounds?.last
@@ -197,7 +213,7 @@ export async function* readQueue(sql: Sql, clientId: string, pageSize: number): 
       next = page(tail.id)
       next.catch(() => {})
     }
-    for (const row of rows) yield decodeWithMessageId(row)
+    yield* rows
     if (!tail || rows.length < pageSize) return
   }
 }

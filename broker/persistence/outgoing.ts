@@ -14,11 +14,15 @@
  * [MQTT-4.3.2-2], so it sees the same duplicate; nothing is lost, as the queued copy stays until
  * its PUBACK is stored. QoS 2 relies on the identifier for exactly-once, so it always waits, as
  * does everyone with `awaitPacketIds`.
+ *
+ * Each queue is bounded (`maxQueued`, outgoing-bound.ts). A queued row that cannot be read back
+ * is quarantined when the client drains its queue.
  */
 import { Readable } from 'node:stream'
 import type { Sql } from 'postgres'
 import { type Batcher, createBatcher } from '../emitter/batcher.ts'
 import type { Logger } from '../emitter/pg-listener.ts'
+import { QueueBound } from './outgoing-bound.ts'
 import {
   type Acknowledged,
   deleteAcknowledged,
@@ -26,12 +30,14 @@ import {
   insertQueued,
   insertSent,
   type QueuedPacket,
+  type QueuedRow,
   readQueue,
   replaceByMessageId,
   type SentAs,
   setMessageIds,
 } from './outgoing-statements.ts'
-import { encodePacket, normalizePacket, type Packet } from './packets.ts'
+import { decodeWithMessageId, encodePacket, normalizePacket, type Packet, unpublishable } from './packets.ts'
+import type { Quarantine } from './quarantine.ts'
 
 const PAGE = 200
 
@@ -49,6 +55,9 @@ export interface OutgoingOptions {
   logger: Logger
   /** Wait for QoS 1 packet identifiers to be stored before Aedes sends (see above). */
   awaitPacketIds: boolean
+  /** Most messages queued per client; the oldest are dropped beyond it. */
+  maxQueued: number
+  quarantine: Quarantine
 }
 
 export class OutgoingQueues {
@@ -64,14 +73,19 @@ export class OutgoingQueues {
    * clean session, to begin with) a PUBACK has nothing to delete, and no statement is sent.
    */
   readonly #withPacketIds = new Set<string>()
+  readonly #bound: QueueBound
+  readonly #quarantine: Quarantine
 
-  constructor(sql: Sql, { maxBatch, logger, awaitPacketIds }: OutgoingOptions) {
+  constructor(sql: Sql, { maxBatch, logger, awaitPacketIds, maxQueued, quarantine }: OutgoingOptions) {
     this.#sql = sql
     this.#logger = logger
     this.#awaitPacketIds = awaitPacketIds
+    this.#bound = new QueueBound(sql, { maxQueued, logger })
+    this.#quarantine = quarantine
     this.#queued = createBatcher(
       async (items: QueuedPacket[]) => {
         await insertQueued(sql, items)
+        await this.#bound.queued(items.flatMap((item) => item.clientIds))
         return items.map(() => undefined)
       },
       { maxBatch },
@@ -121,18 +135,33 @@ export class OutgoingQueues {
 
   /** The client's queue as stored once the writes asked for so far are done. */
   stream(clientId: string): Readable {
-    const sql = this.#sql
-    const barrier = () => this.#acks.push({ kind: 'barrier' })
-    const withPacketIds = this.#withPacketIds
-    return Readable.from(
-      (async function* () {
-        await barrier()
-        for await (const packet of readQueue(sql, clientId, PAGE)) {
-          if (packet.messageId !== undefined) withPacketIds.add(clientId)
-          yield packet
-        }
-      })(),
-    )
+    return Readable.from(this.#drain(clientId))
+  }
+
+  async *#drain(clientId: string): AsyncGenerator<Packet> {
+    await this.#acks.push({ kind: 'barrier' })
+    this.#bound.drained(clientId)
+    for await (const row of readQueue(this.#sql, clientId, PAGE)) {
+      const packet = await this.#readable(clientId, row)
+      if (!packet) continue
+      if (packet.messageId !== undefined) this.#withPacketIds.add(clientId)
+      yield packet
+    }
+  }
+
+  /** The packet of a queued row, or undefined when it cannot be published and was quarantined. */
+  async #readable(clientId: string, row: QueuedRow): Promise<Packet | undefined> {
+    let problem: string | null
+    let packet: Packet | undefined
+    try {
+      packet = decodeWithMessageId(row)
+      problem = unpublishable(packet)
+    } catch (error) {
+      problem = `cannot be read: ${(error as Error).message}`
+    }
+    if (!problem) return packet
+    await this.#quarantine.outgoing(clientId, row.id, problem)
+    return undefined
   }
 
   async drained(): Promise<void> {

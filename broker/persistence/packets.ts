@@ -84,3 +84,42 @@ export function decodeWithMessageId(row: PacketColumns & { message_id: number | 
   }
   return packet
 }
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
+
+/**
+ * Whether Postgres' `text` can hold the string as it is: no U+0000 (which a UTF-8 database
+ * refuses) and no lone surrogate (which would come back as U+FFFD). MQTT forbids both in topic
+ * names and filters [MQTT-1.5.3-1], [MQTT-1.5.3-2]; this is the persistence's own check, below
+ * the broker's.
+ */
+export function isStorableText(text: unknown): text is string {
+  return typeof text === 'string' && !text.includes('\u0000') && !LONE_SURROGATE.test(text)
+}
+
+/** Why a stored packet cannot be published, or null when it can. */
+export function unpublishable(packet: Packet): string | null {
+  const { cmd = 'publish', topic, qos = 0 } = packet
+  // A queue also holds the PUBREL that replaced a QoS 2 PUBLISH: it has no topic.
+  if (cmd !== 'publish') return cmd === 'pubrel' ? null : `a ${storableCopy(String(cmd))} packet`
+  if (typeof topic !== 'string' || topic === '') return 'no topic'
+  if (!isStorableText(topic)) return 'topic is not valid UTF-8 or holds U+0000'
+  if (/[+#]/.test(topic)) return 'wildcard in a topic name'
+  if (![0, 1, 2].includes(qos)) return `QoS ${qos}`
+  const { payload } = packet
+  if (payload !== undefined && typeof payload !== 'string' && !(payload instanceof Uint8Array)) return 'bad payload'
+  return null
+}
+
+/** The error a persistence call rejects with when given text it cannot store. */
+export class UnstorableTextError extends Error {
+  constructor(what: string) {
+    super(`persistence: ${what} is not valid UTF-8 or holds U+0000`)
+    this.name = 'UnstorableTextError'
+  }
+}
+
+/** Text safe to write into a `text` column and a log line, whatever it holds (escaped as in JSON). */
+export function storableCopy(text: string): string {
+  return JSON.stringify(text).slice(1, -1)
+}

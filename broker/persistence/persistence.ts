@@ -1,13 +1,19 @@
 /**
  * The Aedes 1.x persistence (the async interface of aedes-persistence 11) on Postgres. This class
  * only routes each call to the part that does the work; see those files for the how and why.
+ *
+ * Below the broker's own checks, it refuses what Postgres cannot store: a topic, filter or
+ * client id holding U+0000 or a lone surrogate is refused on write (the call rejects, Aedes
+ * disconnects that client) and matches nothing on read. Its streams never emit 'error' where
+ * Aedes would not handle it, and a stored packet that cannot be published is quarantined.
  */
 import { Readable } from 'node:stream'
 import type { Sql } from 'postgres'
 import type { ListenerOptions, Logger } from '../emitter/pg-listener.ts'
 import { IncomingPackets } from './incoming.ts'
 import { OutgoingQueues } from './outgoing.ts'
-import type { Packet } from './packets.ts'
+import { isStorableText, type Packet, UnstorableTextError } from './packets.ts'
+import { Quarantine } from './quarantine.ts'
 import { RetainedMessages } from './retained.ts'
 import { SessionOwners } from './sessions.ts'
 import { clientsSubscribedTo, countSubscriptions, readSubscriptions, type Subscription } from './subscription-store.ts'
@@ -31,6 +37,10 @@ export interface PostgresPersistenceOptions {
   awaitPacketIds?: boolean
   /** Reconnect and probe timing of the LISTEN connection (see broker/emitter/pg-listener.ts). */
   listen?: Pick<ListenerOptions, 'minDelay' | 'maxDelay' | 'probeInterval' | 'probeTimeout'>
+  /** Most messages queued per offline session; beyond it the oldest are dropped (default 10,000). */
+  maxQueued?: number
+  /** Times a dead broker's will is handed to Aedes before it is quarantined (default 3). */
+  maxWillAttempts?: number
 }
 
 /** What the persistence needs of the broker: its id, read at each call (the abstract suite changes it). */
@@ -52,6 +62,7 @@ export class PostgresPersistence {
   readonly #wills: Wills
   readonly #owners: SessionOwners
   readonly #sql: Sql
+  readonly #logger: Logger
   #broker: PersistenceBroker | undefined
   #destroyed = false
 
@@ -62,13 +73,17 @@ export class PostgresPersistence {
     maxBatch = 500,
     awaitPacketIds = false,
     listen,
+    maxQueued = 10_000,
+    maxWillAttempts = 3,
   }: PostgresPersistenceOptions) {
     this.#sql = sql
-    this.#retained = new RetainedMessages(sql, { maxBatch })
+    this.#logger = logger
+    const quarantine = new Quarantine(sql, logger)
+    this.#retained = new RetainedMessages(sql, { maxBatch, logger, quarantine })
     this.#subscriptions = new SubscriptionSync({ sql, channel, logger, listen })
-    this.#outgoing = new OutgoingQueues(sql, { maxBatch, logger, awaitPacketIds })
+    this.#outgoing = new OutgoingQueues(sql, { maxBatch, logger, awaitPacketIds, maxQueued, quarantine })
     this.#incoming = new IncomingPackets(sql)
-    this.#wills = new Wills(sql)
+    this.#wills = new Wills(sql, { quarantine, maxAttempts: maxWillAttempts })
     this.#owners = new SessionOwners(sql)
   }
 
@@ -96,15 +111,18 @@ export class PostgresPersistence {
   }
 
   async addSubscriptions(client: PersistenceClient, subs: Subscription[]): Promise<void> {
+    storable(client.id, 'the client id')
+    for (const sub of subs) storable(sub.topic, 'a topic filter')
     await this.#subscriptions.add(client.id, subs)
   }
 
   async removeSubscriptions(client: PersistenceClient, topics: string[]): Promise<void> {
-    await this.#subscriptions.remove(client.id, topics)
+    if (!isStorableText(client.id)) return
+    await this.#subscriptions.remove(client.id, topics.filter(isStorableText))
   }
 
-  subscriptionsByClient(client: PersistenceClient): Promise<Subscription[]> {
-    return readSubscriptions(this.#sql, client.id)
+  async subscriptionsByClient(client: PersistenceClient): Promise<Subscription[]> {
+    return isStorableText(client.id) ? readSubscriptions(this.#sql, client.id) : []
   }
 
   /** Counted in the table, so that every replica gives the same answer. */
@@ -118,7 +136,7 @@ export class PostgresPersistence {
   }
 
   async cleanSubscriptions(client: PersistenceClient): Promise<void> {
-    await this.#subscriptions.remove(client.id, null)
+    if (isStorableText(client.id)) await this.#subscriptions.remove(client.id, null)
   }
 
   async outgoingEnqueue(sub: { clientId: string }, packet: Packet): Promise<void> {
@@ -141,10 +159,11 @@ export class PostgresPersistence {
   }
 
   outgoingStream(client: PersistenceClient): Readable {
-    return this.#outgoing.stream(client.id)
+    return isStorableText(client.id) ? this.#outgoing.stream(client.id) : Readable.from([])
   }
 
   async incomingStorePacket(client: PersistenceClient, packet: Packet): Promise<void> {
+    storable(client.id, 'the client id')
     await this.#incoming.store(client.id, packet)
   }
 
@@ -169,8 +188,12 @@ export class PostgresPersistence {
     return this.#wills.get(client.id)
   }
 
+  /** Never rejects: Aedes chains it without handling a rejection (connect.js, storeWill). */
   delWill(client: PersistenceClient): Promise<Packet | undefined> {
-    return this.#wills.delete(client.id, client.brokerId)
+    return this.#wills.delete(client.id, client.brokerId).catch((error: Error) => {
+      this.#logger.warn(`persistence: will of a client not deleted: ${error.message}`)
+      return undefined
+    })
   }
 
   streamWill(brokers: Record<string, unknown> = {}): Readable {
@@ -198,6 +221,10 @@ export class PostgresPersistence {
     await Promise.all([this.#retained.drained(), this.#outgoing.drained()])
     await this.#subscriptions.stop()
   }
+}
+
+function storable(text: unknown, what: string): void {
+  if (!isStorableText(text)) throw new UnstorableTextError(what)
 }
 
 /**

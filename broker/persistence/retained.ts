@@ -3,11 +3,27 @@
  * last retained message of a topic stored by this broker is the one that stays. Reads page through
  * the index (no cursor holds a pooled connection while a slow client reads) and narrow the range
  * to the filter's literal prefix; the trie decides what matches, as in Aedes' own persistence.
+ *
+ * A read never fails the stream: Aedes pipes it to the subscriber without an error handler, so
+ * an error there would end the process. A filter Postgres cannot hold (U+0000, a lone
+ * surrogate) matches nothing stored; a row that cannot be read is quarantined; any other error
+ * is logged and ends that subscriber's retained messages early.
  */
 import { Readable } from 'node:stream'
 import type { Sql } from 'postgres'
 import { type Batcher, createBatcher } from '../emitter/batcher.ts'
-import { decodePacket, encodePacket, type Packet, type PacketColumns } from './packets.ts'
+import type { Logger } from '../emitter/pg-listener.ts'
+import {
+  decodePacket,
+  encodePacket,
+  isStorableText,
+  type Packet,
+  type PacketColumns,
+  storableCopy,
+  UnstorableTextError,
+  unpublishable,
+} from './packets.ts'
+import type { Quarantine } from './quarantine.ts'
 import { createTopicFilter } from './trie.ts'
 
 const PAGE = 200
@@ -15,25 +31,56 @@ const PAGE = 200
 export class RetainedMessages {
   readonly #sql: Sql
   readonly #writes: Batcher<Packet, undefined>
+  readonly #logger: Logger
+  readonly #quarantine: Quarantine
 
-  constructor(sql: Sql, { maxBatch }: { maxBatch: number }) {
+  constructor(sql: Sql, options: { maxBatch: number; logger: Logger; quarantine: Quarantine }) {
+    const { maxBatch } = options
     this.#sql = sql
+    this.#logger = options.logger
+    this.#quarantine = options.quarantine
     this.#writes = createBatcher((packets: Packet[]) => this.#write(packets), { maxBatch })
   }
 
   /** Stores the packet, or forgets the topic's retained message when the payload is empty. */
   store(packet: Packet): Promise<undefined> {
+    if (!isStorableText(packet.topic)) return Promise.reject(new UnstorableTextError('a retained topic'))
     return this.#writes.push(packet)
   }
 
   /** The retained messages matching each filter, filter after filter (as the in-memory persistence does). */
   stream(patterns: string[]): Readable {
-    const sql = this.#sql
-    return Readable.from(
-      (async function* () {
-        for (const pattern of patterns) yield* matching(sql, pattern)
-      })(),
-    )
+    return Readable.from(this.#matchingAll(patterns.filter((pattern) => isStorableText(pattern))))
+  }
+
+  async *#matchingAll(patterns: string[]): AsyncGenerator<Packet> {
+    try {
+      for (const pattern of patterns) {
+        for await (const { topic, row } of matching(this.#sql, pattern)) {
+          const packet = await this.#readable(topic, row)
+          if (packet) yield packet
+        }
+      }
+    } catch (error) {
+      this.#logger.warn(
+        `persistence: retained messages for ${storableCopy(patterns.join(', '))} not read: ${(error as Error).message}`,
+      )
+    }
+  }
+
+  /** The packet of a row, or undefined when it cannot be published and was quarantined. */
+  async #readable(topic: string, row: PacketColumns): Promise<Packet | undefined> {
+    let problem: string | null
+    let packet: Packet | undefined
+    try {
+      packet = decodePacket(row)
+      problem = unpublishable(packet)
+    } catch (error) {
+      problem = `cannot be read: ${(error as Error).message}`
+    }
+    if (!problem) return packet
+    await this.#quarantine.retained(topic, problem)
+    return undefined
   }
 
   drained(): Promise<void> {
@@ -75,13 +122,14 @@ export class RetainedMessages {
   }
 }
 
-async function* matching(sql: Sql, pattern: string): AsyncGenerator<Packet> {
+/** The rows whose topic matches the filter. */
+async function* matching(sql: Sql, pattern: string): AsyncGenerator<{ topic: string; row: PacketColumns }> {
   const levels = pattern.split('/')
   const wild = levels.findIndex((level) => level === '+' || level === '#')
   if (wild === -1) {
     const rows = await sql<PacketColumns[]>`
       select header, payload, payload_is_text from mqtt_retained where topic = ${pattern}`
-    for (const row of rows) yield decodePacket(row)
+    for (const row of rows) yield { topic: pattern, row }
     return
   }
   const filter = createTopicFilter(pattern)
@@ -99,7 +147,7 @@ async function* matching(sql: Sql, pattern: string): AsyncGenerator<Packet> {
         : await sql<(PacketColumns & { topic: string })[]>`
             select topic, header, payload, payload_is_text from mqtt_retained
             where topic > ${after} and topic >= ${prefix} and topic < ${end} order by topic limit ${PAGE}`
-    for (const row of rows) if (filter.test(row.topic)) yield decodePacket(row)
+    for (const row of rows) if (filter.test(row.topic)) yield { topic: row.topic, row }
     const last = rows.at(-1)
     if (!last || rows.length < PAGE) return
     after = last.topic

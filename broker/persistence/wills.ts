@@ -3,10 +3,26 @@
  * that died can be found and published by another (`streamWill`), and with the identity of the
  * client that left it, so that the will is authorised as that client even when the broker
  * publishing it never saw the client (Aedes then asks with no client at all).
+ *
+ * A stored will that cannot be published must not come back forever: Aedes publishes the wills
+ * of dead brokers every few heartbeats and stops at the first failure, so one bad will would
+ * fail every round, and before the broker handled that error, end the process at each start.
+ * A will that is unpublishable on its face is quarantined when read; one that Aedes was handed
+ * `maxWillAttempts` times without deleting it (its publication failed or was refused each time)
+ * is quarantined at the next read.
  */
 import { Readable } from 'node:stream'
 import type { Sql } from 'postgres'
-import { decodePacket, encodePacket, type Packet, type PacketColumns } from './packets.ts'
+import {
+  decodePacket,
+  encodePacket,
+  isStorableText,
+  type Packet,
+  type PacketColumns,
+  UnstorableTextError,
+  unpublishable,
+} from './packets.ts'
+import type { Quarantine } from './quarantine.ts'
 
 const PAGE = 200
 
@@ -36,13 +52,22 @@ function decodeWill(row: WillColumns): Packet {
 
 export class Wills {
   readonly #sql: Sql
+  readonly #quarantine: Quarantine
+  readonly #maxAttempts: number
+  /** How often each dead broker's will (client and broker id) was handed to Aedes. */
+  readonly #attempts = new Map<string, number>()
 
-  constructor(sql: Sql) {
+  constructor(sql: Sql, { quarantine, maxAttempts }: { quarantine: Quarantine; maxAttempts: number }) {
     this.#sql = sql
+    this.#quarantine = quarantine
+    this.#maxAttempts = maxAttempts
   }
 
   /** Stores the will, stamping it with the broker and client ids, as Aedes expects. */
   async put(brokerId: string, clientId: string, packet: Packet): Promise<void> {
+    if (!isStorableText(clientId)) throw new UnstorableTextError('the client id')
+    const problem = unpublishable(packet)
+    if (problem) throw new Error(`persistence: a will that cannot be published (${problem}) is not stored`)
     packet.brokerId = brokerId
     packet.clientId = clientId
     const columns = encodePacket(packet)
@@ -56,6 +81,7 @@ export class Wills {
   }
 
   async get(clientId: string): Promise<Packet | undefined> {
+    if (!isStorableText(clientId)) return undefined
     const [row] = await this.#sql<WillColumns[]>`
       select header, payload, payload_is_text, owner from mqtt_wills where client_id = ${clientId}`
     return row ? decodeWill(row) : undefined
@@ -66,33 +92,65 @@ export class Wills {
    * may have reconnected to another broker since and left a new will there.
    */
   async delete(clientId: string, brokerId: string | undefined): Promise<Packet | undefined> {
+    if (!isStorableText(clientId) || (brokerId !== undefined && !isStorableText(brokerId))) return undefined
+    if (brokerId) this.#attempts.delete(`${clientId}\0${brokerId}`)
     const [row] = brokerId
       ? await this.#sql<WillColumns[]>`
           delete from mqtt_wills where client_id = ${clientId} and broker_id = ${brokerId}
           returning header, payload, payload_is_text, owner`
       : await this.#sql<WillColumns[]>`
           delete from mqtt_wills where client_id = ${clientId} returning header, payload, payload_is_text, owner`
-    return row ? decodeWill(row) : undefined
+    try {
+      return row ? decodeWill(row) : undefined
+    } catch {
+      // Deleted all the same: an unreadable will has nothing to give back.
+      return undefined
+    }
   }
 
-  /** The wills held by brokers not in `alive` (broker id → last heartbeat). */
+  /** The publishable wills held by brokers not in `alive` (broker id → last heartbeat). */
   stream(alive: Record<string, unknown>): Readable {
-    const sql = this.#sql
     const brokerIds = Object.keys(alive)
-    return Readable.from(
-      (async function* () {
-        let after = ''
-        for (;;) {
-          const rows = await sql<(WillColumns & { client_id: string })[]>`
-            select client_id, header, payload, payload_is_text, owner from mqtt_wills
-            where broker_id <> all(${brokerIds}::text[]) and client_id > ${after}
-            order by client_id limit ${PAGE}`
-          for (const row of rows) yield decodeWill(row)
-          const last = rows.at(-1)
-          if (!last || rows.length < PAGE) return
-          after = last.client_id
-        }
-      })(),
-    )
+    return Readable.from(this.#publishable(brokerIds))
+  }
+
+  async *#publishable(brokerIds: string[]): AsyncGenerator<Packet> {
+    let after = ''
+    for (;;) {
+      const rows = await this.#sql<(WillColumns & { client_id: string; broker_id: string })[]>`
+        select client_id, broker_id, header, payload, payload_is_text, owner from mqtt_wills
+        where broker_id <> all(${brokerIds}::text[]) and client_id > ${after}
+        order by client_id limit ${PAGE}`
+      for (const row of rows) {
+        const packet = await this.#checked(row)
+        if (packet) yield packet
+      }
+      const last = rows.at(-1)
+      if (!last || rows.length < PAGE) return
+      after = last.client_id
+    }
+  }
+
+  /** The will of the row, or undefined when it was quarantined instead. */
+  async #checked(row: WillColumns & { client_id: string; broker_id: string }): Promise<Packet | undefined> {
+    const key = `${row.client_id}\0${row.broker_id}`
+    const attempts = (this.#attempts.get(key) ?? 0) + 1
+    let problem: string | null
+    let packet: Packet | undefined
+    try {
+      packet = decodeWill(row)
+      problem = unpublishable(packet)
+    } catch (error) {
+      problem = `cannot be read: ${(error as Error).message}`
+    }
+    if (!problem && attempts > this.#maxAttempts) problem = `not published after ${this.#maxAttempts} attempts`
+    if (problem) {
+      this.#attempts.delete(key)
+      await this.#quarantine.will(row.client_id, row.broker_id, problem)
+      return undefined
+    }
+    // Bounded: only wills of dead brokers are counted, and each is deleted or quarantined.
+    this.#attempts.set(key, attempts)
+    return packet
   }
 }
