@@ -196,3 +196,16 @@ test('the live ticker names who ordered what', async () => {
   await order(guest, nickname, 'Orange juice')
   await expect.poll(() => watcher.getByTestId('ticker').textContent()).toContain(`${nickname} ordered Orange juice`)
 })
+
+test('a nickname with joined emoji orders, and the bar shows it as typed', async () => {
+  const nickname = '👩‍💻 Ana 🏳️‍🌈 👨‍👩‍👧'
+  const guest = await openGuest(e2e)
+  const bar = await openBar(e2e)
+  const number = await order(guest, nickname, 'Tea')
+  expect(number).not.toBe('')
+  expect(await guest.getByRole('alert').count()).toBe(0)
+  const card = bar.locator('.ticket-nickname', { hasText: nickname })
+  await card.waitFor({ timeout: 10_000 })
+  expect(await card.textContent()).toBe(nickname)
+  expect((await ordersOf(nickname)).map((o) => o.nickname)).toEqual([nickname])
+})
