@@ -4,9 +4,9 @@ import { type Order, topics } from '../contract/index.ts'
 import { createApp as createMenuApp } from '../functions/menu/index.ts'
 import { createApp as createPlaceOrderApp } from '../functions/place-order/index.ts'
 import { connectClient, startFunctionDeps, testTokens, waitFor } from '../test/harness.ts'
+import { placeOrder, quiet, tally, testBridgeConfig } from '../test/printer/bridge-setup.ts'
+import { startFakePrinter } from '../test/printer/fake-printer.ts'
 import { type Bridge, startBridge } from './bridge.ts'
-import { startFakePrinter } from './fake-printer.ts'
-import { placeOrder, quiet, tally, testBridgeConfig } from './test-setup.ts'
 
 let deps: Awaited<ReturnType<typeof startFunctionDeps>>
 let placeApp: ReturnType<typeof createPlaceOrderApp>

@@ -4,9 +4,9 @@ import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { createApp } from '../functions/place-order/index.ts'
 import { startFunctionDeps, testTokens, waitFor } from '../test/harness.ts'
+import { placeOrder, quiet, tally, testBridgeConfig } from '../test/printer/bridge-setup.ts'
+import { startFakePrinter } from '../test/printer/fake-printer.ts'
 import { startBridge } from './bridge.ts'
-import { startFakePrinter } from './fake-printer.ts'
-import { placeOrder, quiet, tally, testBridgeConfig } from './test-setup.ts'
 
 let deps: Awaited<ReturnType<typeof startFunctionDeps>>
 let app: ReturnType<typeof createApp>

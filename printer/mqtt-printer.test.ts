@@ -8,7 +8,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest'
 import { formatTicket, TICKET_WIDTH, topics } from '../contract/index.ts'
 import { createApp } from '../functions/place-order/index.ts'
 import { startFunctionDeps, testTokens, waitFor } from '../test/harness.ts'
-import { placeOrder } from './test-setup.ts'
+import { placeOrder } from '../test/printer/bridge-setup.ts'
 
 let deps: Awaited<ReturnType<typeof startFunctionDeps>>
 let app: ReturnType<typeof createApp>

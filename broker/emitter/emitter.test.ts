@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, expect, test } from 'vitest'
-import { createTestSchema, type TestSchema } from '../migrations/test-schema.ts'
+import { createTestSchema, type TestSchema } from '../../test/broker/test-schema.ts'
 import { createPostgresEmitter, type PostgresEmitter, type PostgresEmitterOptions } from './emitter.ts'
 import type { Message } from './wire.ts'
 

@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Hono } from 'hono'
 import { expect } from 'vitest'
-import type { Order } from '../contract/index.ts'
-import { json, quiet, testTokens } from '../test/harness.ts'
-import type { BridgeConfig } from './bridge.ts'
+import type { Order } from '../../contract/index.ts'
+import type { BridgeConfig } from '../../printer/bridge.ts'
+import { json, quiet, testTokens } from '../harness.ts'
 import type { FakePrinter } from './fake-printer.ts'
 
 export { quiet }
