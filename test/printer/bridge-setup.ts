@@ -1,11 +1,12 @@
 /** What the bridge's tests share: a bridge configuration for a test broker, placing orders. */
 import { randomUUID } from 'node:crypto'
-import { mkdtempSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import type { Aedes } from 'aedes'
 import type { Hono } from 'hono'
 import { expect } from 'vitest'
-import type { Order } from '../../contract/index.ts'
+import { type Order, topics } from '../../contract/index.ts'
 import type { BridgeConfig } from '../../printer/bridge.ts'
 import { json, quiet, testTokens } from '../harness.ts'
 import type { FakePrinter } from './fake-printer.ts'
@@ -46,4 +47,48 @@ export function tally(values: number[]): Map<number, number> {
   const counts = new Map<number, number>()
   for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1)
   return counts
+}
+
+/** The ids of the orders the bridge noted as printed in its state file. */
+export function printedIds(path: string): string[] {
+  return existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')).printed : []
+}
+
+/**
+ * The payloads on `topic` that the client `clientId` acknowledged to the broker, from now on.
+ * The bridge acknowledges a message only once it is done with it (printed and noted, or skipped),
+ * and the broker delivers an acknowledged message no more: the moment a test may count tickets.
+ */
+export function acknowledged(broker: Aedes, clientId: string, topic: string = topics.barOrders): string[] {
+  const payloads: string[] = []
+  broker.on('ack', (packet, client) => {
+    if (client?.id === clientId && packet.cmd === 'publish' && packet.topic === topic) {
+      payloads.push(packet.payload.toString())
+    }
+  })
+  return payloads
+}
+
+/**
+ * The payloads the broker published on `topic`, from now on. Aedes reports a QoS 1 message once it
+ * is queued for the offline sessions too, so a message seen here waits for a bridge that is away.
+ */
+export function published(broker: Aedes, topic: string = topics.barOrders): string[] {
+  const payloads: string[] = []
+  broker.on('publish', (packet) => {
+    if (packet.topic === topic) payloads.push(packet.payload.toString())
+  })
+  return payloads
+}
+
+/** The order ids among `payloads` of `bar/orders`; malformed ones are left out. */
+export function orderIds(payloads: string[]): Set<string> {
+  const ids = new Set<string>()
+  for (const payload of payloads) {
+    try {
+      const id = JSON.parse(payload)?.order?.id
+      if (typeof id === 'string') ids.add(id)
+    } catch {}
+  }
+  return ids
 }
