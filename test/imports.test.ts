@@ -44,6 +44,52 @@ test('no production module imports test code', () => {
   expect(offences).toEqual([])
 })
 
+/** The modules each source imports, relative to the root, over the whole repository. */
+function importGraph(): Map<string, string[]> {
+  const files = sourceFiles()
+  return new Map(
+    files.map((file) => [
+      file,
+      relativeImports(readFileSync(join(root, file), 'utf8')).map((specifier) =>
+        relative(root, resolve(root, dirname(file), specifier)),
+      ),
+    ]),
+  )
+}
+
+/** One cycle through each strongly connected group of `graph`, as the files in order. */
+function cycles(graph: Map<string, string[]>): string[][] {
+  const found: string[][] = []
+  const state = new Map<string, 'open' | 'done'>()
+  const path: string[] = []
+  const visit = (file: string) => {
+    state.set(file, 'open')
+    path.push(file)
+    for (const next of graph.get(file) ?? []) {
+      if (state.get(next) === 'open') found.push([...path.slice(path.indexOf(next)), next])
+      else if (!state.has(next) && graph.has(next)) visit(next)
+    }
+    path.pop()
+    state.set(file, 'done')
+  }
+  for (const file of graph.keys()) if (!state.has(file)) visit(file)
+  return found
+}
+
+test('no import cycles, type-only and lazy imports included', () => {
+  expect(cycles(importGraph()).map((cycle) => cycle.join(' → '))).toEqual([])
+})
+
+test('the cycle check finds a cycle through a lazy import', () => {
+  const graph = new Map([
+    ['a.ts', ['b.ts']],
+    ['b.ts', ['c.ts']],
+    ['c.ts', ['a.ts']],
+    ['d.ts', ['a.ts']],
+  ])
+  expect(cycles(graph)).toEqual([['a.ts', 'b.ts', 'c.ts', 'a.ts']])
+})
+
 test('the check sees each form of import', () => {
   const source = [
     "import { a } from '../test/harness.ts'",
