@@ -2,6 +2,12 @@ import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Sql } from 'postgres'
 
+// Why not a migrations library: `postgres-shift` wants a folder per migration and keeps one
+// history per database, `ley` wants JavaScript up/down modules run from its CLI; neither keeps
+// apart the histories of two owners in one database (functions and broker deploy alone), nor
+// takes the advisory lock that lets several replicas start at once. Both fit in the forty lines
+// below, plain `.sql` files included.
+
 /** Where one owner's migrations live, and their history's scope in `schema_migrations`. */
 export interface MigrationSet {
   dir: string
