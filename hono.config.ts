@@ -3,7 +3,7 @@
  * starts one alone, the bundler builds one file per entry, and the Kubernetes manifests get one
  * Knative Service each, routed by `routes`.
  */
-export interface FunctionConfig {
+export interface FunctionDefinition {
   /** Also the Knative Service name and the `npm run function` argument. */
   name: string
   /** Module exporting `createApp(deps)` and optionally `start(deps)`. */
@@ -20,7 +20,7 @@ export interface FunctionConfig {
   }
 }
 
-export const functions: FunctionConfig[] = [
+export const functions: FunctionDefinition[] = [
   {
     name: 'place-order',
     entry: 'functions/place-order/index.ts',
@@ -51,7 +51,7 @@ export const functions: FunctionConfig[] = [
   },
 ]
 
-export function findFunction(name: string): FunctionConfig {
+export function findFunction(name: string): FunctionDefinition {
   const found = functions.find((fn) => fn.name === name)
   if (!found) throw new Error(`no function "${name}"; there are: ${functions.map((fn) => fn.name).join(', ')}`)
   return found

@@ -1,10 +1,12 @@
 /**
  * `npx tsx client/budget.ts`: builds the client and checks the guest page's first-paint budget:
- * the JavaScript it needs before its first paint, gzipped, must stay within 15 KB. That is the
- * entry script with everything it imports statically (or preloads), and the words of one
- * language, which the page loads at once and renders with (the largest of the four counts).
- * The MQTT worker (mqtt.js) and the guest's order list load after the first paint and are
- * listed for information.
+ * the JavaScript it needs before its first paint, gzipped, must stay within 15 KB. Counted twice:
+ * from the build's manifest (the entry script with everything it imports statically or preloads,
+ * and the words of one language, the largest of the four), and in Chromium, as every script
+ * downloaded before the first contentful paint (`first-paint.ts`; its language counted as the
+ * largest). A script the page waits for that the manifest count misses fails the check, so the
+ * two cannot drift apart. The MQTT worker (mqtt.js) and the guest's order list load after the
+ * first paint and are listed for information.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -12,6 +14,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
 import { build } from 'vite'
+import { scriptsBeforeFirstPaint } from './first-paint.ts'
 
 const limit = 15 * 1024
 
@@ -70,8 +73,20 @@ try {
   console.log('After the first paint:')
   for (const file of later) console.log(`  ${kb(gzipped(`assets/${file}`)).padStart(9)}  assets/${file}`)
 
-  if (total > limit) {
-    console.error(`\nOver budget by ${kb(total - limit)}.`)
+  const isLanguage = (file: string) => languages.some((l) => l.file === file)
+  const painted = await scriptsBeforeFirstPaint(outDir)
+  const measured =
+    painted.filter((file) => !isLanguage(file)).reduce((sum, file) => sum + gzipped(file), 0) + language.bytes
+  console.log('Scripts downloaded before the first contentful paint, in Chromium:')
+  for (const file of painted) console.log(`  ${kb(gzipped(file)).padStart(9)}  ${file}`)
+  console.log(`  ${kb(measured).padStart(9)}  total, with the largest language`)
+  const missed = painted.filter((file) => !staticFiles.has(file) && !isLanguage(file))
+  if (missed.length > 0) {
+    console.error(`\nThe first paint waited for ${missed.join(', ')}, which the manifest count leaves out.`)
+    process.exitCode = 1
+  }
+  if (Math.max(total, measured) > limit) {
+    console.error(`\nOver budget by ${kb(Math.max(total, measured) - limit)}.`)
     process.exitCode = 1
   }
 } finally {

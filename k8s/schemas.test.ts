@@ -46,7 +46,7 @@ describe('schemaProblems', () => {
     ])
   })
 
-  it('checks Gateway API objects against the spec, metadata included', () => {
+  it('checks Gateway API objects against the CRDs’ schemas, metadata included', () => {
     const route = (rule: object): KubeObject => ({
       apiVersion: 'gateway.networking.k8s.io/v1',
       kind: 'HTTPRoute',
@@ -56,9 +56,11 @@ describe('schemaProblems', () => {
     expect(
       schemaProblems(route({ matches: [{ path: { type: 'Exact', value: '/api/menu' }, method: 'GET' }] })),
     ).toEqual([])
-    expect(schemaProblems(route({ matches: [{ path: { type: 'Prefix', value: 'api' } }] }))).toEqual([
-      '/spec/rules/0/matches/0/path/type: must be one of Exact, PathPrefix, RegularExpression',
-      '/spec/rules/0/matches/0/path/value: does not match /^\\//',
+    expect(schemaProblems(route({ matches: [{ path: { type: 'Prefix', value: '/api' } }] }))).toEqual([
+      '/: data/spec/rules/0/matches/0/path/type must be equal to one of the allowed values',
+    ])
+    expect(schemaProblems(route({ backendRefs: [{ name: 'client', port: 99999 }] }))).toEqual([
+      '/: data/spec/rules/0/backendRefs/0/port must be <= 65535',
     ])
     expect(schemaProblems(route({ timeout: { request: '5s' } }))).toEqual(['/spec/rules/0/timeout: unknown field'])
     expect(schemaProblems({ ...route({}), metadata: { name: 'drinks', labelz: {} } } as KubeObject)).toEqual([

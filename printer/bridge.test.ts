@@ -1,12 +1,20 @@
-import { existsSync, readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { type Order, topics } from '../contract/index.ts'
 import { createApp as createMenuApp } from '../functions/menu/index.ts'
 import { createApp as createPlaceOrderApp } from '../functions/place-order/index.ts'
 import { connectClient, startFunctionDeps, testTokens, waitFor } from '../test/harness.ts'
+import {
+  acknowledged,
+  orderIds,
+  placeOrder,
+  printedIds,
+  published,
+  quiet,
+  tally,
+  testBridgeConfig,
+} from '../test/printer/bridge-setup.ts'
+import { startFakePrinter } from '../test/printer/fake-printer.ts'
 import { type Bridge, startBridge } from './bridge.ts'
-import { startFakePrinter } from './fake-printer.ts'
-import { placeOrder, quiet, tally, testBridgeConfig } from './test-setup.ts'
 
 let deps: Awaited<ReturnType<typeof startFunctionDeps>>
 let placeApp: ReturnType<typeof createPlaceOrderApp>
@@ -26,10 +34,9 @@ afterAll(async () => {
 const start = async (...args: Parameters<typeof startBridge>) => {
   const bridge = startBridge(...args)
   bridges.push(bridge)
-  await waitFor(() => bridge.connected())
+  await waitFor(() => bridge.connected(), 5000, 'the bridge on the broker')
   return bridge
 }
-const printedIds = (path: string): string[] => (existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')).printed : [])
 
 describe('the printer bridge', () => {
   test('prints a placed order with the name from the menu, € and accents in windows-1252', async () => {
@@ -42,7 +49,7 @@ describe('the printer bridge', () => {
     await start(config, { log: quiet, fetch })
 
     const order = await placeOrder(placeApp, { nickname: 'Jürg', drinkId: 'coffee', note: '2 € – merci à vous, Öl' })
-    await waitFor(() => printer.numbers().includes(order.number))
+    await waitFor(() => printer.numbers().includes(order.number), 5000, `ticket #${order.number}`)
     const [ticket] = printer.tickets('windows1252')
     expect(ticket).toContain(`#${order.number}`)
     expect(ticket).toContain('1 × Café')
@@ -51,7 +58,7 @@ describe('the printer bridge', () => {
     const bytes = printer.ticketBytes()[0] as Buffer
     expect(bytes.includes(Buffer.from([0x1b, 0x74, 16]))).toBe(true) // ESC t 16: windows-1252
     expect(bytes.includes(Buffer.from('2 \x80 \x96 merci \xe0 vous, \xd6l', 'latin1'))).toBe(true)
-    await waitFor(() => printedIds(config.statePath).includes(order.id))
+    await waitFor(() => printedIds(config.statePath).includes(order.id), 5000, `#${order.number} noted as printed`)
     await printer.off()
   })
 
@@ -59,6 +66,7 @@ describe('the printer bridge', () => {
     const printer = await startFakePrinter()
     const config = testBridgeConfig(deps.broker.url, printer)
     await start(config, { log: quiet })
+    const done = acknowledged(deps.broker.broker, config.clientId)
     const service = await connectClient(deps.broker.url, { username: 'service', password: testTokens.serviceToken })
     const order = (number: number): Order => ({
       id: `00000000-0000-4000-8000-${String(number).padStart(12, '0')}`,
@@ -84,8 +92,7 @@ describe('the printer bridge', () => {
     await send({ event: 'placed', order: order(9001) })
     await send({ event: 'placed', order: order(9004) })
 
-    await waitFor(() => printer.numbers().length >= 3)
-    await new Promise((resolve) => setTimeout(resolve, 300))
+    await waitFor(() => done.length === 7, 5000, 'the bridge done with all seven messages')
     expect(printer.numbers()).toEqual([9001, 9003, 9004])
     await service.endAsync()
     await printer.off()
@@ -94,20 +101,20 @@ describe('the printer bridge', () => {
   test('with confirm=status, a ticket is acknowledged only once the printer answers', async () => {
     const printer = await startFakePrinter({ answerStatus: false })
     const config = testBridgeConfig(deps.broker.url, printer, { confirm: 'status', printTimeoutMs: 300 })
-    await start(config, { log: quiet })
+    const bridge = await start(config, { log: quiet })
+    const done = acknowledged(deps.broker.broker, config.clientId)
     const order = await placeOrder(placeApp, { nickname: 'Zoë' })
 
     // While the printer stays silent the ticket is not acknowledged: the broker delivers it again and again.
-    await waitFor(() => (tally(printer.numbers()).get(order.number) ?? 0) >= 3, 10_000)
+    await waitFor(() => (tally(printer.numbers()).get(order.number) ?? 0) >= 3, 10_000, 'three attempts at one ticket')
 
     printer.answerStatus = true
-    await waitFor(() => printedIds(config.statePath).includes(order.id), 10_000)
-    // An attempt that asked before the printer answered times out and is repeated once more.
-    await new Promise((resolve) => setTimeout(resolve, 1000))
-    const attempts = printer.numbers().length
-    await new Promise((resolve) => setTimeout(resolve, 800))
-    expect(printer.numbers()).toHaveLength(attempts)
+    await waitFor(() => orderIds(done).has(order.id), 10_000, `#${order.number} acknowledged`)
     expect(printedIds(config.statePath)).toContain(order.id)
+    // Acknowledged, the broker delivers it no more; stop() finishes whatever was in hand.
+    const attempts = printer.numbers().length
+    await bridge.stop()
+    expect(printer.numbers()).toHaveLength(attempts)
     await printer.off()
   })
 
@@ -115,15 +122,20 @@ describe('the printer bridge', () => {
     const printer = await startFakePrinter()
     const config = testBridgeConfig(deps.broker.url, printer, { keepalive: 1, settleMs: 150 })
     await (await start(config, { log: quiet })).stop()
+    const queued = published(deps.broker.broker)
     const orders = await Promise.all(Array.from({ length: 15 }, () => placeOrder(placeApp)))
-    await new Promise((resolve) => setTimeout(resolve, 300))
+    await waitFor(
+      () => orders.every((order) => orderIds(queued).has(order.id)),
+      5000,
+      'the 15 orders queued for the stopped bridge',
+    )
 
     let connections = 0
     deps.broker.broker.on('client', (client) => {
       if (client.id === config.clientId) connections += 1
     })
     await start(config, { log: quiet })
-    await waitFor(() => printer.numbers().length === orders.length, 10_000)
+    await waitFor(() => printer.numbers().length === orders.length, 10_000, 'the 15 tickets printed')
     expect(connections).toBe(1)
     await printer.off()
   })
@@ -132,8 +144,9 @@ describe('the printer bridge', () => {
     const printer = await startFakePrinter()
     const config = testBridgeConfig(deps.broker.url, printer, { settleMs: 150 })
     const first = await start(config, { log: quiet })
+    const done = acknowledged(deps.broker.broker, config.clientId)
     const orders = await Promise.all(Array.from({ length: 8 }, () => placeOrder(placeApp)))
-    await waitFor(() => printer.numbers().length >= 2)
+    await waitFor(() => printer.numbers().length >= 2, 5000, 'two tickets printed')
     await first.stop()
     const beforeRestart = printer.numbers().length
     expect(beforeRestart).toBeLessThan(orders.length)
@@ -142,8 +155,8 @@ describe('the printer bridge', () => {
     const more = await Promise.all(Array.from({ length: 4 }, () => placeOrder(placeApp)))
     await start(config, { log: quiet })
     const expected = [...orders, ...more].map((order) => order.number)
-    await waitFor(() => expected.every((number) => printer.numbers().includes(number)), 10_000)
-    await new Promise((resolve) => setTimeout(resolve, 300))
+    const ids = [...orders, ...more].map((order) => order.id)
+    await waitFor(() => ids.every((id) => orderIds(done).has(id)), 10_000, 'all 12 tickets acknowledged')
     expect([...tally(printer.numbers()).values()].every((count) => count === 1)).toBe(true)
     expect(printer.numbers()).toHaveLength(expected.length)
     await printer.off()

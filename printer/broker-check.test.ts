@@ -11,9 +11,9 @@ import { afterAll, beforeAll, expect, test } from 'vitest'
 import { topics } from '../contract/index.ts'
 import { anyFreePort } from '../runtime/ports.ts'
 import { connectClient, startTestBroker, type TestBroker, testTokens } from '../test/harness.ts'
+import { type FakePrinter, startFakePrinter } from '../test/printer/fake-printer.ts'
 import { operatorEnv, repoRoot, runScript } from '../test/project.ts'
 import { checkBroker } from './broker-check.ts'
-import { type FakePrinter, startFakePrinter } from './fake-printer.ts'
 
 let broker: TestBroker
 let printer: FakePrinter

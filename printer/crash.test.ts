@@ -1,12 +1,19 @@
 import { type ChildProcess, spawn } from 'node:child_process'
-import { existsSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { createApp } from '../functions/place-order/index.ts'
 import { startFunctionDeps, testTokens, waitFor } from '../test/harness.ts'
+import {
+  acknowledged,
+  orderIds,
+  placeOrder,
+  printedIds,
+  quiet,
+  tally,
+  testBridgeConfig,
+} from '../test/printer/bridge-setup.ts'
+import { startFakePrinter } from '../test/printer/fake-printer.ts'
 import { startBridge } from './bridge.ts'
-import { startFakePrinter } from './fake-printer.ts'
-import { placeOrder, quiet, tally, testBridgeConfig } from './test-setup.ts'
 
 let deps: Awaited<ReturnType<typeof startFunctionDeps>>
 let app: ReturnType<typeof createApp>
@@ -22,11 +29,11 @@ afterAll(async () => {
 })
 
 const root = fileURLToPath(new URL('..', import.meta.url))
-const printedIds = (path: string): string[] => (existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')).printed : [])
 
 test('the bridge killed in the middle of a burst and started again: nothing lost, nothing printed twice', async () => {
   const printer = await startFakePrinter()
   const config = testBridgeConfig(deps.broker.url, printer, { settleMs: 20 })
+  const done = acknowledged(deps.broker.broker, config.clientId)
   let subscribed = false
   deps.broker.broker.on('subscribe', (_subscriptions, client) => {
     if (client?.id === config.clientId) subscribed = true
@@ -52,13 +59,13 @@ test('the bridge killed in the middle of a burst and started again: nothing lost
     output += data
   })
   const exited = new Promise((resolve) => child?.once('exit', resolve))
-  await waitFor(() => subscribed, 15_000).catch((error) => {
+  await waitFor(() => subscribed, 15_000, 'the bridge process subscribed').catch((error) => {
     throw new Error(`${error.message}; the bridge said:\n${output}`)
   })
 
   const orders = await Promise.all(Array.from({ length: 20 }, (_, i) => placeOrder(app, { nickname: `Gast ${i + 1}` })))
   // Killed while a ticket sits in its settle time: printed and recorded, not yet acknowledged.
-  await waitFor(() => printedIds(config.statePath).length >= 6, 15_000)
+  await waitFor(() => printedIds(config.statePath).length >= 6, 15_000, 'six tickets noted as printed')
   child.kill('SIGKILL')
   await exited
   const beforeKill = printer.numbers()
@@ -69,8 +76,8 @@ test('the bridge killed in the middle of a burst and started again: nothing lost
   const log = { ...quiet, info: (line: string) => lines.push(line) }
   const bridge = startBridge(config, { log })
   const numbers = orders.map((order) => order.number).sort((a, b) => a - b)
-  await waitFor(() => numbers.every((number) => printer.numbers().includes(number)), 15_000)
-  await new Promise((resolve) => setTimeout(resolve, 500))
+  const ids = orders.map((order) => order.id)
+  await waitFor(() => ids.every((id) => orderIds(done).has(id)), 15_000, 'all 20 tickets acknowledged')
   await bridge.stop()
 
   expect([...tally(printer.numbers())].filter(([, count]) => count > 1)).toEqual([])

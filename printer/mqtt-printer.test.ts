@@ -8,7 +8,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest'
 import { formatTicket, TICKET_WIDTH, topics } from '../contract/index.ts'
 import { createApp } from '../functions/place-order/index.ts'
 import { startFunctionDeps, testTokens, waitFor } from '../test/harness.ts'
-import { placeOrder } from './test-setup.ts'
+import { placeOrder, published } from '../test/printer/bridge-setup.ts'
 
 let deps: Awaited<ReturnType<typeof startFunctionDeps>>
 let app: ReturnType<typeof createApp>
@@ -36,12 +36,16 @@ function readOneTicket(clientId: string): { output: Promise<string> } {
 test('an MQTT printer with a persistent session gets the ticket of each placed order, also those placed while it was off', async () => {
   const clientId = `iot-printer-${randomUUID().slice(0, 8)}`
   let subscriptions = 0
+  let disconnects = 0
+  deps.broker.broker.on('clientDisconnect', (client) => {
+    if (client.id === clientId) disconnects += 1
+  })
   deps.broker.broker.on('subscribe', (_subscriptions, client) => {
     if (client?.id === clientId) subscriptions += 1
   })
 
   const first = readOneTicket(clientId)
-  await waitFor(() => subscriptions === 1, 10_000)
+  await waitFor(() => subscriptions === 1, 10_000, 'mosquitto_sub subscribed')
   const order = await placeOrder(app, { nickname: 'Jürg', drinkId: 'beer', note: 'no foam' })
   const ticket = await first.output
   expect(ticket).toBe(`${formatTicket(order, 'Beer')}\n`)
@@ -49,7 +53,13 @@ test('an MQTT printer with a persistent session gets the ticket of each placed o
   expect(ticket.split('\n').every((line) => line.length <= TICKET_WIDTH)).toBe(true)
 
   // Off: the broker keeps the session (clean session 0, same client id) and queues the next ticket.
+  await waitFor(() => disconnects === 1, 5000, `the broker to see ${clientId} gone`)
+  const tickets = published(deps.broker.broker, topics.barTickets)
   const whileOff = await placeOrder(app, { nickname: 'Zoë', drinkId: 'tea' })
-  await new Promise((resolve) => setTimeout(resolve, 300))
+  await waitFor(
+    () => tickets.some((ticket) => ticket.includes(`#${whileOff.number}`)),
+    5000,
+    `ticket #${whileOff.number} queued at the broker`,
+  )
   expect(await readOneTicket(clientId).output).toBe(`${formatTicket(whileOff, 'Tea')}\n`)
 })

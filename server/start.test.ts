@@ -9,10 +9,10 @@ import { networkInterfaces, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import type { Order } from '../contract/index.ts'
-import { type FakePrinter, startFakePrinter } from '../printer/fake-printer.ts'
 import { launchChromium } from '../test/browser.ts'
 import { createTestDatabase } from '../test/db.ts'
 import { waitFor } from '../test/harness.ts'
+import { type FakePrinter, startFakePrinter } from '../test/printer/fake-printer.ts'
 import { makeProject, operatorEnv, removeProject, runScript, type Script } from '../test/project.ts'
 
 const lanAddresses = Object.values(networkInterfaces())

@@ -97,10 +97,15 @@ export function collect(client: MqttClient) {
   }
 }
 
-export async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<void> {
+/** Polls `condition` until it holds; past `timeoutMs` it fails naming `what` it waited for. */
+export async function waitFor(
+  condition: () => boolean | Promise<boolean>,
+  timeoutMs = 5000,
+  what = 'the condition',
+): Promise<void> {
   const until = Date.now() + timeoutMs
   while (!(await condition())) {
-    if (Date.now() > until) throw new Error(`condition not met within ${timeoutMs} ms`)
+    if (Date.now() > until) throw new Error(`waited ${timeoutMs} ms for ${what} in vain`)
     await new Promise((resolve) => setTimeout(resolve, 20))
   }
 }

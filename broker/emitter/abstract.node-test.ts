@@ -5,7 +5,7 @@
  */
 import { createRequire } from 'node:module'
 import { after, before, test } from 'node:test'
-import { createTestSchema, type TestSchema } from '../migrations/test-schema.ts'
+import { createTestSchema, type TestSchema } from '../../test/broker/test-schema.ts'
 import { createPostgresEmitter, type PostgresEmitterOptions } from './emitter.ts'
 
 const require = createRequire(import.meta.url)

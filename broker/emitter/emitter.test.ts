@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, expect, test } from 'vitest'
-import { createTestSchema, type TestSchema } from '../migrations/test-schema.ts'
+import { createTestSchema, type TestSchema } from '../../test/broker/test-schema.ts'
 import { createPostgresEmitter, type PostgresEmitter, type PostgresEmitterOptions } from './emitter.ts'
-import type { Message } from './wire.ts'
+import type { EmitterMessage } from './wire.ts'
 
 let schema: TestSchema
 // A second pool on the same schema: the second emitter stands for another replica.
@@ -29,9 +29,9 @@ async function close(...emitters: PostgresEmitter[]): Promise<void> {
 }
 
 /** Collects the messages `emitter` delivers on `topic` until there are `count`. */
-function receive(emitter: PostgresEmitter, topic: string, count: number): Promise<Message[]> {
+function receive(emitter: PostgresEmitter, topic: string, count: number): Promise<EmitterMessage[]> {
   return new Promise((resolve) => {
-    const got: Message[] = []
+    const got: EmitterMessage[] = []
     emitter.on(topic, (message, done) => {
       got.push(message)
       done()
@@ -40,7 +40,7 @@ function receive(emitter: PostgresEmitter, topic: string, count: number): Promis
   })
 }
 
-function emit(emitter: PostgresEmitter, message: Message): Promise<void> {
+function emit(emitter: PostgresEmitter, message: EmitterMessage): Promise<void> {
   return new Promise((resolve, reject) => emitter.emit(message, (error) => (error ? reject(error) : resolve())))
 }
 
@@ -104,14 +104,18 @@ test('emit calls back after local delivery, and errors once closed', async () =>
 
 test('after its LISTEN connection is killed, a replica reconnects and receives again', async () => {
   const warnings: string[] = []
-  const logger = { warn: (line: string) => warnings.push(line), error: (line: string) => warnings.push(line) }
+  const logger = {
+    info: () => {},
+    warn: (line: string) => warnings.push(line),
+    error: (line: string) => warnings.push(line),
+  }
   const [a, b] = await pair({ listen: { minDelay: 10, maxDelay: 100 }, logger })
   const killed = await schema.sql`
     select pg_terminate_backend(pid) from pg_stat_activity
     where datname = current_database() and application_name like 'emitter-replica-b listen %'`
   expect(killed.length).toBe(1)
   // Keep sending until b hears one: what is sent while it is not listening is lost, by design.
-  const heard = new Promise<Message>((resolve) =>
+  const heard = new Promise<EmitterMessage>((resolve) =>
     b.on('again', (message, done) => {
       done()
       resolve(message)

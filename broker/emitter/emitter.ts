@@ -23,17 +23,17 @@ import { type Done, PendingEchoes } from './echoes.ts'
 import { type Listener, type ListenerOptions, type Logger, startListener } from './pg-listener.ts'
 import { RecentIds } from './recent-ids.ts'
 import {
+  type EmitterMessage,
   type Envelope,
   encodeInline,
   encodeReference,
   fromAttachment,
   fromEnvelope,
-  type Message,
   parseEnvelope,
   toAttachment,
 } from './wire.ts'
 
-type Listen = (this: PostgresEmitter, message: Message, done: () => void) => void
+type Listen = (this: PostgresEmitter, message: EmitterMessage, done: () => void) => void
 
 export interface PostgresEmitterOptions {
   /** The pool NOTIFYs and attachment rows go through; the LISTEN connection copies its settings. */
@@ -70,7 +70,7 @@ interface MQEmitterBase {
   closed: boolean
   on(topic: string, listener: Listen, done?: () => void): this
   removeListener(topic: string, listener: Listen, done?: () => void): this
-  emit(message: Message, done?: Done): this
+  emit(message: EmitterMessage, done?: Done): this
   close(done?: () => void): this
 }
 
@@ -79,12 +79,12 @@ const MQEmitter = mqemitter as unknown as new (options: object) => MQEmitterBase
 
 interface Outgoing {
   seq: number
-  message: Message
+  message: EmitterMessage
 }
 
 interface Arrival {
   envelope: Envelope
-  message: Message | null
+  message: EmitterMessage | null
   ready: boolean
 }
 
@@ -97,7 +97,7 @@ export class PostgresEmitter extends MQEmitter {
   readonly #origin = randomBytes(6).toString('base64url')
   readonly #maxNotifyBytes: number
   readonly #echoTimeout: number
-  readonly #outbox: Batcher<Outgoing, undefined>
+  readonly #notifyBatcher: Batcher<Outgoing, undefined>
   readonly #listener: Listener
   readonly #seen: RecentIds
   readonly #echoes: PendingEchoes
@@ -122,7 +122,7 @@ export class PostgresEmitter extends MQEmitter {
     this.#maxNotifyBytes = options.maxNotifyBytes ?? 7_999
     this.#echoTimeout = echoTimeout
     this.#seen = new RecentIds(options.dedupeSize ?? 10_000)
-    this.#outbox = createBatcher((items: Outgoing[]) => this.#send(items), { maxBatch })
+    this.#notifyBatcher = createBatcher((items: Outgoing[]) => this.#send(items), { maxBatch })
     this.#listener = startListener({ sql, channel, logger, ...options.listen, onNotify: (text) => this.#receive(text) })
     this.ready = this.#listener.ready
     this.#stopCleanup = startAttachmentCleanup(sql, {
@@ -134,14 +134,14 @@ export class PostgresEmitter extends MQEmitter {
   }
 
   /** Sends `message` to every replica; `done` runs once it has been delivered here (or could not be sent). */
-  override emit(message: Message, done?: Done): this {
+  override emit(message: EmitterMessage, done?: Done): this {
     if (this.closed || this.#closing) {
-      done?.(new Error('mqemitter-postgres is closed'))
+      done?.(new Error('the Postgres emitter is closed'))
       return this
     }
     const seq = ++this.#seq
     if (done) this.#echoes.expect(seq, done)
-    this.#outbox.push({ seq, message }).then(
+    this.#notifyBatcher.push({ seq, message }).then(
       () => this.#echoes.committed(seq, this.#listener.listening),
       (error: Error) => {
         if (!this.#echoes.failed(seq, error))
@@ -159,7 +159,7 @@ export class PostgresEmitter extends MQEmitter {
   }
 
   async #shutdown(): Promise<void> {
-    await this.#outbox.drained()
+    await this.#notifyBatcher.drained()
     this.#stopCleanup()
     await this.#listener.close().catch((error: Error) => this.#logger.warn(`emitter: ${error.message}`))
     // Sent, but they will not come back to a closed emitter.

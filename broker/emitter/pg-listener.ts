@@ -12,9 +12,10 @@
  * from tables (what each owner misses, and how it recovers, is written where it is used).
  */
 import postgres, { type Sql } from 'postgres'
+import type { Logger } from '../../runtime/logger.ts'
 
-/** Where background work reports; `console` fits. */
-export type Logger = Pick<Console, 'warn' | 'error'>
+// The project's one Logger, passed on for the owners that import it from here.
+export type { Logger }
 
 export interface ListenerOptions {
   /** The pool whose connection settings the LISTEN connection copies. It is not used otherwise. */

@@ -7,7 +7,7 @@
  */
 
 /** A message as mqemitter knows it: a topic and anything else. */
-export type Message = { topic: string; payload?: unknown } & Record<string, unknown>
+export type EmitterMessage = { topic: string; payload?: unknown } & Record<string, unknown>
 
 /** 'b': bytes (base64 in NOTIFY, bytea in the table); 'j': any JSON value; 'u': no payload. */
 export type PayloadKind = 'b' | 'j' | 'u'
@@ -28,7 +28,7 @@ export interface Attachment {
   body: Buffer | null
 }
 
-function splitPayload(message: Message): { rest: Record<string, unknown>; payload: unknown } {
+function splitPayload(message: EmitterMessage): { rest: Record<string, unknown>; payload: unknown } {
   const { payload, ...rest } = message
   return { rest, payload }
 }
@@ -42,7 +42,7 @@ function asBuffer(bytes: Uint8Array): Buffer {
 }
 
 /** The NOTIFY text of a message. */
-export function encodeInline(origin: string, seq: number, message: Message): string {
+export function encodeInline(origin: string, seq: number, message: EmitterMessage): string {
   const { rest, payload } = splitPayload(message)
   const envelope: Envelope = { o: origin, s: seq, m: rest }
   if (isBytes(payload)) {
@@ -63,7 +63,7 @@ export function encodeReference(origin: string, seq: number, id: string): string
 }
 
 /** The row of a message too large for NOTIFY; the payload is kept as bytes, not base64. */
-export function toAttachment(message: Message): Attachment {
+export function toAttachment(message: EmitterMessage): Attachment {
   const { rest, payload } = splitPayload(message)
   const header = JSON.stringify(rest)
   if (isBytes(payload)) return { header, kind: 'b', body: asBuffer(payload) }
@@ -76,16 +76,16 @@ export function parseEnvelope(text: string): Envelope {
 }
 
 /** The message an inline envelope carries. */
-export function fromEnvelope(envelope: Envelope): Message {
-  const message = reviveBuffers(envelope.m ?? {}) as Message
+export function fromEnvelope(envelope: Envelope): EmitterMessage {
+  const message = reviveBuffers(envelope.m ?? {}) as EmitterMessage
   if (envelope.k === 'b') message.payload = Buffer.from(envelope.p as string, 'base64')
   else if (envelope.k === 'j') message.payload = envelope.p
   return message
 }
 
 /** The message an attachment row holds. */
-export function fromAttachment(row: Attachment): Message {
-  const message = reviveBuffers(JSON.parse(row.header)) as Message
+export function fromAttachment(row: Attachment): EmitterMessage {
+  const message = reviveBuffers(JSON.parse(row.header)) as EmitterMessage
   if (row.kind === 'b') message.payload = row.body ?? Buffer.alloc(0)
   else if (row.kind === 'j') message.payload = JSON.parse((row.body ?? Buffer.from('null')).toString('utf8'))
   return message

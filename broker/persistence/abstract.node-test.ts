@@ -5,7 +5,7 @@
  */
 import { createRequire } from 'node:module'
 import { after, before, type TestFn, test } from 'node:test'
-import { createTestSchema, type TestSchema } from '../migrations/test-schema.ts'
+import { createTestSchema, type TestSchema } from '../../test/broker/test-schema.ts'
 import { createPostgresPersistence, type PostgresPersistence, type PostgresPersistenceOptions } from './persistence.ts'
 
 const require = createRequire(import.meta.url)

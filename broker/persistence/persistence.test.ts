@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, expect, test } from 'vitest'
-import { createTestSchema, type TestSchema } from '../migrations/test-schema.ts'
+import { createTestSchema, type TestSchema } from '../../test/broker/test-schema.ts'
 import { createPostgresPersistence } from './persistence.ts'
 import { connectClient, type Replica, startReplica } from './test-replica.ts'
 
@@ -142,7 +142,7 @@ test('a replica whose LISTEN connection was killed reloads the subscriptions it 
     sql: schema.pool({ applicationName: 'persistence-replica-two' }),
     channel,
     listen: { minDelay: 10, maxDelay: 50 },
-    logger: { warn: () => {}, error: () => {} },
+    logger: { info: () => {}, warn: () => {}, error: () => {} },
   })
   await Promise.all([one.setup(broker), two.setup(broker)])
   const killed = await schema.sql`

@@ -1,4 +1,4 @@
-import { ApiError } from '../shared/errors.ts'
+import { Refusal } from '../shared/errors.ts'
 
 /**
  * Cursors point just past the last order of a page, by (createdAt, id): pages stay stable
@@ -12,7 +12,7 @@ export function decodeCursor(cursor: string): { createdAt: Date; id: string } {
   const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|')
   const createdAt = new Date(at ?? '')
   if (!id || !/^[0-9a-f-]{36}$/i.test(id) || Number.isNaN(createdAt.getTime())) {
-    throw new ApiError(400, 'invalid_input', 'cursor: not a cursor this API gave out', [
+    throw new Refusal(400, 'invalid_input', 'cursor: not a cursor this API gave out', [
       { path: 'cursor', message: 'unknown cursor' },
     ])
   }

@@ -92,9 +92,28 @@ describe('GET /api/orders', () => {
     expect(seen).toEqual([...ids].sort().reverse())
   })
 
-  test('filters by status', async () => {
-    const { body } = await list('?status=cancelled,delivered', barAuth)
-    expect(body.orders.every((o) => o.status === 'cancelled' || o.status === 'delivered')).toBe(true)
+  test('filters by status: the orders in those statuses, and only those', async () => {
+    const guestId = randomUUID()
+    const byStatus: Record<string, string> = {}
+    const statuses = ['placed', 'preparing', 'ready', 'delivered', 'cancelled'] as const
+    for (const [i, status] of statuses.entries()) {
+      const id = randomUUID()
+      await deps.sql`
+        insert into orders (id, guest_id, nickname, drink_id, quantity, status, created_at)
+        values (${id}, ${guestId}, 'Mia', 'tea', 1, ${status}, now() + ${`${i} milliseconds`}::interval)`
+      byStatus[status] = id
+    }
+    const { res, body } = await list(`?guestId=${guestId}&status=cancelled,delivered`, barAuth)
+    expect(res.status).toBe(200)
+    expect(body.orders.map((o) => [o.id, o.status])).toEqual([
+      [byStatus.cancelled, 'cancelled'],
+      [byStatus.delivered, 'delivered'],
+    ])
+    // Across every guest too: ours are there, and no order of another status.
+    const all = await list('?status=ready&limit=500', barAuth)
+    expect(all.res.status).toBe(200)
+    expect(all.body.orders.map((o) => o.id)).toContain(byStatus.ready)
+    expect(new Set(all.body.orders.map((o) => o.status))).toEqual(new Set(['ready']))
   })
 
   test('bad filters are 400 with the reason', async () => {

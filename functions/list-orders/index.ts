@@ -3,7 +3,7 @@ import * as v from 'valibot'
 import { type Order, orderStatuses, UuidSchema } from '../../contract/index.ts'
 import { createBaseApp, type FunctionDeps } from '../shared/app.ts'
 import { isBar } from '../shared/auth.ts'
-import { ApiError } from '../shared/errors.ts'
+import { Refusal } from '../shared/errors.ts'
 import { type OrderRow, toOrder } from '../shared/orders.ts'
 import { check } from '../shared/validate.ts'
 import { toCsv } from './csv.ts'
@@ -30,7 +30,7 @@ export function createApp(deps: FunctionDeps): Hono {
   return createBaseApp(deps).get('/api/orders', async (c) => {
     const query = check(QuerySchema, c.req.query())
     const bar = isBar(c.req.header('authorization'), barToken)
-    if (!bar && !query.guestId) throw new ApiError(401, 'unauthorized', 'listing all orders needs the bar token')
+    if (!bar && !query.guestId) throw new Refusal(401, 'unauthorized', 'listing all orders needs the bar token')
 
     const after = query.cursor ? decodeCursor(query.cursor) : null
     const since = query.since ? new Date(query.since) : null

@@ -4,7 +4,7 @@ import * as v from 'valibot'
 import { DrinkIdSchema, DrinkUpdateSchema, topics } from '../../contract/index.ts'
 import { createBaseApp, type FunctionDeps } from '../shared/app.ts'
 import { isBar } from '../shared/auth.ts'
-import { ApiError } from '../shared/errors.ts'
+import { Refusal } from '../shared/errors.ts'
 import { findDrink, loadMenu } from '../shared/menu.ts'
 import { openApiDocument } from '../shared/openapi.ts'
 import { enqueue, flush } from '../shared/outbox.ts'
@@ -21,16 +21,16 @@ export function createApp(deps: FunctionDeps): Hono {
     .get('/api/openapi.json', (c) => c.json(openApiDocument()))
     .put('/api/menu/:drinkId', async (c) => {
       if (!isBar(c.req.header('authorization'), barToken))
-        throw new ApiError(401, 'unauthorized', 'the bar token is needed')
+        throw new Refusal(401, 'unauthorized', 'the bar token is needed')
       const drinkId = c.req.param('drinkId')
-      if (!v.is(DrinkIdSchema, drinkId)) throw new ApiError(404, 'not_found', 'no such drink')
+      if (!v.is(DrinkIdSchema, drinkId)) throw new Refusal(404, 'not_found', 'no such drink')
       const change = await readJson(c, DrinkUpdateSchema)
       const { drink, outbox } = await sql.begin(async (tx) => {
         if (change.available !== undefined) {
           await tx`update drinks set available = ${change.available}, updated_at = now() where id = ${drinkId}`
         }
         const drink = await findDrink(tx, drinkId)
-        if (!drink) throw new ApiError(404, 'not_found', 'no such drink')
+        if (!drink) throw new Refusal(404, 'not_found', 'no such drink')
         return { drink, outbox: await enqueue(tx, [await menuMessage(tx)]) }
       })
       void flush(sql, publisher, outbox, log)

@@ -4,7 +4,7 @@ import { limits, type Order, orderMessages, type PlaceOrder, PlaceOrderSchema } 
 import { createBaseApp, defaultOrderLimits, type FunctionDeps } from '../shared/app.ts'
 import { clientAddress } from '../shared/client-address.ts'
 import { countedLimits } from '../shared/counted-limits.ts'
-import { ApiError } from '../shared/errors.ts'
+import { Refusal } from '../shared/errors.ts'
 import { findDrink } from '../shared/menu.ts'
 import { countOpenOrders, findOrder, type OrderRow, toOrder } from '../shared/orders.ts'
 import { enqueue, flush } from '../shared/outbox.ts'
@@ -36,13 +36,13 @@ export function createApp(deps: FunctionDeps): Hono {
       counted.take(c, perAddress, clientAddress(c, trustProxy), 'orders from your network')
       counted.take(c, perGuest, input.guestId, 'orders for you')
       if (!drink) {
-        throw new ApiError(400, 'invalid_input', `drinkId: there is no drink "${input.drinkId}"`, [
+        throw new Refusal(400, 'invalid_input', `drinkId: there is no drink "${input.drinkId}"`, [
           { path: 'drinkId', message: 'not on the menu' },
         ])
       }
-      if (!drink.available) throw new ApiError(409, 'sold_out', `${drink.name.en} is sold out`)
+      if (!drink.available) throw new Refusal(409, 'sold_out', `${drink.name.en} is sold out`)
       if (open >= limits.openOrders) {
-        throw new ApiError(409, 'too_many_open_orders', `a guest may have ${limits.openOrders} orders open at once`)
+        throw new Refusal(409, 'too_many_open_orders', `a guest may have ${limits.openOrders} orders open at once`)
       }
 
       const [row] = await tx<OrderRow[]>`
@@ -51,7 +51,7 @@ export function createApp(deps: FunctionDeps): Hono {
         on conflict (id) do nothing
         returning *`
       // Another guest's order took this id between our read and our insert.
-      if (!row) throw new ApiError(409, 'id_conflict', 'an order with this id exists with other content')
+      if (!row) throw new Refusal(409, 'id_conflict', 'an order with this id exists with other content')
       const placed = toOrder(row)
       return {
         order: placed,
@@ -73,6 +73,6 @@ function sameOrder(stored: Order, input: PlaceOrder): Order {
     stored.drinkId === input.drinkId &&
     stored.quantity === input.quantity &&
     stored.note === input.note
-  if (!same) throw new ApiError(409, 'id_conflict', 'an order with this id exists with other content')
+  if (!same) throw new Refusal(409, 'id_conflict', 'an order with this id exists with other content')
   return stored
 }

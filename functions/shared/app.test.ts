@@ -1,7 +1,7 @@
-import { afterAll, expect, test } from 'vitest'
-import { testSql } from '../../test/db.ts'
+import { afterAll, beforeAll, expect, test } from 'vitest'
+import { createTestDatabase, testSql } from '../../test/db.ts'
 import { createBaseApp } from './app.ts'
-import { createSql } from './db.ts'
+import { createSql, migrateFunctions } from './db.ts'
 import { createMqttPublisher } from './publisher.ts'
 
 const quiet = { info: () => {}, warn: () => {}, error: () => {} }
@@ -9,6 +9,7 @@ const quiet = { info: () => {}, warn: () => {}, error: () => {} }
 const downBroker = createMqttPublisher({ url: 'mqtt://127.0.0.1:9', username: 'service', password: 'x', log: quiet })
 const sql = testSql()
 const downDatabase = createSql('postgres://postgres@127.0.0.1:9/none')
+beforeAll(() => migrateFunctions(sql))
 afterAll(async () => {
   await downBroker.close()
   await sql.end()
@@ -19,8 +20,55 @@ test('ready while Postgres answers, even with the broker down: the outbox keeps 
   const app = createBaseApp({ sql, publisher: downBroker, barToken: 'x', log: quiet })
   const res = await app.request('/api/readyz')
   expect(res.status).toBe(200)
-  expect(await res.json()).toEqual({ ok: true, database: true, broker: false })
+  expect(await res.json()).toEqual({ ok: true, database: true, schema: true, broker: false })
   expect((await app.request('/api/healthz')).status).toBe(200)
+})
+
+test('not ready on a database without the schema: the body and the log say so, until it is migrated', async () => {
+  const scratch = await createTestDatabase()
+  const bare = createSql(scratch.url)
+  try {
+    const warnings: string[] = []
+    const infos: string[] = []
+    const log = { ...quiet, warn: (m: string) => warnings.push(m), info: (m: string) => infos.push(m) }
+    const app = createBaseApp({ sql: bare, publisher: downBroker, barToken: 'x', log })
+    for (let probe = 0; probe < 2; probe++) {
+      const res = await app.request('/api/readyz')
+      expect(res.status).toBe(503)
+      const body = (await res.json()) as { ok: boolean; database: boolean; schema: boolean; message: string }
+      expect(body).toMatchObject({ ok: false, database: true, schema: false })
+      expect(body.message).toMatch(/schema is missing: 001_menu\.sql, 002_orders\.sql/)
+    }
+    // One line, not one per probe.
+    expect(warnings).toEqual([expect.stringMatching(/^not ready: the schema is missing: 001_menu\.sql/)])
+    await migrateFunctions(bare)
+    const res = await app.request('/api/readyz')
+    expect(res.status).toBe(200)
+    expect(await res.json()).toMatchObject({ ok: true, schema: true })
+    expect(infos).toEqual(['ready: the schema is migrated'])
+  } finally {
+    await bare.end()
+    await scratch.drop()
+  }
+})
+
+test('not ready while a migration of the functions is still to apply', async () => {
+  const scratch = await createTestDatabase()
+  const bare = createSql(scratch.url)
+  try {
+    await migrateFunctions(bare)
+    const [last] = await bare`
+      delete from schema_migrations
+      where scope = 'functions' and name = (select max(name) from schema_migrations where scope = 'functions')
+      returning name`
+    const app = createBaseApp({ sql: bare, publisher: downBroker, barToken: 'x', log: quiet })
+    const res = await app.request('/api/readyz')
+    expect(res.status).toBe(503)
+    expect(((await res.json()) as { message: string }).message).toContain(`${last?.name} not applied`)
+  } finally {
+    await bare.end()
+    await scratch.drop()
+  }
 })
 
 test('not ready without Postgres, but alive', async () => {

@@ -6,6 +6,7 @@ import type { Logger } from '../../runtime/logger.ts'
 import { errorBody, errorHandler } from './errors.ts'
 import type { Publisher } from './publisher.ts'
 import type { RateLimit } from './rate-limit.ts'
+import { createReadinessCheck } from './readiness.ts'
 
 /** What every function is built from. */
 export interface FunctionDeps {
@@ -58,8 +59,8 @@ export const MAX_BODY_BYTES = 4 * 1024
 
 /**
  * A Hono app with what every function shares: request ids, the body limit, the error shape,
- * `/api/healthz` (the process runs) and `/api/readyz` (Postgres answers; the broker's state is
- * reported but does not make a function unready).
+ * `/api/healthz` (the process runs) and `/api/readyz` (Postgres answers and the schema is
+ * migrated; the broker's state is reported but does not make a function unready).
  */
 export function createBaseApp({ sql, publisher, log }: FunctionDeps): Hono {
   const app = new Hono()
@@ -73,15 +74,12 @@ export function createBaseApp({ sql, publisher, log }: FunctionDeps): Hono {
   app.onError(errorHandler(log))
   app.notFound(notFound)
   app.get('/api/healthz', (c) => c.json({ ok: true }))
+  const readiness = createReadinessCheck(sql, log)
   app.get('/api/readyz', async (c) => {
-    const database = await sql`select 1`.then(
-      () => true,
-      () => false,
-    )
+    const ready = await readiness()
     // Ready without the broker: orders wait in the outbox until it is back, so a broker outage
     // must not take the API down with it.
-    const broker = publisher.connected()
-    return c.json({ ok: database, database, broker }, database ? 200 : 503)
+    return c.json({ ...ready, broker: publisher.connected() }, ready.ok ? 200 : 503)
   })
   return app
 }

@@ -29,11 +29,32 @@ test('private ranges', () => {
     '::1',
     'fd00::1',
     'fe80::1',
+    // All of fe80::/10, not only the addresses written fe80:…
+    'fe90::1',
+    'fe9a:1234::5',
+    'feab::1',
+    'febf:ffff::1',
+    'FEBF::1',
+    // fc00::/7 however it is written, and the unspecified address.
+    'fc00::1',
+    '0:0:0:0:0:0:0:1',
+    '::',
     '::ffff:10.0.0.1',
   ]) {
     expect(isPrivate(address), address).toBe(true)
   }
-  for (const address of ['203.0.113.7', '172.32.0.1', '8.8.8.8', '2001:db8::1', '::ffff:203.0.113.7']) {
+  for (const address of [
+    '203.0.113.7',
+    '172.32.0.1',
+    '8.8.8.8',
+    '2001:db8::1',
+    '::ffff:203.0.113.7',
+    // Just outside fe80::/10 and fc00::/7, and a public address that starts with the letters fc.
+    'fec0::1',
+    'fe7f::1',
+    'fe00::1',
+    '2a00:1450::fc',
+  ]) {
     expect(isPrivate(address), address).toBe(false)
   }
 })

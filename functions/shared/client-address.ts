@@ -1,6 +1,7 @@
 import { isIP } from 'node:net'
 import { getConnInfo } from '@hono/node-server/conninfo'
 import type { Context } from 'hono'
+import ipaddr from 'ipaddr.js'
 
 /**
  * The address a request came from. Behind our ingress (`trustProxy`), every proxy on the way
@@ -26,20 +27,22 @@ export function clientAddress(c: Context, trustProxy: boolean): string {
   }
 }
 
-/** Loopback, private, link-local and unique-local addresses: where proxies of a cluster live. */
+/** Ranges where the proxies of a cluster live, as `ipaddr.js` names them. */
+const privateRanges = new Set([
+  'private', // 10/8, 172.16/12, 192.168/16
+  'loopback', // 127/8, ::1
+  'linkLocal', // 169.254/16, fe80::/10
+  'uniqueLocal', // fc00::/7
+  'carrierGradeNat', // 100.64/10
+  'unspecified', // 0.0.0.0, ::
+])
+
+/**
+ * Loopback, private, link-local and unique-local addresses, IPv4-mapped ones by their IPv4 form.
+ * `ipaddr.js` compares the parsed bits, so every spelling of an address, and every address of a
+ * range (all of fe80::/10, not only those written `fe80:`), is classed alike.
+ */
 export function isPrivate(address: string): boolean {
-  const v4 = address.startsWith('::ffff:') ? address.slice(7) : address
-  if (isIP(v4) === 4) {
-    const [a = 0, b = 0] = v4.split('.').map(Number)
-    return (
-      a === 10 ||
-      a === 127 ||
-      (a === 172 && b >= 16 && b <= 31) ||
-      (a === 192 && b === 168) ||
-      (a === 169 && b === 254) ||
-      (a === 100 && b >= 64 && b <= 127)
-    )
-  }
-  const lower = address.toLowerCase()
-  return lower === '::1' || lower.startsWith('fc') || lower.startsWith('fd') || lower.startsWith('fe80:')
+  if (!ipaddr.isValid(address)) return false
+  return privateRanges.has(ipaddr.process(address).range())
 }

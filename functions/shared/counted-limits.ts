@@ -1,5 +1,5 @@
 import type { Context, MiddlewareHandler } from 'hono'
-import { ApiError } from './errors.ts'
+import { Refusal } from './errors.ts'
 import type { RateLimiter } from './rate-limit.ts'
 
 export interface CountedLimits {
@@ -34,7 +34,7 @@ export function countedLimits(counts: (status: number) => boolean): CountedLimit
       const verdict = limiter.take(key)
       if (!verdict.ok) {
         c.header('retry-after', String(verdict.retryAfter))
-        throw new ApiError(429, 'rate_limited', `too many ${what}; try again in ${verdict.retryAfter} s`)
+        throw new Refusal(429, 'rate_limited', `too many ${what}; try again in ${verdict.retryAfter} s`)
       }
       const refunds = taken.get(c)
       if (!refunds) {

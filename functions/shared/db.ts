@@ -1,7 +1,7 @@
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import postgres, { type Sql } from 'postgres'
-import { migrate } from '../../db/migrate.ts'
+import { type MigrationSet, migrate } from '../../db/migrate.ts'
 
 /** The folder of the orders and menu schema. */
 export const migrationsDir = join(dirname(fileURLToPath(import.meta.url)), 'migrations')
@@ -11,7 +11,10 @@ export function createSql(url: string, { max = 10 } = {}): Sql {
   return postgres(url, { max, onnotice: () => {}, connect_timeout: 10, idle_timeout: 60 })
 }
 
+/** The orders and menu migrations; a function is ready only once all of them are applied. */
+export const functionMigrations: MigrationSet = { dir: migrationsDir, scope: 'functions' }
+
 /** Applies the orders and menu migrations. */
 export function migrateFunctions(sql: Sql): Promise<string[]> {
-  return migrate(sql, { dir: migrationsDir, scope: 'functions' })
+  return migrate(sql, functionMigrations)
 }

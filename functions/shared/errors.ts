@@ -6,8 +6,8 @@ import type { Logger } from '../../runtime/logger.ts'
 
 type Issue = NonNullable<ErrorBody['error']['issues']>[number]
 
-/** An expected failure: becomes `{error: {code, message, issues}}` with its status. */
-export class ApiError extends HTTPException {
+/** An expected failure, a request refused: becomes `{error: {code, message, issues}}` with its status. */
+export class Refusal extends HTTPException {
   readonly code: ErrorCode
   readonly issues: Issue[] | undefined
 
@@ -21,7 +21,7 @@ export class ApiError extends HTTPException {
 /** The one error handler: expected failures as the spec's error shape, anything else a logged 500. */
 export function errorHandler(log: Logger) {
   return (err: Error, c: Context) => {
-    if (err instanceof ApiError) return c.json(errorBody(err.code, err.message, err.issues), err.status)
+    if (err instanceof Refusal) return c.json(errorBody(err.code, err.message, err.issues), err.status)
     if (err instanceof HTTPException) {
       const code = err.status === 413 ? 'body_too_large' : err.status === 401 ? 'unauthorized' : 'http_error'
       return c.json(errorBody(code, err.message || 'request refused'), err.status)

@@ -197,7 +197,7 @@ function build() {
       '/api/healthz': { get: { summary: 'Liveness', responses: { '200': { description: 'running' } } } },
       '/api/readyz': {
         get: {
-          summary: 'Readiness: Postgres and the broker answer',
+          summary: 'Readiness: Postgres answers and the schema is migrated (the broker may be away)',
           responses: { '200': { description: 'ready' }, '503': { description: 'not ready' } },
         },
       },

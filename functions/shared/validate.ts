@@ -1,18 +1,18 @@
 import type { Context } from 'hono'
 import * as v from 'valibot'
-import { ApiError } from './errors.ts'
+import { Refusal } from './errors.ts'
 
 /** Reads a JSON body and validates it: 415 when it is not JSON, 400 when malformed or invalid. */
 export async function readJson<S extends v.GenericSchema>(c: Context, schema: S): Promise<v.InferOutput<S>> {
   const type = c.req.header('content-type') ?? ''
   if (!/^application\/([\w.+-]+\+)?json\b/i.test(type)) {
-    throw new ApiError(415, 'unsupported_media_type', 'send the body as application/json')
+    throw new Refusal(415, 'unsupported_media_type', 'send the body as application/json')
   }
   let body: unknown
   try {
     body = JSON.parse(await c.req.text())
   } catch {
-    throw new ApiError(400, 'malformed_json', 'the body is not valid JSON')
+    throw new Refusal(400, 'malformed_json', 'the body is not valid JSON')
   }
   return check(schema, body)
 }
@@ -27,5 +27,5 @@ export function check<S extends v.GenericSchema>(schema: S, value: unknown): v.I
   }))
   const first = issues[0]
   const summary = first ? (first.path ? `${first.path}: ${first.message}` : first.message) : 'invalid input'
-  throw new ApiError(400, 'invalid_input', summary, issues)
+  throw new Refusal(400, 'invalid_input', summary, issues)
 }

@@ -1,6 +1,6 @@
 import type { TransactionSql } from 'postgres'
 import { canTransition, type Order, type OrderStatus, type UpdateOrder } from '../../contract/index.ts'
-import { ApiError } from '../shared/errors.ts'
+import { Refusal } from '../shared/errors.ts'
 import { findDrink } from '../shared/menu.ts'
 import { findLastMove } from '../shared/orders.ts'
 
@@ -22,12 +22,12 @@ export async function undoChange(
 ): Promise<Order> {
   const status = barStatus(change)
   const last = await findLastMove(tx, current.id)
-  if (!last) throw new ApiError(409, 'not_undoable', 'this order has no move of the bar to undo')
+  if (!last) throw new Refusal(409, 'not_undoable', 'this order has no move of the bar to undo')
   if (last.from !== status) {
-    throw new ApiError(409, 'not_undoable', `the last move of this order left ${last.from}, not ${status}`)
+    throw new Refusal(409, 'not_undoable', `the last move of this order left ${last.from}, not ${status}`)
   }
   if (last.ageMs > undoSeconds * 1000) {
-    throw new ApiError(
+    throw new Refusal(
       409,
       'undo_expired',
       `the move was made ${Math.floor(last.ageMs / 1000)} s ago; a move can be undone for ${undoSeconds} s`,
@@ -39,37 +39,36 @@ export async function undoChange(
 function barStatus(change: UpdateOrder): OrderStatus {
   const { status, guestId: _, undo: __, ...rest } = change
   if (Object.keys(rest).length > 0) {
-    throw new ApiError(400, 'invalid_input', 'the bar changes only the status', [
+    throw new Refusal(400, 'invalid_input', 'the bar changes only the status', [
       { path: Object.keys(rest)[0] ?? '', message: 'only the guest changes this' },
     ])
   }
-  if (!status) throw new ApiError(400, 'invalid_input', 'status: missing', [{ path: 'status', message: 'missing' }])
+  if (!status) throw new Refusal(400, 'invalid_input', 'status: missing', [{ path: 'status', message: 'missing' }])
   return status
 }
 
 /** The guest's change or cancel, while the bar has not started on the order. */
 export async function guestChange(tx: TransactionSql, current: Order, change: UpdateOrder): Promise<Order> {
   const { status, guestId: _, undo, ...fields } = change
-  if (undo) throw new ApiError(403, 'forbidden', 'only the bar can undo a move')
+  if (undo) throw new Refusal(403, 'forbidden', 'only the bar can undo a move')
   if (status && status !== 'cancelled') {
-    throw new ApiError(403, 'forbidden', 'a guest can only cancel; the bar moves orders along')
+    throw new Refusal(403, 'forbidden', 'a guest can only cancel; the bar moves orders along')
   }
   if (current.status !== 'placed') {
-    throw new ApiError(409, 'not_editable', `the order is already ${current.status} and can no longer be changed`)
+    throw new Refusal(409, 'not_editable', `the order is already ${current.status} and can no longer be changed`)
   }
   if (fields.drinkId && fields.drinkId !== current.drinkId) {
     const drink = await findDrink(tx, fields.drinkId)
-    if (!drink) throw new ApiError(400, 'invalid_input', `drinkId: there is no drink "${fields.drinkId}"`)
-    if (!drink.available) throw new ApiError(409, 'sold_out', `${drink.name.en} is sold out`)
+    if (!drink) throw new Refusal(400, 'invalid_input', `drinkId: there is no drink "${fields.drinkId}"`)
+    if (!drink.available) throw new Refusal(409, 'sold_out', `${drink.name.en} is sold out`)
   }
   if (!status && Object.keys(fields).length === 0) {
-    throw new ApiError(400, 'invalid_input', 'nothing to change')
+    throw new Refusal(400, 'invalid_input', 'nothing to change')
   }
   return { ...current, ...fields, status: status ? transition(current.status, status) : current.status }
 }
 
 function transition(from: OrderStatus, to: OrderStatus): OrderStatus {
-  if (!canTransition(from, to))
-    throw new ApiError(409, 'invalid_transition', `an order cannot go from ${from} to ${to}`)
+  if (!canTransition(from, to)) throw new Refusal(409, 'invalid_transition', `an order cannot go from ${from} to ${to}`)
   return to
 }

@@ -5,7 +5,7 @@ import { createBaseApp, defaultEditLimits, defaultUndoSeconds, type FunctionDeps
 import { isBar } from '../shared/auth.ts'
 import { clientAddress } from '../shared/client-address.ts'
 import { countedLimits } from '../shared/counted-limits.ts'
-import { ApiError } from '../shared/errors.ts'
+import { Refusal } from '../shared/errors.ts'
 import { findDrink } from '../shared/menu.ts'
 import { findOrder, type OrderRow, readPickupBoard, toOrder } from '../shared/orders.ts'
 import { enqueue, flush } from '../shared/outbox.ts'
@@ -36,10 +36,10 @@ export function createApp(deps: FunctionDeps): Hono {
   const app = createBaseApp(deps).use('/api/orders/:id', counted.middleware)
   return app.patch('/api/orders/:id', async (c) => {
     const id = c.req.param('id')
-    if (!v.is(UuidSchema, id)) throw new ApiError(404, 'not_found', 'no such order')
+    if (!v.is(UuidSchema, id)) throw new Refusal(404, 'not_found', 'no such order')
     const change = await readJson(c, UpdateOrderSchema)
     const bar = isBar(c.req.header('authorization'), barToken)
-    if (!bar && !change.guestId) throw new ApiError(401, 'unauthorized', 'send the bar token or your guestId')
+    if (!bar && !change.guestId) throw new Refusal(401, 'unauthorized', 'send the bar token or your guestId')
     if (!bar && change.guestId && change.status !== 'cancelled') {
       counted.take(c, perAddress, clientAddress(c, trustProxy), 'changes from your network')
       counted.take(c, perGuest, change.guestId, 'changes to your orders')
@@ -47,8 +47,7 @@ export function createApp(deps: FunctionDeps): Hono {
 
     const { order, outbox } = await sql.begin(async (tx) => {
       const current = await findOrder(tx, id, { lock: true })
-      if (!current || (!bar && current.guestId !== change.guestId))
-        throw new ApiError(404, 'not_found', 'no such order')
+      if (!current || (!bar && current.guestId !== change.guestId)) throw new Refusal(404, 'not_found', 'no such order')
       const undo = bar && change.undo === true
       const next = !bar
         ? await guestChange(tx, current, change)

@@ -6,7 +6,15 @@
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import type { Order } from '../../contract/index.ts'
-import { type E2e, expectAccessible, openBar, openGuest, order, startE2e, testTokens } from './support.ts'
+import {
+  type E2e,
+  expectAccessible,
+  openBar,
+  openGuest,
+  order,
+  startE2e,
+  testTokens,
+} from '../../test/e2e/stack-page.ts'
 
 let e2e: E2e
 beforeAll(async () => {

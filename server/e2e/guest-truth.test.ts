@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import type { ErrorCode } from '../../contract/index.ts'
-import { type E2e, openGuest, order, startE2e, testTokens } from './support.ts'
+import { type E2e, openGuest, order, startE2e, testTokens } from '../../test/e2e/stack-page.ts'
 
 let e2e: E2e
 beforeAll(async () => {

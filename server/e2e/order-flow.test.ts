@@ -3,7 +3,7 @@
  * moves it along, and the guest's page follows live until "ready".
  */
 import { afterAll, beforeAll, expect, test } from 'vitest'
-import { type E2e, startE2e, testTokens } from './support.ts'
+import { type E2e, startE2e, testTokens } from '../../test/e2e/stack-page.ts'
 
 let e2e: E2e
 beforeAll(async () => {

@@ -1,8 +1,8 @@
 /** The QR poster warns when its code points at the machine itself, where no phone can follow. */
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, test } from 'vitest'
+import { type E2e, expectAccessible, startE2e } from '../../test/e2e/stack-page.ts'
 import { readClientConfig } from '../client-app.ts'
-import { type E2e, expectAccessible, startE2e } from './support.ts'
 
 // One object, read by `/config.json` on every request, so each case sets its own address.
 const clientConfig = readClientConfig({ EVENT_NAME: 'Poster Night' })

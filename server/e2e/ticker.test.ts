@@ -1,6 +1,6 @@
 /** An event that keeps nicknames off the public ticker (`TICKER_NICKNAMES=false`). */
 import { afterAll, beforeAll, expect, test } from 'vitest'
-import { type E2e, openGuest, order, startE2e } from './support.ts'
+import { type E2e, openGuest, order, startE2e } from '../../test/e2e/stack-page.ts'
 
 let e2e: E2e
 beforeAll(async () => {

@@ -1,28 +1,23 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { signal } from '@preact/signals-core'
-import { Aedes, type AuthenticateError } from 'aedes'
+import type { Aedes } from 'aedes'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createWebSocketStream, WebSocketServer } from 'ws'
+import { closeBroker, createBroker } from '../../../broker/broker.ts'
+import { quiet, testTokens } from '../../../test/harness.ts'
 import { LiveConnection, type LiveMessage, type LiveOptions, liveUrl } from './live-connection.ts'
 import { openSession } from './mqtt-session.ts'
 
-// A real broker over WebSocket, in process: a plain Aedes that lets guests in without
-// credentials and the bar in with its token, as the project's broker does.
+// The project's broker with its own access hooks, over WebSocket, in process. The WebSocket
+// server is the test's, so that a test can cut the connections under the page's feet.
 let broker: Aedes
 let server: Server
 let sockets: WebSocketServer
 let url: string
 
 beforeAll(async () => {
-  broker = await Aedes.createBroker({
-    authenticate: (_client, username, password, done) => {
-      if (!username || (username === 'bar' && password?.toString() === 'secret')) return done(null, true)
-      const error = new Error('bad credentials') as AuthenticateError
-      error.returnCode = 4
-      done(error, false)
-    },
-  })
+  broker = await createBroker({ credentials: testTokens, log: quiet })
   server = createServer()
   sockets = new WebSocketServer({ server, path: '/mqtt' })
   sockets.on('connection', (socket) => broker.handle(createWebSocketStream(socket)))
@@ -34,7 +29,7 @@ afterAll(async () => {
   for (const socket of sockets.clients) socket.terminate()
   await new Promise((resolve) => sockets.close(resolve))
   await new Promise((resolve) => server.close(resolve))
-  await new Promise<void>((resolve) => broker.close(() => resolve()))
+  await closeBroker(broker)
 })
 
 async function until(check: () => boolean, what: string, timeout = 5000) {
@@ -128,7 +123,7 @@ describe('LiveConnection', () => {
   })
 
   it('signs in the bar with its token', async () => {
-    const { live } = connect({ username: 'bar', password: 'secret', topics: { 'bar/orders': 'orderEvent' } })
+    const { live } = connect({ username: 'bar', password: testTokens.barToken, topics: { 'bar/orders': 'orderEvent' } })
     await until(() => live.state.value === 'online', 'online')
     live[Symbol.dispose]()
   })

@@ -2,11 +2,11 @@ import { signal } from '@preact/signals-core'
 import { describe, expect, it } from 'vitest'
 import type { DrinkUpdate, Menu, Order, UpdateOrder } from '../../../contract/index.ts'
 import { canTransition } from '../../../contract/index.ts'
+import { makeOrder, manualTimers } from '../../../test/client/models.ts'
 import { ApiError } from '../lib/api-client.ts'
 import { BarModel } from './bar-model.ts'
 import { MenuModel } from './menu-model.ts'
 import { OrderStore } from './order-store.ts'
-import { makeOrder, manualTimers } from './test-support.ts'
 
 /** An in-memory bar API holding the contract's lifecycle, undo and token rules. */
 function memoryApi(token = 'good') {

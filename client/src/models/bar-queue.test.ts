@@ -1,8 +1,8 @@
 import { signal } from '@preact/signals-core'
 import { describe, expect, it } from 'vitest'
 import type { Order } from '../../../contract/index.ts'
+import { makeOrder } from '../../../test/client/models.ts'
 import { BarQueue, groupQueue, tally } from './bar-queue.ts'
-import { makeOrder } from './test-support.ts'
 
 describe('groupQueue', () => {
   it('puts open orders in their column, oldest first, and leaves finished ones out', () => {

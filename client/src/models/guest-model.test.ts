@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { makeOrder, manualTimers, memoryGuestApi } from '../../../test/client/models.ts'
 import { ApiError } from '../lib/api-client.ts'
 import { type KeyValueStore, memoryStore } from '../lib/storage.ts'
 import { newId } from '../lib/uuid.ts'
@@ -6,7 +7,6 @@ import { GuestModel } from './guest-model.ts'
 import { MenuModel } from './menu-model.ts'
 import { OrderOutbox } from './order-outbox.ts'
 import { OrderStore } from './order-store.ts'
-import { makeOrder, manualTimers, memoryGuestApi } from './test-support.ts'
 
 function setup(storage: KeyValueStore = memoryStore()) {
   const api = memoryGuestApi()

@@ -1,7 +1,7 @@
 import { signal } from '@preact/signals-core'
 import { describe, expect, it } from 'vitest'
+import { manualTimers } from '../../../test/client/models.ts'
 import { LastMove, type Move } from './last-move.ts'
-import { manualTimers } from './test-support.ts'
 
 const move = (orderId: string): Move => ({ orderId, number: 7, from: 'placed', to: 'preparing' })
 

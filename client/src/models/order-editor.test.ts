@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { UpdateOrder } from '../../../contract/index.ts'
+import { manualTimers, memoryGuestApi } from '../../../test/client/models.ts'
 import { ApiError } from '../lib/api-client.ts'
 import { memoryStore } from '../lib/storage.ts'
 import { newId } from '../lib/uuid.ts'
@@ -8,7 +9,6 @@ import { MenuModel } from './menu-model.ts'
 import { OrderEditor } from './order-editor.ts'
 import { OrderOutbox } from './order-outbox.ts'
 import { OrderStore } from './order-store.ts'
-import { manualTimers, memoryGuestApi } from './test-support.ts'
 
 async function setup() {
   const api = memoryGuestApi()

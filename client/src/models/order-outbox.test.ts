@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import type { Order } from '../../../contract/index.ts'
+import { makeOrder, manualTimers } from '../../../test/client/models.ts'
 import { ApiError } from '../lib/api-client.ts'
 import { memoryStore } from '../lib/storage.ts'
 import { OrderOutbox, type QueuedOrder } from './order-outbox.ts'
-import { makeOrder, manualTimers } from './test-support.ts'
 
 const queued = (id: string): QueuedOrder => ({
   id,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
+import { makeOrder } from '../../../test/client/models.ts'
 import { OrderStore } from './order-store.ts'
-import { makeOrder } from './test-support.ts'
 
 describe('OrderStore', () => {
   it('keeps one copy per id and lists newest first', () => {

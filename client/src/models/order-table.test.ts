@@ -1,8 +1,8 @@
 import { signal } from '@preact/signals-core'
 import { describe, expect, it } from 'vitest'
 import type { Order } from '../../../contract/index.ts'
+import { makeOrder } from '../../../test/client/models.ts'
 import { OrderTable, sortOrders } from './order-table.ts'
-import { makeOrder } from './test-support.ts'
 
 const orders = [
   makeOrder({ number: 1, nickname: 'bea', drinkId: 'tea', status: 'ready', quantity: 2 }),

@@ -1,8 +1,8 @@
 import { signal } from '@preact/signals-core'
 import { describe, expect, it } from 'vitest'
 import type { Order } from '../../../contract/index.ts'
+import { makeOrder } from '../../../test/client/models.ts'
 import { ReadyAlert } from './ready-alert.ts'
-import { makeOrder } from './test-support.ts'
 
 describe('ReadyAlert', () => {
   it('notifies once per order that becomes ready, and shows it until dismissed', () => {

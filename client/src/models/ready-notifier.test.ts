@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
+import { makeOrder } from '../../../test/client/models.ts'
 import { type NoticeDeps, type NoticePermission, ReadyNotifier } from './ready-notifier.ts'
-import { makeOrder } from './test-support.ts'
 
 function browser(start: NoticePermission, answer: NoticePermission = 'granted') {
   const shown: { title: string; body: string; tag: string }[] = []

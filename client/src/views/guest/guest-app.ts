@@ -102,15 +102,20 @@ export function createGuestApp({ api, storage, liveUrl, readyText, online }: Gue
     parts,
     offline: computed(() => !online.value),
     /**
-     * Asks, all in parallel, for what the first screen shows: the menu, the guest's orders, the
-     * event's name, and the code that shows the orders. Resolves when they are here, so the
-     * page renders complete in one go rather than shifting and re-laying out as each arrives.
+     * Asks, all in parallel, for what the first screen shows: the menu, the guest's orders and
+     * the event's name. Resolves when they are here, so the form renders complete in one go
+     * rather than shifting as each arrives.
      */
     start(): Promise<unknown> {
-      return Promise.all([catchUp(), loadEventName(), loadParts()])
+      return Promise.all([catchUp(), loadEventName()])
     },
-    /** Loads mqtt.js once the page is on screen. */
+    /**
+     * Once the page is on screen: the code of the order list, the ready moment and the ticker,
+     * and mqtt.js. The first paint waits for neither, so neither counts against its budget; the
+     * list's heading holds its place below the form meanwhile.
+     */
     afterPaint() {
+      void loadParts()
       live.start()
     },
     /** The guest came back to the page: a phone may have frozen it, so catch up at once. */

@@ -18,7 +18,8 @@ const dataWaitMs = 1500
 /**
  * The guest page. The words of the guest's language, the menu, their orders and the event's
  * name are asked for at once and in parallel; the page renders when they are here (the data
- * for at most 1.5 s), complete, so nothing moves as it arrives. mqtt.js comes after the paint.
+ * for at most 1.5 s), complete, so nothing moves as it arrives. The order list's code and
+ * mqtt.js come after the paint.
  */
 export async function mountGuest(root: HTMLElement, options: MountOptions) {
   const words = createI18n(loadGuestMessages, options)

@@ -27,7 +27,14 @@ export function GuestView({ app, i18n }: { app: GuestApp; i18n: I18n }) {
         {parts && <parts.ReadyBanner alert={parts.alert} i18n={i18n} />}
         <OrderForm guest={app.guest} menu={app.menu} i18n={i18n} />
         {parts ? (
-          <parts.MyOrders app={app} editor={parts.editor} notifier={parts.notifier} i18n={i18n} />
+          <parts.MyOrders
+            guest={app.guest}
+            menu={app.menu}
+            outbox={app.outbox}
+            editor={parts.editor}
+            notifier={parts.notifier}
+            i18n={i18n}
+          />
         ) : (
           <section class="card" aria-labelledby="mine-heading" aria-busy="true">
             <h2 id="mine-heading">{messages.yourOrders}</h2>

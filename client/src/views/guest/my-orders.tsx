@@ -2,19 +2,22 @@ import type { Order } from '../../../../contract/index.ts'
 import { openStatuses } from '../../../../contract/index.ts'
 import { statusKey } from '../../i18n/format.ts'
 import type { I18n } from '../../i18n/i18n.ts'
+import type { GuestModel } from '../../models/guest-model.ts'
 import type { MenuModel } from '../../models/menu-model.ts'
 import { drinkName } from '../../models/menu-model.ts'
 import type { OrderEditor } from '../../models/order-editor.ts'
-import type { QueuedOrder } from '../../models/order-outbox.ts'
+import type { OrderOutbox, QueuedOrder } from '../../models/order-outbox.ts'
 import type { ReadyNotifier } from '../../models/ready-notifier.ts'
 import { problemText } from '../shared/problem-text.ts'
 import { ChangeForm } from './change-form.tsx'
 import { ConfirmButton } from './confirm-button.tsx'
-import type { GuestApp } from './guest-app.ts'
 import { NotifyOffer } from './notify-offer.tsx'
 
+/** The three models the list reads: not the whole app, whose module loads this one. */
 interface MyOrdersProps {
-  app: GuestApp
+  guest: GuestModel
+  menu: MenuModel
+  outbox: OrderOutbox
   editor: OrderEditor
   notifier: ReadyNotifier
   i18n: I18n
@@ -24,9 +27,8 @@ interface MyOrdersProps {
  * The guest's orders: those waiting for the network, the open ones with their status (change
  * and cancel while still placed), and the earlier ones folded away.
  */
-export function MyOrders({ app, editor, notifier, i18n }: MyOrdersProps) {
+export function MyOrders({ guest, menu, outbox, editor, notifier, i18n }: MyOrdersProps) {
   const messages = i18n.messages.value
-  const { guest, menu, outbox } = app
   const orders = guest.orders.value
   const queued = guest.queued.value
   const open = orders.filter((order) => openStatuses.includes(order.status))
@@ -50,7 +52,7 @@ export function MyOrders({ app, editor, notifier, i18n }: MyOrdersProps) {
       {queued.length + open.length > 0 && (
         <ul class="order-list">
           {queued.map((order) => (
-            <QueuedItem key={order.id} order={order} app={app} i18n={i18n} />
+            <QueuedItem key={order.id} order={order} menu={menu} outbox={outbox} i18n={i18n} />
           ))}
           {open.map((order) => (
             <OrderItem key={order.id} order={order} editor={editor} menu={menu} i18n={i18n} />
@@ -75,7 +77,17 @@ export function MyOrders({ app, editor, notifier, i18n }: MyOrdersProps) {
   )
 }
 
-function QueuedItem({ order, app, i18n }: { order: QueuedOrder; app: GuestApp; i18n: I18n }) {
+function QueuedItem({
+  order,
+  menu,
+  outbox,
+  i18n,
+}: {
+  order: QueuedOrder
+  menu: MenuModel
+  outbox: OrderOutbox
+  i18n: I18n
+}) {
   const messages = i18n.messages.value
   return (
     <li class="order queued" data-testid="queued-order" data-order-id={order.id}>
@@ -86,7 +98,7 @@ function QueuedItem({ order, app, i18n }: { order: QueuedOrder; app: GuestApp; i
         <p class="order-drink">
           {i18n.t('orderLine', {
             quantity: i18n.number(order.quantity ?? 1),
-            drink: drinkName(app.menu.byId.value, order.drinkId, i18n.locale.value),
+            drink: drinkName(menu.byId.value, order.drinkId, i18n.locale.value),
           })}
         </p>
         {order.note && <p class="order-note">{order.note}</p>}
@@ -97,7 +109,7 @@ function QueuedItem({ order, app, i18n }: { order: QueuedOrder; app: GuestApp; i
           {messages.queuedHelp}
         </p>
         <div class="actions">
-          <button type="button" onClick={() => app.outbox.remove(order.id)}>
+          <button type="button" onClick={() => outbox.remove(order.id)}>
             {messages.dontSend}
           </button>
         </div>

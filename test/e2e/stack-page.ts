@@ -6,11 +6,11 @@ import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core'
 import { expect } from 'vitest'
-import { launchChromium } from '../../test/browser.ts'
-import { createTestDatabase } from '../../test/db.ts'
-import { quiet, testTokens } from '../../test/harness.ts'
-import { clientDist } from '../client-build.ts'
-import { type Stack, type StackOptions, startStack } from '../stack.ts'
+import { clientDist } from '../../server/client-build.ts'
+import { type Stack, type StackOptions, startStack } from '../../server/stack.ts'
+import { launchChromium } from '../browser.ts'
+import { createTestDatabase } from '../db.ts'
+import { quiet, testTokens } from '../harness.ts'
 
 export { testTokens }
 

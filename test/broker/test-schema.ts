@@ -4,8 +4,8 @@
  */
 import { randomBytes } from 'node:crypto'
 import type { Sql } from 'postgres'
-import { testSql } from '../../test/db.ts'
-import { migrateBroker } from './index.ts'
+import { migrateBroker } from '../../broker/migrations/index.ts'
+import { testSql } from '../db.ts'
 
 export interface PoolOptions {
   max?: number

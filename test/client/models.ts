@@ -1,6 +1,6 @@
-import type { Order, PlaceOrderInput, UpdateOrder } from '../../../contract/index.ts'
-import { ApiError } from '../lib/api-client.ts'
-import { newId } from '../lib/uuid.ts'
+import { ApiError } from '../../client/src/lib/api-client.ts'
+import { newId } from '../../client/src/lib/uuid.ts'
+import type { Order, PlaceOrderInput, UpdateOrder } from '../../contract/index.ts'
 
 let counter = 0
 

@@ -3,7 +3,7 @@
  * can be switched off and on again on the same port, and can answer ESC/POS status requests.
  */
 import { createServer, type Socket } from 'node:net'
-import { decode, type PrinterCodepage } from './codepages.ts'
+import { decode, type PrinterCodepage } from '../../printer/codepages.ts'
 
 const cut = Buffer.from([0x1d, 0x56]) // GS V: the cut that ends every ticket
 const statusRequest = Buffer.from([0x10, 0x04, 0x01])
