@@ -8,10 +8,17 @@ import { randomBytes } from 'node:crypto'
 import type { MqttClient } from 'mqtt'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { topics } from '../../contract/index.ts'
-import { waitFor } from '../../test/harness.ts'
-import { createTestSchema, type TestSchema } from '../migrations/test-schema.ts'
-import { topicMatches } from '../topic-rules.ts'
-import { expected, guestIds, login, mapRoles, mine, type Role, roles, tries, universe } from './matrix-table.ts'
+import {
+  expected,
+  guestIds,
+  login,
+  mapRoles,
+  mine,
+  type Role,
+  roles,
+  tries,
+  universe,
+} from '../../test/broker/access-matrix.ts'
 import {
   type AccessBroker,
   connectRecording,
@@ -20,7 +27,10 @@ import {
   subscribeAll,
   transports,
   tryConnect,
-} from './test-support.ts'
+} from '../../test/broker/access-support.ts'
+import { createTestSchema, type TestSchema } from '../../test/broker/test-schema.ts'
+import { waitFor } from '../../test/harness.ts'
+import { topicMatches } from '../topic-rules.ts'
 
 let schema: TestSchema
 let broker: AccessBroker

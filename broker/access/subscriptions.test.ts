@@ -1,8 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { topics } from '../../contract/index.ts'
-import { waitFor } from '../../test/harness.ts'
-import { createTestSchema, type TestSchema } from '../migrations/test-schema.ts'
 import {
   type AccessBroker,
   connectRecording,
@@ -12,7 +10,9 @@ import {
   subscribeAll,
   transports,
   tryConnect,
-} from './test-support.ts'
+} from '../../test/broker/access-support.ts'
+import { createTestSchema, type TestSchema } from '../../test/broker/test-schema.ts'
+import { waitFor } from '../../test/harness.ts'
 
 let schema: TestSchema
 let broker: AccessBroker

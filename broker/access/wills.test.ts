@@ -1,9 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { topics } from '../../contract/index.ts'
-import { waitFor } from '../../test/harness.ts'
-import { createTestSchema, type TestSchema } from '../migrations/test-schema.ts'
-import { encodePacket } from '../persistence/packets.ts'
 import {
   type AccessBroker,
   connectRecording,
@@ -11,7 +8,10 @@ import {
   startAccessBroker,
   transports,
   tryConnect,
-} from './test-support.ts'
+} from '../../test/broker/access-support.ts'
+import { createTestSchema, type TestSchema } from '../../test/broker/test-schema.ts'
+import { waitFor } from '../../test/harness.ts'
+import { encodePacket } from '../persistence/packets.ts'
 
 let schema: TestSchema
 let broker: AccessBroker

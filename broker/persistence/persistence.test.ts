@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, expect, test } from 'vitest'
+import { connectClient, type Replica, startReplica } from '../../test/broker/test-replica.ts'
 import { createTestSchema, type TestSchema } from '../../test/broker/test-schema.ts'
 import { createPostgresPersistence } from './persistence.ts'
-import { connectClient, type Replica, startReplica } from './test-replica.ts'
 
 let schema: TestSchema
 

@@ -7,8 +7,8 @@ import { type AddressInfo, createServer, type Socket } from 'node:net'
 import type { Aedes } from 'aedes'
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt'
 import type { Sql } from 'postgres'
-import { createPostgresEmitter, type PostgresEmitter } from '../emitter/emitter.ts'
-import { createPostgresPersistence, type PostgresPersistence } from './persistence.ts'
+import { createPostgresEmitter, type PostgresEmitter } from '../../broker/emitter/emitter.ts'
+import { createPostgresPersistence, type PostgresPersistence } from '../../broker/persistence/persistence.ts'
 
 export interface Replica {
   broker: Aedes

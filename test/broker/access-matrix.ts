@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import { topics } from '../../contract/index.ts'
-import { credentials } from './test-support.ts'
+import { credentials } from './access-support.ts'
 
 export const roles = ['guest', 'otherGuest', 'bar', 'printer', 'service'] as const
 export type Role = (typeof roles)[number]
