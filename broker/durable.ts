@@ -1,9 +1,11 @@
 import type { Aedes } from 'aedes'
 import type { Sql } from 'postgres'
 import type { Logger } from '../runtime/logger.ts'
+import type { Registry } from '../runtime/metrics.ts'
 import type { Credentials } from './access.ts'
 import { closeBroker, createBroker } from './broker.ts'
 import { createPostgresEmitter } from './emitter/index.ts'
+import { observeDurableBroker } from './metrics-durable.ts'
 import { migrateBroker } from './migrations/index.ts'
 import { startOutboxRelay } from './outbox-relay.ts'
 import { createPostgresPersistence } from './persistence/index.ts'
@@ -19,6 +21,8 @@ export interface DurableBrokerOptions {
   replicas?: boolean
   /** Relay the orders' outbox. Default true. */
   relay?: boolean
+  /** Where the broker's metrics are registered (broker/metrics.ts); none when omitted. */
+  metrics?: Registry
 }
 
 export interface DurableBroker {
@@ -38,12 +42,14 @@ export async function startDurableBroker({
   log,
   replicas = true,
   relay = true,
+  metrics,
 }: DurableBrokerOptions) {
   await migrateBroker(sql)
   const persistence = createPostgresPersistence({ sql, logger: log })
   const mq = replicas ? createPostgresEmitter({ sql, logger: log }) : undefined
   await mq?.ready
   const broker = await createBroker({ credentials, persistence, mq, log })
+  if (metrics) observeDurableBroker({ broker, sql, registry: metrics })
   const relaying = relay ? startOutboxRelay({ sql, broker, log }) : null
   return {
     broker,

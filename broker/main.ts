@@ -1,12 +1,13 @@
 /**
  * `npm run broker`: the broker alone, as each replica runs. MQTT over TCP on MQTT_PORT; MQTT over
- * WebSocket at `/mqtt`, `/api/healthz` and `/api/readyz` on PORT. Its state lives in Postgres
+ * WebSocket at `/mqtt`, `/api/healthz`, `/api/readyz` and `/metrics` (Prometheus) on PORT. Its state lives in Postgres
  * (DATABASE_URL), shared by every replica.
  */
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import postgres from 'postgres'
 import { createLogger } from '../runtime/logger.ts'
+import { createMetricsRegistry, METRICS_PATH } from '../runtime/metrics.ts'
 import { choosePort } from '../runtime/ports.ts'
 import { loadTokens } from '../runtime/secrets.ts'
 import { onShutdown } from '../runtime/shutdown.ts'
@@ -22,10 +23,15 @@ try {
   const port = await choosePort('PORT', process.env.PORT, 8080, (line) => log.info(line))
   const sql = postgres(databaseUrl, { max: 8, onnotice: () => {}, connect_timeout: 10 })
 
-  const { broker, close } = await startDurableBroker({ sql, credentials: tokens, log })
+  const metrics = createMetricsRegistry({ process: true })
+  const { broker, close } = await startDurableBroker({ sql, credentials: tokens, log, metrics })
   const tcp = await listenTcp(broker, mqttPort)
   const http: Server = createServer(async (req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname
+    if (path === METRICS_PATH) {
+      res.writeHead(200, { 'content-type': metrics.contentType }).end(await metrics.metrics())
+      return
+    }
     let status = 404
     let body: unknown = { error: { code: 'not_found', message: 'no such route' } }
     if (path === '/api/healthz') [status, body] = [200, { ok: true }]

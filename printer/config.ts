@@ -21,11 +21,17 @@ const options = {
   confirm: { env: 'PRINTER_CONFIRM', default: 'write', help: 'when a ticket counts as printed: write or status' },
   'settle-ms': { env: 'PRINTER_SETTLE_MS', default: '200', help: 'ms the connection must stay up after a ticket' },
   'retry-max-ms': { env: 'PRINTER_RETRY_MAX_MS', default: '30000', help: 'longest wait between reconnects' },
+  'metrics-port': {
+    env: 'PRINTER_METRICS_PORT',
+    help: 'serve Prometheus metrics at /metrics on this port (default: none)',
+  },
 } as const satisfies Record<string, { env: string; default?: string; help: string }>
 
 type Name = keyof typeof options
 
-export type Cli = { help: true; usage: string } | { help: false; test: boolean; config: Omit<BridgeConfig, 'password'> }
+export type Cli =
+  | { help: true; usage: string }
+  | { help: false; test: boolean; config: Omit<BridgeConfig, 'password'>; metricsPort: number | null }
 
 /** The bridge's configuration from the command line, then the environment, then defaults. */
 export function readConfig(argv: string[], env: NodeJS.ProcessEnv = process.env): Cli {
@@ -65,10 +71,15 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
   oneOf('--confirm', confirm, ['write', 'status'])
   checkTimeZone(timeZone)
   if (apiUrl && !URL.canParse(apiUrl)) throw new Error(`--api ${apiUrl} is not a URL`)
+  const metricsPort = get('metrics-port')
+  if (metricsPort !== undefined && !/^\d{1,5}$/.test(metricsPort)) {
+    throw new Error(`--metrics-port ${metricsPort} is not a port number`)
+  }
 
   return {
     help: false,
     test: values.test === true,
+    metricsPort: metricsPort === undefined ? null : Number(metricsPort),
     config: {
       brokerUrl: get('broker') as string,
       clientId,

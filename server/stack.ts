@@ -9,9 +9,11 @@ import { attachWebSocket, closeServer, listenTcp } from '../broker/listeners.ts'
 import { createBaseApp, type FunctionDeps, notFound, type OrderLimits } from '../functions/shared/app.ts'
 import { createSql, migrateFunctions } from '../functions/shared/db.ts'
 import type { FunctionModule } from '../functions/shared/function-module.ts'
+import { createFunctionMetrics } from '../functions/shared/metrics.ts'
 import { createMqttPublisher } from '../functions/shared/publisher.ts'
 import { functions } from '../hono.config.ts'
 import { createLogger, type Logger } from '../runtime/logger.ts'
+import { createMetricsRegistry, METRICS_PATH, metricsResponse, type Registry } from '../runtime/metrics.ts'
 import type { Tokens } from '../runtime/secrets.ts'
 import { type ClientConfig, createClientApp, readClientConfig } from './client-app.ts'
 
@@ -35,6 +37,8 @@ export interface StackOptions {
   /** Folder of the built client; not served when missing. */
   clientDir?: string
   log?: Logger
+  /** Where every part of the process counts, served at `/metrics`; a registry of its own when omitted. */
+  metrics?: Registry
 }
 
 export interface Stack {
@@ -47,7 +51,8 @@ export interface Stack {
 
 /** Everything in one process: the broker, every function of hono.config.ts, the client. */
 export async function startStack(options: StackOptions): Promise<Stack> {
-  const { tokens, log = console } = options
+  const { tokens, log = console, metrics = createMetricsRegistry() } = options
+  const functionMetrics = createFunctionMetrics(metrics)
   const sql = createSql(options.databaseUrl)
   await migrateFunctions(sql)
 
@@ -57,6 +62,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     credentials: tokens,
     log: createLogger('broker', log),
     replicas: false,
+    metrics,
   })
   const { broker } = durable
   const tcp = await listenTcp(broker, options.mqttPort)
@@ -70,17 +76,20 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   })
   const deps: FunctionDeps = {
     sql,
-    publisher,
+    publisher: functionMetrics.countPublishes(publisher),
     barToken: tokens.barToken,
     log: createLogger('functions', log),
     ...(options.orderLimits ? { orderLimits: options.orderLimits } : {}),
     ...(options.editLimits ? { editLimits: options.editLimits } : {}),
     trustProxy: options.trustProxy ?? false,
     tickerNicknames: options.tickerNicknames ?? true,
+    metrics: functionMetrics,
   }
 
   // Requests reach each function by the routes of hono.config.ts, as the ingress routes them.
   const app = new Hono()
+  // One endpoint for the whole process: the broker's metrics and the functions'.
+  app.get(METRICS_PATH, () => metricsResponse(metrics))
   const modules: FunctionModule[] = []
   for (const fn of functions) {
     const mod = (await import(resolve(fn.entry))) as FunctionModule

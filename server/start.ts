@@ -4,6 +4,7 @@
  */
 import { startEmbeddedPostgres } from '../db/embedded.ts'
 import { readFunctionSettings } from '../functions/shared/config.ts'
+import { createMetricsRegistry } from '../runtime/metrics.ts'
 import { choosePort } from '../runtime/ports.ts'
 import { loadTokens } from '../runtime/secrets.ts'
 import { onShutdown } from '../runtime/shutdown.ts'
@@ -28,6 +29,7 @@ try {
     clientConfig: readClientConfig(),
     ...readFunctionSettings(),
     clientDir: clientDist,
+    metrics: createMetricsRegistry({ process: true }),
   })
   say(`
   Drinks is running${embedded ? ' (embedded PostgreSQL in .data/postgres)' : ''}

@@ -4,6 +4,8 @@ import { requestId } from 'hono/request-id'
 import type { Sql } from 'postgres'
 import type { Logger } from '../../runtime/logger.ts'
 import { errorBody, errorHandler } from './errors.ts'
+import type { FunctionMetrics } from './metrics.ts'
+import { observeRequests } from './observe.ts'
 import type { Publisher } from './publisher.ts'
 import type { RateLimit } from './rate-limit.ts'
 
@@ -21,6 +23,8 @@ export interface FunctionDeps {
   trustProxy?: boolean
   /** Whether the public ticker shows nicknames. Default true. */
   tickerNicknames?: boolean
+  /** Request and order metrics (functions/shared/metrics.ts); nothing is counted when omitted. */
+  metrics?: FunctionMetrics
 }
 
 export interface OrderLimits {
@@ -56,8 +60,9 @@ export const MAX_BODY_BYTES = 4 * 1024
  * `/api/healthz` (the process runs) and `/api/readyz` (Postgres answers; the broker's state is
  * reported but does not make a function unready).
  */
-export function createBaseApp({ sql, publisher, log }: FunctionDeps): Hono {
+export function createBaseApp({ sql, publisher, log, metrics }: FunctionDeps): Hono {
   const app = new Hono()
+  app.use(observeRequests({ log, metrics }))
   app.use(requestId())
   app.use(
     bodyLimit({

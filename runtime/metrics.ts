@@ -1,0 +1,72 @@
+import { createServer, type Server } from 'node:http'
+import { collectDefaultMetrics, Registry } from 'prom-client'
+import { guestIdOfTopic, topics } from '../contract/index.ts'
+
+export type { Registry } from 'prom-client'
+
+/** The path every deployable serves its metrics on; never routed by the public ingress. */
+export const METRICS_PATH = '/metrics'
+
+/**
+ * A registry of its own for one process (or one test), never prom-client's global one, so that
+ * two stacks in one test process do not count into each other. `process: true` adds Node's own
+ * metrics (CPU, memory, event loop lag), which a deployable wants and a test does not need.
+ */
+export function createMetricsRegistry({ process = false }: { process?: boolean } = {}): Registry {
+  const registry = new Registry()
+  if (process) collectDefaultMetrics({ register: registry })
+  return registry
+}
+
+/** The registry in Prometheus' text format, as a fetch `Response`. */
+export async function metricsResponse(registry: Registry): Promise<Response> {
+  return new Response(await registry.metrics(), { headers: { 'content-type': registry.contentType } })
+}
+
+/**
+ * A plain HTTP server that answers `GET /metrics` and nothing else, for a part that serves no
+ * HTTP of its own (the printer bridge). `port` 0 takes any free port.
+ */
+export function serveMetrics(registry: Registry, port: number, host?: string): Promise<Server> {
+  const server = createServer(async (req, res) => {
+    const path = new URL(req.url ?? '/', 'http://x').pathname
+    if (req.method !== 'GET' || path !== METRICS_PATH) {
+      res.writeHead(404, { 'content-type': 'application/json' })
+      res.end(JSON.stringify({ error: { code: 'not_found', message: `only GET ${METRICS_PATH} is served here` } }))
+      return
+    }
+    try {
+      const body = await registry.metrics()
+      res.writeHead(200, { 'content-type': registry.contentType })
+      res.end(body)
+    } catch (error) {
+      res.writeHead(500, { 'content-type': 'application/json' })
+      res.end(JSON.stringify({ error: { code: 'internal', message: (error as Error).message } }))
+    }
+  })
+  return new Promise((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(port, host, () => {
+      server.off('error', reject)
+      resolve(server)
+    })
+  })
+}
+
+const namedTopics: ReadonlySet<string> = new Set([
+  topics.barOrders,
+  topics.barTickets,
+  topics.publicTicker,
+  topics.publicMenu,
+])
+
+/**
+ * What a metric label says of a topic: the topic itself when the contract names it, `guests` for
+ * any guest's topic, `sys` or `other`. Never the topic as sent, which would let a client make
+ * endless label values.
+ */
+export function topicFamily(topic: string): string {
+  if (namedTopics.has(topic)) return topic
+  if (guestIdOfTopic(topic)) return 'guests'
+  return topic.startsWith('$SYS/') ? 'sys' : 'other'
+}
