@@ -2,7 +2,7 @@ import type { Aedes } from 'aedes'
 import type { Sql } from 'postgres'
 import { Gauge } from 'prom-client'
 import { topics } from '../contract/index.ts'
-import type { Registry } from '../runtime/metrics.ts'
+import { type Registry, scrapeQuery, sharedLoad } from '../runtime/metrics.ts'
 import { connectedClients } from './metrics.ts'
 
 export interface DatabaseMetricsOptions {
@@ -18,8 +18,7 @@ export interface DatabaseMetricsOptions {
 const queueTopics = [topics.barOrders, topics.barTickets]
 
 /**
- * Read from Postgres at each scrape, so every replica reports the same shared state: the outbox
- * (the broker relays it, and it runs while functions are at zero), the offline queues of the
+ * Read from Postgres at each scrape, so every replica reports the same shared state: the offline queues of the
  * sessions subscribed to the bar's topics (printers: only trusted roles may subscribe there, so
  * their client ids are few), and the database's connections. A scrape that cannot reach the
  * database leaves these out rather than failing the whole scrape.
@@ -29,75 +28,51 @@ export function observeDatabase({ sql, broker, registry, timeoutMs = 2000, maxSe
   // Tickets are plain text: their age is known from when a scrape first saw them at the head of a queue.
   const headSeen = new Map<string, { id: string; at: number }>()
 
-  const query = <T>(run: () => Promise<T>): Promise<T | null> => {
-    let timer: NodeJS.Timeout | undefined
-    const timeout = new Promise<null>((resolve) => {
-      timer = setTimeout(() => resolve(null), timeoutMs)
-    })
-    return Promise.race([run().catch(() => null), timeout]).finally(() => clearTimeout(timer))
-  }
+  const query = <T>(run: () => Promise<T>) => scrapeQuery(run, timeoutMs)
 
-  new Gauge({
-    name: 'drinks_outbox_messages',
-    help: 'Messages committed by the functions and not yet handed to the broker',
-    registers,
-    async collect() {
-      this.reset()
-      outboxAge.reset()
-      const row = await query(() => outboxState(sql))
-      if (!row) return
-      this.set(row.count)
-      outboxAge.set(row.oldest)
-    },
-  })
-  const outboxAge = new Gauge({
-    name: 'drinks_outbox_oldest_age_seconds',
-    help: 'Age of the oldest message waiting in the outbox (0 when empty)',
-    registers,
-  })
-
-  new Gauge({
-    name: 'drinks_mqtt_session_queued_messages',
-    help: 'Messages waiting in the offline queue (or in flight) of each session subscribed to bar/orders or bar/tickets',
-    labelNames: ['client_id'] as const,
-    registers,
-    async collect() {
-      this.reset()
-      queueAge.reset()
-      connected.reset()
-      const rows = await query(() => sessionQueues(sql, maxSessions))
-      if (!rows) return
-      const now = Date.now()
-      const clientIds = new Set(connectedClients(broker).map((client) => client.id))
-      for (const row of rows) {
-        const labels = { client_id: row.client_id }
-        this.set(labels, row.queued)
-        connected.set(labels, clientIds.has(row.client_id) ? 1 : 0)
-        if (!row.head_id) {
-          headSeen.delete(row.client_id)
-          queueAge.set(labels, 0)
-          continue
-        }
+  const load = sharedLoad(async () => {
+    const rows = await query(() => sessionQueues(sql, maxSessions))
+    if (!rows) return null
+    const now = Date.now()
+    const clientIds = new Set(connectedClients(broker).map((client) => client.id))
+    return rows.map((row) => {
+      let age = 0
+      if (!row.head_id) headSeen.delete(row.client_id)
+      else {
         const seen = headSeen.get(row.client_id)
         const at = seen?.id === row.head_id ? seen.at : now
         headSeen.set(row.client_id, { id: row.head_id, at })
-        const stored = orderTime(row.head_payload)
-        queueAge.set(labels, Math.max(0, (now - (stored ?? at)) / 1000))
+        age = Math.max(0, (now - (orderTime(row.head_payload) ?? at)) / 1000)
       }
-    },
+      return { client_id: row.client_id, queued: row.queued, age, connected: clientIds.has(row.client_id) ? 1 : 0 }
+    })
   })
-  const queueAge = new Gauge({
-    name: 'drinks_mqtt_session_oldest_queued_age_seconds',
-    help: 'Age of the oldest message in the offline queue of each session subscribed to the bar topics',
-    labelNames: ['client_id'] as const,
-    registers,
-  })
-  const connected = new Gauge({
-    name: 'drinks_mqtt_session_connected',
-    help: 'Whether the session subscribed to the bar topics is connected to this replica (1) or not (0)',
-    labelNames: ['client_id'] as const,
-    registers,
-  })
+  const sessionGauge = (name: string, help: string, value: (session: SessionState) => number) =>
+    new Gauge({
+      name,
+      help,
+      labelNames: ['client_id'] as const,
+      registers,
+      async collect() {
+        this.reset()
+        for (const session of (await load()) ?? []) this.set({ client_id: session.client_id }, value(session))
+      },
+    })
+  sessionGauge(
+    'drinks_mqtt_session_queued_messages',
+    'Messages waiting in the offline queue (or in flight) of each session subscribed to bar/orders or bar/tickets',
+    (session) => session.queued,
+  )
+  sessionGauge(
+    'drinks_mqtt_session_oldest_queued_age_seconds',
+    'Age of the oldest message in the offline queue of each session subscribed to the bar topics (0 when empty)',
+    (session) => session.age,
+  )
+  sessionGauge(
+    'drinks_mqtt_session_connected',
+    'Whether the session subscribed to the bar topics is connected to this replica (1) or not (0)',
+    (session) => session.connected,
+  )
 
   new Gauge({
     name: 'drinks_db_connections',
@@ -127,12 +102,11 @@ export function observeDatabase({ sql, broker, registry, timeoutMs = 2000, maxSe
   })
 }
 
-async function outboxState(sql: Sql): Promise<{ count: number; oldest: number }> {
-  const [row] = await sql<{ count: number; oldest: number }[]>`
-    select count(*)::int as count,
-      coalesce(extract(epoch from now() - min(created_at)), 0)::float8 as oldest
-    from outbox`
-  return row ?? { count: 0, oldest: 0 }
+interface SessionState {
+  client_id: string
+  queued: number
+  age: number
+  connected: number
 }
 
 interface SessionQueue {

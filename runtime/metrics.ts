@@ -70,3 +70,29 @@ export function topicFamily(topic: string): string {
   if (guestIdOfTopic(topic)) return 'guests'
   return topic.startsWith('$SYS/') ? 'sys' : 'other'
 }
+
+/**
+ * Runs a query for a scrape: resolves null when it fails or takes longer than `timeoutMs`, so a
+ * database that is away leaves its gauges out instead of failing or stalling the whole scrape.
+ */
+export function scrapeQuery<T>(run: () => Promise<T>, timeoutMs: number): Promise<T | null> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<null>((resolve) => {
+    timer = setTimeout(() => resolve(null), timeoutMs)
+  })
+  return Promise.race([run().catch(() => null), timeout]).finally(() => clearTimeout(timer))
+}
+
+/**
+ * One load shared by the gauges of one scrape: prom-client collects all metrics at once, so
+ * each gauge awaits the same query instead of running its own or reading another's half-set values.
+ */
+export function sharedLoad<T>(load: () => Promise<T>): () => Promise<T> {
+  let pending: Promise<T> | null = null
+  return () => {
+    pending ??= load().finally(() => {
+      pending = null
+    })
+    return pending
+  }
+}

@@ -2,6 +2,7 @@ import type { Server } from 'node:http'
 import { serve } from '@hono/node-server'
 import { createLogger } from '../../runtime/logger.ts'
 import { createMetricsRegistry, METRICS_PATH, metricsResponse } from '../../runtime/metrics.ts'
+import { observeOutbox } from '../../runtime/outbox-metrics.ts'
 import { onShutdown } from '../../runtime/shutdown.ts'
 import type { FunctionDeps } from './app.ts'
 import { readFunctionConfig } from './config.ts'
@@ -21,6 +22,7 @@ export function serveFunction(name: string, mod: FunctionModule): void {
   const sql = createSql(config.databaseUrl)
   const registry = createMetricsRegistry({ process: true })
   const metrics = createFunctionMetrics(registry)
+  observeOutbox({ sql, registry })
   const publisher = metrics.countPublishes(
     createMqttPublisher({ url: config.brokerUrl, username: 'service', password: config.tokens.serviceToken, log }),
   )
