@@ -49,7 +49,7 @@ export async function startDurableBroker({
   const mq = replicas ? createPostgresEmitter({ sql, logger: log }) : undefined
   await mq?.ready
   const broker = await createBroker({ credentials, persistence, mq, log })
-  if (metrics) observeDurableBroker({ broker, sql, registry: metrics })
+  if (metrics) observeDurableBroker({ broker, sql, registry: metrics, log })
   const relaying = relay ? startOutboxRelay({ sql, broker, log }) : null
   return {
     broker,
