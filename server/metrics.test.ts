@@ -29,7 +29,13 @@ const post = (body: object) =>
 /** Scrapes until `ready` holds for the scrape, so asynchronous counting is waited for by name. */
 
 test('one /metrics for the whole process: the functions, the broker and the outbox', async () => {
+  expect((await fetch(`${stack.httpUrl}/api/no-such-route/${randomUUID()}`)).status).toBe(404)
   const now = await scrape(metricsUrl)
+  // A path no route names is one label value, whatever the path was.
+  expect(
+    now.samples.filter((s) => s.name === 'drinks_http_requests_total' && s.labels.route?.includes('no-such')),
+  ).toEqual([])
+  expect(now.value('drinks_http_requests_total', { route: 'unmatched', status: '404' })).toBe(1)
   expect(now.types.get('drinks_http_requests_total')).toBe('counter')
   expect(now.types.get('drinks_http_request_duration_seconds')).toBe('histogram')
   expect(now.types.get('drinks_order_to_bar_seconds')).toBe('histogram')

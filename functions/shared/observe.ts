@@ -10,7 +10,10 @@ export interface ObserveDeps {
   metrics?: FunctionMetrics | undefined
 }
 
-const quietRoutes: ReadonlySet<string> = new Set(['/api/healthz', '/api/readyz'])
+const pageRoute = '/*'
+// Probes come every few seconds from the cluster, and the page's assets with every visit:
+// counted, not logged, while they succeed.
+const quietRoutes: ReadonlySet<string> = new Set(['/api/healthz', '/api/readyz', pageRoute])
 
 const orderPath = /^\/api\/orders\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i
 
@@ -48,15 +51,19 @@ export function observeRequests({ log, metrics }: ObserveDeps): MiddlewareHandle
     }
     const line = `${method} ${route} ${status}`
     if (status >= 500) log.error(line, fields)
-    // Probes come every few seconds from the cluster: counted, not logged, while they succeed.
     else if (!quietRoutes.has(route)) log.info(line, fields)
   }
 }
 
-/** The route as registered (`/api/orders/:id`), so labels stay few; `unmatched` for a 404 of no route. */
+/**
+ * The route as registered (`/api/orders/:id`), so labels stay few; `/*` for the page in the
+ * all-in-one server; `unmatched` for a 404 of no route.
+ */
 function routeOf(c: Context): string {
-  const handlers = matchedRoutes(c).filter((route) => route.method !== 'ALL')
-  return handlers.at(-1)?.path ?? 'unmatched'
+  const routes = matchedRoutes(c)
+  const handler = routes.filter((route) => route.method !== 'ALL').at(-1)
+  if (handler) return handler.path
+  return c.res.status !== 404 && routes.at(-1)?.path === pageRoute ? pageRoute : 'unmatched'
 }
 
 /** The spec's error code of a refusal, from the error thrown or else from the body. */
