@@ -7,7 +7,7 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import postgres from 'postgres'
 import { createLogger } from '../runtime/logger.ts'
-import { createMetricsRegistry, METRICS_PATH } from '../runtime/metrics.ts'
+import { createMetricsRegistry, METRICS_PATH, writeMetrics } from '../runtime/metrics.ts'
 import { choosePort } from '../runtime/ports.ts'
 import { loadTokens } from '../runtime/secrets.ts'
 import { onShutdown } from '../runtime/shutdown.ts'
@@ -28,10 +28,7 @@ try {
   const tcp = await listenTcp(broker, mqttPort)
   const http: Server = createServer(async (req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname
-    if (path === METRICS_PATH) {
-      res.writeHead(200, { 'content-type': metrics.contentType }).end(await metrics.metrics())
-      return
-    }
+    if (path === METRICS_PATH) return writeMetrics(metrics, res)
     let status = 404
     let body: unknown = { error: { code: 'not_found', message: 'no such route' } }
     if (path === '/api/healthz') [status, body] = [200, { ok: true }]

@@ -35,6 +35,7 @@ export function observeDatabase({ sql, broker, registry, timeoutMs = 2000, maxSe
     if (!rows) return null
     const now = Date.now()
     const clientIds = new Set(connectedClients(broker).map((client) => client.id))
+    for (const id of headSeen.keys()) if (!rows.some((row) => row.client_id === id)) headSeen.delete(id)
     return rows.map((row) => {
       let age = 0
       if (!row.head_id) headSeen.delete(row.client_id)

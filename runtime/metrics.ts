@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http'
+import { createServer, type Server, type ServerResponse } from 'node:http'
 import { collectDefaultMetrics, Registry } from 'prom-client'
 import { guestIdOfTopic, topics } from '../contract/index.ts'
 
@@ -18,9 +18,21 @@ export function createMetricsRegistry({ process = false }: { process?: boolean }
   return registry
 }
 
-/** The registry in Prometheus' text format, as a fetch `Response`. */
+/** The registry in Prometheus' text format, as a fetch `Response`; a 500 in the error shape if a metric fails. */
 export async function metricsResponse(registry: Registry): Promise<Response> {
-  return new Response(await registry.metrics(), { headers: { 'content-type': registry.contentType } })
+  try {
+    return new Response(await registry.metrics(), { headers: { 'content-type': registry.contentType } })
+  } catch (error) {
+    const body = { error: { code: 'internal', message: `metrics failed: ${(error as Error).message}` } }
+    return Response.json(body, { status: 500 })
+  }
+}
+
+/** Answers a Node HTTP request with the registry (see `metricsResponse`). */
+export async function writeMetrics(registry: Registry, res: ServerResponse): Promise<void> {
+  const response = await metricsResponse(registry)
+  res.writeHead(response.status, { 'content-type': response.headers.get('content-type') ?? 'text/plain' })
+  res.end(await response.text())
 }
 
 /**
@@ -35,14 +47,7 @@ export function serveMetrics(registry: Registry, port: number, host?: string): P
       res.end(JSON.stringify({ error: { code: 'not_found', message: `only GET ${METRICS_PATH} is served here` } }))
       return
     }
-    try {
-      const body = await registry.metrics()
-      res.writeHead(200, { 'content-type': registry.contentType })
-      res.end(body)
-    } catch (error) {
-      res.writeHead(500, { 'content-type': 'application/json' })
-      res.end(JSON.stringify({ error: { code: 'internal', message: (error as Error).message } }))
-    }
+    await writeMetrics(registry, res)
   })
   return new Promise((resolve, reject) => {
     server.once('error', reject)
