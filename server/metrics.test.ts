@@ -71,12 +71,17 @@ test('orders placed, refused and published move the counters and histograms', as
 
   const delta = (now: Scrape, name: string, labels?: Record<string, string>) =>
     now.value(name, labels) - before.value(name, labels)
-  const after = await scrapeUntil(metricsUrl, 'the placed order published and delivered to the bar', (now) => {
-    return (
-      delta(now, 'drinks_messages_published_total', { topic: topics.barOrders }) >= 1 &&
-      delta(now, 'drinks_order_to_bar_seconds_count') >= 1
-    )
-  })
+  const after = await scrapeUntil(
+    metricsUrl,
+    'the order and the menu published, the order delivered to the bar',
+    (now) => {
+      return (
+        delta(now, 'drinks_messages_published_total', { topic: topics.barOrders }) >= 1 &&
+        delta(now, 'drinks_mqtt_messages_received_total', { topic: topics.publicMenu }) >= 1 &&
+        delta(now, 'drinks_order_to_bar_seconds_count') >= 1
+      )
+    },
+  )
   expect(delta(after, 'drinks_orders_placed_total')).toBe(1)
   expect(delta(after, 'drinks_orders_refused_total', { reason: 'invalid_input' })).toBe(1)
   expect(delta(after, 'drinks_orders_refused_total', { reason: 'sold_out' })).toBe(1)
