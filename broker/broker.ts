@@ -1,6 +1,13 @@
-import { Aedes, type AedesOptions } from 'aedes'
+import type { EventEmitter } from 'node:events'
+import { Aedes, type AedesOptions, type Client } from 'aedes'
+import memoryPersistence from 'aedes-persistence'
 import type { Logger } from '../runtime/logger.ts'
+import { beyondBound, heldFilters, internals } from './access/clients.ts'
+import { type GuardedPersistence, guardPersistence } from './access/persistence-guard.ts'
+import { type AccessLimits, defaultAccessLimits } from './access/rules.ts'
+import { sessionOwnerStore } from './access/session-owners.ts'
 import { accessHooks, type Credentials } from './access.ts'
+import { topicProblem } from './topic-rules.ts'
 
 export interface BrokerOptions {
   credentials: Credentials
@@ -10,20 +17,69 @@ export interface BrokerOptions {
   mq?: AedesOptions['mq']
   /** Unique per process; Aedes generates one when omitted. */
   id?: string
+  /** Bounds on what one client may ask (broker/README.md); each defaults to defaultAccessLimits. */
+  limits?: Partial<AccessLimits>
+  /**
+   * How often replicas announce that they are alive (ms, default 60 s, Aedes' own). The wills of a
+   * replica silent for 3 intervals are published by the others, checked every 4 intervals.
+   */
+  heartbeatInterval?: number
   log: Logger
 }
 
 /** An Aedes broker enforcing the spec's access table. Listeners are attached separately. */
-export async function createBroker({ credentials, persistence, mq, id, log }: BrokerOptions): Promise<Aedes> {
+export async function createBroker({
+  credentials,
+  persistence = memoryPersistence(),
+  mq,
+  id,
+  limits: given,
+  heartbeatInterval,
+  log,
+}: BrokerOptions): Promise<Aedes> {
+  const limits = { ...defaultAccessLimits, ...given }
   const broker = await Aedes.createBroker({
     ...(id ? { id } : {}),
-    ...(persistence ? { persistence } : {}),
     ...(mq ? { mq } : {}),
-    ...accessHooks(credentials),
+    ...(heartbeatInterval ? { heartbeatInterval } : {}),
+    persistence: guardPersistence(persistence as GuardedPersistence, log),
+    ...accessHooks({ credentials, limits, owners: sessionOwnerStore(persistence), log }),
+  })
+  const handle = broker.handle
+  broker.handle = (connection, request) => watchPackets(handle(connection, request), limits)
+  broker.on('unsubscribe', (filters, client) => {
+    for (const filter of filters) heldFilters(client).delete(filter)
   })
   broker.on('clientError', (client, error) => log.warn(`mqtt client ${client.id}: ${error.message}`))
   broker.on('connectionError', (client, error) => log.warn(`mqtt connection ${client.id ?? '?'}: ${error.message}`))
+  // Aedes reports failures of its background work (publishing the wills of a dead replica) here;
+  // an 'error' event nobody listens to would end the process.
+  ;(broker as EventEmitter).on('error', (error: Error) => log.error(`mqtt broker: ${error.message}`))
   return broker
+}
+
+interface WatchedPacket {
+  cmd: string
+  subscriptions?: object[]
+  unsubscriptions?: string[]
+}
+
+/**
+ * Sees each packet before Aedes handles it, for what no hook is told: how many filters a
+ * SUBSCRIBE carries (those beyond the bound are refused by authorizeSubscribe, SUBACK 0x80),
+ * and the topics of an UNSUBSCRIBE, which no hook sees [MQTT-1.5.3-1, -2].
+ */
+function watchPackets(client: Client, limits: AccessLimits): Client {
+  internals(client)._parser.prependListener('packet', (packet: WatchedPacket) => {
+    if (packet.cmd === 'subscribe') {
+      for (const sub of packet.subscriptions?.slice(limits.maxTopicsPerSubscribe) ?? []) beyondBound.add(sub)
+    }
+    if (packet.cmd === 'unsubscribe' && packet.unsubscriptions?.some((topic) => topicProblem(topic) === 'malformed')) {
+      // The persistence guard leaves such a topic out; the connection ends as the spec asks.
+      client.conn.destroy()
+    }
+  })
+  return client
 }
 
 /** Closes the broker: disconnects clients, flushes persistence. */

@@ -2,23 +2,24 @@ import type { Aedes, Client, PublishPacket } from 'aedes'
 import { Counter, Gauge, Histogram } from 'prom-client'
 import { topics } from '../contract/index.ts'
 import { type Registry, topicFamily } from '../runtime/metrics.ts'
+import { clientRole, internals } from './access/clients.ts'
+import type { Role as AccessRole } from './access/rules.ts'
 
-/** What a metric says of an MQTT client: its user name once authenticated (guests have none). */
-type Role = 'guest' | 'bar' | 'printer' | 'service' | 'unknown'
+/** What a metric says of an MQTT client: the role it authenticated as, `unknown` before that. */
+type Role = AccessRole | 'unknown'
 
-const roles: readonly Role[] = ['guest', 'bar', 'printer', 'service']
+const roles: readonly AccessRole[] = ['guest', 'bar', 'printer', 'service']
 
 /**
  * The broker's live metrics: connected clients and their subscriptions by role, messages in and
  * out by topic, and how long placed orders took to reach `bar/orders`. It reads the broker's
- * events and wraps two hooks without changing what they decide: `authenticate`, to learn each
- * client's role, and `authorizeForward`, which Aedes calls for every message it sends a client.
+ * events and the roles the access hooks recorded, and wraps `authorizeForward`, which Aedes
+ * calls for every message it sends a client, without changing what it decides.
  * Returns the role of a client, for logs.
  */
 export function observeBroker(broker: Aedes, registry: Registry): (client: Client) => Role {
   const registers = [registry]
-  const roleOf = new WeakMap<Client, Role>()
-  const role = (client: Client): Role => roleOf.get(client) ?? 'unknown'
+  const role = (client: Client): Role => clientRole(client) ?? 'unknown'
 
   new Gauge({
     name: 'drinks_mqtt_clients',
@@ -40,10 +41,7 @@ export function observeBroker(broker: Aedes, registry: Registry): (client: Clien
       this.reset()
       for (const name of roles) this.set({ role: name }, 0)
       for (const client of connectedClients(broker)) {
-        this.inc(
-          { role: role(client) },
-          Object.keys((client as Client & { subscriptions: object }).subscriptions).length,
-        )
+        this.inc({ role: role(client) }, Object.keys(internals(client).subscriptions).length)
       }
     },
   })
@@ -66,12 +64,6 @@ export function observeBroker(broker: Aedes, registry: Registry): (client: Clien
     registers,
   })
 
-  const authenticate = broker.authenticate
-  broker.authenticate = (client, username, password, done) =>
-    authenticate.call(broker, client, username, password, (error, success) => {
-      if (!error && success) roleOf.set(client, roleNamed(username))
-      done(error, success)
-    })
   const authorizeForward = broker.authorizeForward
   broker.authorizeForward = (client, packet) => {
     const forwarded = authorizeForward.call(broker, client, packet)
@@ -90,11 +82,6 @@ export function observeBroker(broker: Aedes, registry: Registry): (client: Clien
   return role
 }
 
-function roleNamed(username: string | undefined): Role {
-  if (!username) return 'guest'
-  return (roles as readonly string[]).includes(username) ? (username as Role) : 'unknown'
-}
-
 /** Seconds since a placed order was stored, from a `bar/orders` payload; null for other events. */
 function placedAge(payload: PublishPacket['payload']): number | null {
   try {
@@ -109,5 +96,6 @@ function placedAge(payload: PublishPacket['payload']): number | null {
 
 /** The clients connected to this replica (Aedes keeps them by id; its types do not say so). */
 export function connectedClients(broker: Aedes): Client[] {
-  return Object.values((broker as unknown as { clients: Record<string, Client> }).clients)
+  const { clients } = broker as unknown as { clients: Record<string, Client | undefined> }
+  return Object.values(clients).filter((client): client is Client => client !== undefined)
 }

@@ -1,5 +1,5 @@
 import type { Order } from './order.ts'
-import { formatTicket, type OrderEvent, type TickerEvent } from './payloads.ts'
+import { formatTicket, type OrderEvent, type PickupBoard, type TickerEvent } from './payloads.ts'
 import { topics } from './topics.ts'
 
 /** One MQTT message to publish. */
@@ -39,4 +39,12 @@ export function orderMessages(
     )
   }
   return messages
+}
+
+/**
+ * The retained `public/pickup` message: the pickup numbers that are ready now, oldest first.
+ * Numbers only, so a public screen learns nothing of who ordered what.
+ */
+export function pickupMessage(board: PickupBoard): Message {
+  return { topic: topics.publicPickup, payload: JSON.stringify(board), qos: 1, retain: true }
 }

@@ -121,11 +121,13 @@ export type PlaceOrderInput = v.InferInput<typeof PlaceOrderSchema>
 export type PlaceOrder = v.InferOutput<typeof PlaceOrderSchema>
 
 /**
- * Body of `PATCH /api/orders/:id`. The bar sends `{status}`; a guest sends its `guestId`
- * with the fields it changes, or `{guestId, status: "cancelled"}`.
+ * Body of `PATCH /api/orders/:id`. The bar sends `{status}`, or `{status, undo: true}` to take
+ * its last move back to `status`; a guest sends its `guestId` with the fields it changes, or
+ * `{guestId, status: "cancelled"}`.
  */
 export const UpdateOrderSchema = v.strictObject({
   status: v.optional(v.picklist(orderStatuses, 'unknown status')),
+  undo: v.optional(v.boolean()),
   guestId: v.optional(UuidSchema),
   nickname: v.optional(NicknameSchema),
   drinkId: v.optional(DrinkIdSchema),

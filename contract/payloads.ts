@@ -1,3 +1,4 @@
+import * as v from 'valibot'
 import type { Order } from './order.ts'
 
 /** Payload of `bar/orders` and `guests/<guestId>/orders`. */
@@ -17,7 +18,7 @@ export interface TickerEvent {
 /** Body of every HTTP error. */
 export interface ErrorBody {
   error: {
-    code: string
+    code: ErrorCode
     message: string
     issues?: { path: string; message: string }[]
   }
@@ -75,3 +76,36 @@ function wrap(text: string): string[] {
   if (line) lines.push(line)
   return lines
 }
+
+/** Payload of the retained `public/pickup`: the ready pickup numbers, and when they were read. */
+export const PickupBoardSchema = v.object({
+  numbers: v.array(v.pipe(v.number(), v.integer(), v.minValue(1))),
+  at: v.pipe(v.string(), v.isoTimestamp()),
+})
+export type PickupBoard = v.InferOutput<typeof PickupBoardSchema>
+
+/**
+ * Every `error.code` of the API. The code is the contract (the page shows its own words for
+ * each); the message is for logs and integrators.
+ */
+export const errorCodes = [
+  'invalid_input',
+  'malformed_json',
+  'unsupported_media_type',
+  'body_too_large',
+  'unauthorized',
+  'forbidden',
+  'not_found',
+  'id_conflict',
+  'sold_out',
+  'too_many_open_orders',
+  'invalid_transition',
+  'not_editable',
+  'not_undoable',
+  'undo_expired',
+  'rate_limited',
+  'http_error',
+  'internal',
+  'unavailable',
+] as const
+export type ErrorCode = (typeof errorCodes)[number]

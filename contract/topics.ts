@@ -8,6 +8,8 @@ export const topics = {
   publicTicker: 'public/ticker',
   /** The menu, retained (QoS 1). */
   publicMenu: 'public/menu',
+  /** `{numbers, at}`: the pickup numbers that are ready, retained (QoS 1); numbers only. */
+  publicPickup: 'public/pickup',
   /** `{event, order}` for one guest's orders (QoS 1). */
   guestOrders: (guestId: string) => `guests/${guestId}/orders`,
 } as const

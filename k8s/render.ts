@@ -1,7 +1,7 @@
 /**
- * Renders kustomizations offline with the real kustomize inside kubectl. Two of them matter:
- * Debian's kubectl 1.20 (kustomize v2, the oldest we promise to render with; installed by
- * scripts/install-kubectl.sh) and whatever current kubectl the machine has, as operators use.
+ * Renders kustomizations offline with the real kustomize inside kubectl: whatever kubectl the
+ * machine has, as operators use, and Debian's kubectl 1.20 (kustomize v2, the oldest we promise
+ * to render with) when scripts/install-kubectl.sh has unpacked it (CI does).
  */
 import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'

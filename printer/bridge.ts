@@ -1,6 +1,7 @@
 import { type OrderEvent, topics } from '../contract/index.ts'
 import type { Logger } from '../runtime/logger.ts'
 import { type BackoffOptions, backoffDelay, defaultBackoff, sleep } from './backoff.ts'
+import { checkBroker } from './broker-check.ts'
 import { createDrinkNames } from './drink-names.ts'
 import type { PrinterMetrics } from './metrics.ts'
 import { openPrintedLog } from './printed-log.ts'
@@ -29,6 +30,8 @@ export interface BridgeConfig {
   backoff?: BackoffOptions
   /** MQTT keepalive in seconds; default 30. */
   keepalive?: number
+  /** How long to wait for the retained menu that shows the broker is ours; 0 or unset: no check. */
+  brokerCheckMs?: number
 }
 
 export interface BridgeDeps {
@@ -169,6 +172,7 @@ export function startBridge(config: BridgeConfig, { log, fetch, metrics }: Bridg
       log.warn(`printer ${where} not reachable yet: ${error.message}`)
     },
   )
+  const check = config.brokerCheckMs ? checkBroker(config.brokerUrl, config.brokerCheckMs, log) : null
   const connected = () => session?.ready() ?? false
   metrics?.watchBroker(connected)
 
@@ -178,6 +182,7 @@ export function startBridge(config: BridgeConfig, { log, fetch, metrics }: Bridg
       stopped ??= (async () => {
         stopping = true
         abort.abort()
+        check?.cancel()
         await session?.finish()
         await running
         await printer.close()

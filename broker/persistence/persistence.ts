@@ -9,6 +9,7 @@ import { IncomingPackets } from './incoming.ts'
 import { OutgoingQueues } from './outgoing.ts'
 import type { Packet } from './packets.ts'
 import { RetainedMessages } from './retained.ts'
+import { SessionOwners } from './sessions.ts'
 import { clientsSubscribedTo, countSubscriptions, readSubscriptions, type Subscription } from './subscription-store.ts'
 import { SubscriptionSync } from './subscriptions.ts'
 import type { TrieSubscription } from './trie.ts'
@@ -49,6 +50,7 @@ export class PostgresPersistence {
   readonly #outgoing: OutgoingQueues
   readonly #incoming: IncomingPackets
   readonly #wills: Wills
+  readonly #owners: SessionOwners
   readonly #sql: Sql
   #broker: PersistenceBroker | undefined
   #destroyed = false
@@ -67,6 +69,7 @@ export class PostgresPersistence {
     this.#outgoing = new OutgoingQueues(sql, { maxBatch, logger, awaitPacketIds })
     this.#incoming = new IncomingPackets(sql)
     this.#wills = new Wills(sql)
+    this.#owners = new SessionOwners(sql)
   }
 
   /** The broker given to `setup` (Aedes and the abstract suite read it). */
@@ -172,6 +175,16 @@ export class PostgresPersistence {
 
   streamWill(brokers: Record<string, unknown> = {}): Readable {
     return this.#wills.stream(brokers)
+  }
+
+  /** Not part of aedes-persistence: who owns a client id's persistent session (see sessions.ts). */
+  sessionOwner(clientId: string): Promise<string | null | undefined> {
+    return this.#owners.ownerOf(clientId)
+  }
+
+  /** Not part of aedes-persistence: claims a client id's session for `owner`; returns its owner. */
+  claimSession(clientId: string, owner: string): Promise<string> {
+    return this.#owners.claim(clientId, owner)
   }
 
   getClientList(topic: string): Readable {

@@ -25,7 +25,12 @@ export interface FunctionDeps {
   tickerNicknames?: boolean
   /** Request and order metrics (functions/shared/metrics.ts); nothing is counted when omitted. */
   metrics?: FunctionMetrics
+  /** Seconds within which the bar may undo its last move of an order. Default 5. */
+  undoSeconds?: number
 }
+
+/** Seconds within which the bar may undo a move (`UNDO_SECONDS`). */
+export const defaultUndoSeconds = 5
 
 export interface OrderLimits {
   perGuest: RateLimit

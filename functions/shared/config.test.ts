@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest'
-import { defaultEditLimits, defaultOrderLimits } from './app.ts'
+import { defaultEditLimits, defaultOrderLimits, defaultUndoSeconds } from './app.ts'
 import { readFunctionConfig, readFunctionSettings } from './config.ts'
 
 test('every setting of the functions is read in one place, for the pods and for npm start alike', () => {
@@ -10,6 +10,7 @@ test('every setting of the functions is read in one place, for the pods and for 
     RATE_LIMIT_EDITS_GUEST: '3',
     RATE_LIMIT_EDITS_ADDRESS: '30',
     TICKER_NICKNAMES: 'false',
+    UNDO_SECONDS: '8',
   }
   const settings = readFunctionSettings(env)
   expect(settings).toEqual({
@@ -17,6 +18,7 @@ test('every setting of the functions is read in one place, for the pods and for 
     orderLimits: { perGuest: { limit: 7, windowMs: 60_000 }, perAddress: { limit: 70, windowMs: 60_000 } },
     editLimits: { perGuest: { limit: 3, windowMs: 60_000 }, perAddress: { limit: 30, windowMs: 60_000 } },
     tickerNicknames: false,
+    undoSeconds: 8,
   })
   expect(
     readFunctionConfig({
@@ -35,10 +37,12 @@ test('unset, the defaults apply and the proxy is not trusted', () => {
     orderLimits: defaultOrderLimits,
     editLimits: defaultEditLimits,
     tickerNicknames: true,
+    undoSeconds: defaultUndoSeconds,
   })
 })
 
 test('a setting that cannot be read stops the start with its name', () => {
   expect(() => readFunctionSettings({ TRUST_PROXY: 'yes' })).toThrow(/TRUST_PROXY=yes/)
   expect(() => readFunctionSettings({ RATE_LIMIT_EDITS_GUEST: '0' })).toThrow(/RATE_LIMIT_EDITS_GUEST=0/)
+  expect(() => readFunctionSettings({ UNDO_SECONDS: '-1' })).toThrow(/UNDO_SECONDS=-1/)
 })

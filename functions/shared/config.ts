@@ -1,5 +1,5 @@
 import { loadTokens, type Tokens } from '../../runtime/secrets.ts'
-import { defaultEditLimits, defaultOrderLimits, type OrderLimits } from './app.ts'
+import { defaultEditLimits, defaultOrderLimits, defaultUndoSeconds, type OrderLimits } from './app.ts'
 
 /** What every function is told besides its connections: limits, the proxy, the ticker. */
 export interface FunctionSettings {
@@ -7,6 +7,7 @@ export interface FunctionSettings {
   editLimits: OrderLimits
   trustProxy: boolean
   tickerNicknames: boolean
+  undoSeconds: number
 }
 
 export interface FunctionConfig extends FunctionSettings {
@@ -29,6 +30,7 @@ export function readFunctionSettings(env: NodeJS.ProcessEnv = process.env): Func
     },
     trustProxy: readFlag(env, 'TRUST_PROXY', false),
     tickerNicknames: readTickerNicknames(env),
+    undoSeconds: readUndoSeconds(env),
   }
 }
 
@@ -78,4 +80,16 @@ function readFlag(env: NodeJS.ProcessEnv, name: string, fallback: boolean): bool
   if (value === undefined || value === '') return fallback
   if (value === 'true' || value === 'false') return value === 'true'
   throw new Error(`${name}=${value} is neither true nor false`)
+}
+
+/**
+ * `UNDO_SECONDS`: how long the bar may undo its last move of an order (the update-order
+ * function enforces it, the bar display shows the Undo button as long). 0 turns undo off.
+ */
+export function readUndoSeconds(env: NodeJS.ProcessEnv = process.env): number {
+  const undoSeconds = Number(env.UNDO_SECONDS || defaultUndoSeconds)
+  if (!Number.isInteger(undoSeconds) || undoSeconds < 0 || undoSeconds > 60) {
+    throw new Error(`UNDO_SECONDS=${env.UNDO_SECONDS} is not a whole number of seconds from 0 to 60`)
+  }
+  return undoSeconds
 }

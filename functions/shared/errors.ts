@@ -1,17 +1,17 @@
 import type { Context } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
-import type { ErrorBody } from '../../contract/index.ts'
+import type { ErrorBody, ErrorCode } from '../../contract/index.ts'
 import type { Logger } from '../../runtime/logger.ts'
 
 type Issue = NonNullable<ErrorBody['error']['issues']>[number]
 
 /** An expected failure: becomes `{error: {code, message, issues}}` with its status. */
 export class ApiError extends HTTPException {
-  readonly code: string
+  readonly code: ErrorCode
   readonly issues: Issue[] | undefined
 
-  constructor(status: ContentfulStatusCode, code: string, message: string, issues?: Issue[]) {
+  constructor(status: ContentfulStatusCode, code: ErrorCode, message: string, issues?: Issue[]) {
     super(status, { message })
     this.code = code
     this.issues = issues
@@ -36,7 +36,7 @@ export function errorHandler(log: Logger) {
   }
 }
 
-export function errorBody(code: string, message: string, issues?: Issue[]): ErrorBody {
+export function errorBody(code: ErrorCode, message: string, issues?: Issue[]): ErrorBody {
   return { error: issues ? { code, message, issues } : { code, message } }
 }
 

@@ -3,6 +3,7 @@ import type { GenericSchema } from 'valibot'
 import {
   DrinkSchema,
   DrinkUpdateSchema,
+  errorCodes,
   limits,
   orderStatuses,
   PlaceOrderSchema,
@@ -118,8 +119,8 @@ function build() {
               type: 'object',
               required: ['code', 'message'],
               properties: {
-                code: { type: 'string' },
-                message: { type: 'string' },
+                code: { enum: [...errorCodes], description: 'what went wrong; clients word it themselves' },
+                message: { type: 'string', description: 'in English, for logs' },
                 issues: {
                   type: 'array',
                   items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } },
@@ -168,7 +169,9 @@ function build() {
       },
       '/api/orders/{id}': {
         patch: {
-          summary: 'The bar moves an order along; its guest changes or cancels it while placed',
+          summary:
+            'The bar moves an order along, or with undo: true takes its last move back within UNDO_SECONDS; ' +
+            'its guest changes or cancels it while placed',
           security: [{}, ...bar],
           parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
           requestBody: body('UpdateOrder'),

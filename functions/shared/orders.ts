@@ -1,5 +1,5 @@
 import type { Sql, TransactionSql } from 'postgres'
-import type { Order, OrderStatus } from '../../contract/index.ts'
+import type { Order, OrderStatus, PickupBoard } from '../../contract/index.ts'
 
 type Db = Sql | TransactionSql
 
@@ -14,6 +14,9 @@ export interface OrderRow {
   status: OrderStatus
   created_at: Date
   updated_at: Date
+  /** The status the bar's last move left, while that move may still be undone; not in the API. */
+  previous_status: OrderStatus | null
+  moved_at: Date | null
 }
 
 export function toOrder(row: OrderRow): Order {
@@ -43,4 +46,33 @@ export async function countOpenOrders(db: Db, guestId: string): Promise<number> 
     select count(*)::int as count from orders
     where guest_id = ${guestId} and status in ('placed', 'preparing', 'ready')`
   return row?.count ?? 0
+}
+
+/** The bar's last move of an order: the status it left, and how long ago it was made. */
+export interface LastMove {
+  from: OrderStatus
+  ageMs: number
+}
+
+/** The bar's last move of an order, by the database's clock; null when there is none to undo. */
+export async function findLastMove(db: Db, id: string): Promise<LastMove | null> {
+  const [row] = await db<{ from: OrderStatus | null; ageMs: number | null }[]>`
+    select previous_status as "from",
+      (extract(epoch from clock_timestamp() - moved_at) * 1000)::float8 as "ageMs"
+    from orders where id = ${id}`
+  return row?.from && row.ageMs !== null ? { from: row.from, ageMs: row.ageMs } : null
+}
+
+/**
+ * The pickup numbers that are ready, oldest first, read inside the transaction that changed
+ * one. A transaction lock makes concurrent changes take turns, so each reads the list with the
+ * others' committed changes and the last message published is the current list.
+ */
+export async function readPickupBoard(tx: TransactionSql): Promise<PickupBoard> {
+  await tx`select pg_advisory_xact_lock(hashtext('public/pickup'))`
+  // An aggregate without GROUP BY: exactly one row, also when nothing is ready.
+  const [row] = await tx<{ numbers: number[]; at: Date }[]>`
+    select coalesce(array_agg(number order by updated_at, number), '{}') as numbers, clock_timestamp() as at
+    from orders where status = 'ready'`
+  return { numbers: row?.numbers ?? [], at: (row?.at ?? new Date()).toISOString() }
 }

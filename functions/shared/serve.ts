@@ -36,6 +36,7 @@ export function serveFunction(name: string, mod: FunctionModule): void {
     trustProxy: config.trustProxy,
     tickerNicknames: config.tickerNicknames,
     metrics,
+    undoSeconds: config.undoSeconds,
   }
   const app = mod.createApp(deps)
   // The ingress routes only the function's own paths here, so the scraper alone reaches /metrics.

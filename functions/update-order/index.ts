@@ -1,31 +1,33 @@
 import type { Hono } from 'hono'
 import * as v from 'valibot'
-import {
-  canTransition,
-  type Order,
-  type OrderStatus,
-  orderMessages,
-  type UpdateOrder,
-  UpdateOrderSchema,
-  UuidSchema,
-} from '../../contract/index.ts'
-import { createBaseApp, defaultEditLimits, type FunctionDeps } from '../shared/app.ts'
+import { orderMessages, pickupMessage, UpdateOrderSchema, UuidSchema } from '../../contract/index.ts'
+import { createBaseApp, defaultEditLimits, defaultUndoSeconds, type FunctionDeps } from '../shared/app.ts'
 import { isBar } from '../shared/auth.ts'
 import { clientAddress } from '../shared/client-address.ts'
 import { countedLimits } from '../shared/counted-limits.ts'
 import { ApiError } from '../shared/errors.ts'
 import { findDrink } from '../shared/menu.ts'
-import { findOrder, type OrderRow, toOrder } from '../shared/orders.ts'
+import { findOrder, type OrderRow, readPickupBoard, toOrder } from '../shared/orders.ts'
 import { enqueue, flush } from '../shared/outbox.ts'
 import { createRateLimiter } from '../shared/rate-limit.ts'
 import { readJson } from '../shared/validate.ts'
+import { barChange, guestChange, undoChange } from './changes.ts'
 
 /**
- * `PATCH /api/orders/:id`: the bar moves an order along its lifecycle; the guest who placed it
- * changes it or cancels it while it is still `placed`.
+ * `PATCH /api/orders/:id`: the bar moves an order along its lifecycle (or takes its last move
+ * back within `undoSeconds`); the guest who placed it changes it or cancels it while it is
+ * still `placed`.
  */
 export function createApp(deps: FunctionDeps): Hono {
-  const { sql, publisher, barToken, log, editLimits = defaultEditLimits, trustProxy = false } = deps
+  const {
+    sql,
+    publisher,
+    barToken,
+    log,
+    editLimits = defaultEditLimits,
+    trustProxy = false,
+    undoSeconds = defaultUndoSeconds,
+  } = deps
   const perAddress = createRateLimiter(editLimits.perAddress)
   const perGuest = createRateLimiter(editLimits.perGuest)
   // Guests' edits count once made. The bar's moves are never held back, nor is a guest's cancel
@@ -47,57 +49,40 @@ export function createApp(deps: FunctionDeps): Hono {
       const current = await findOrder(tx, id, { lock: true })
       if (!current || (!bar && current.guestId !== change.guestId))
         throw new ApiError(404, 'not_found', 'no such order')
-      const next = bar ? barChange(current, change) : await guestChange(current, change, tx)
+      const undo = bar && change.undo === true
+      const next = !bar
+        ? await guestChange(tx, current, change)
+        : undo
+          ? await undoChange(tx, current, change, undoSeconds)
+          : barChange(current, change)
+      // A move of the bar is remembered for its undo; an undo or a guest's change forgets it.
+      const moved = bar && !undo
       const [row] = await tx<OrderRow[]>`
         update orders set
           status = ${next.status}, nickname = ${next.nickname}, drink_id = ${next.drinkId},
-          quantity = ${next.quantity}, note = ${next.note}, updated_at = clock_timestamp()
+          quantity = ${next.quantity}, note = ${next.note}, updated_at = clock_timestamp(),
+          previous_status = ${moved ? current.status : null},
+          moved_at = case when ${moved} then clock_timestamp() end
         where id = ${id}
         returning *`
       const updated = toOrder(row as OrderRow)
       const drink = await findDrink(tx, updated.drinkId)
-      return {
-        order: updated,
-        outbox: await enqueue(tx, orderMessages('updated', updated, drink?.name.en ?? updated.drinkId)),
-      }
+      const messages = orderMessages('updated', updated, drink?.name.en ?? updated.drinkId)
+      // The public pickup list changes when an order enters or leaves `ready`.
+      if (current.status === 'ready' || updated.status === 'ready')
+        messages.push(pickupMessage(await readPickupBoard(tx)))
+      return { order: updated, outbox: await enqueue(tx, messages) }
     })
     void flush(sql, publisher, outbox, log)
     return c.json({ order })
   })
 }
 
-function barChange(current: Order, change: UpdateOrder): Order {
-  const { status, guestId, ...rest } = change
-  if (Object.keys(rest).length > 0) {
-    throw new ApiError(400, 'invalid_input', 'the bar changes only the status', [
-      { path: Object.keys(rest)[0] ?? '', message: 'only the guest changes this' },
-    ])
-  }
-  if (!status) throw new ApiError(400, 'invalid_input', 'status: missing', [{ path: 'status', message: 'missing' }])
-  return { ...current, status: transition(current.status, status) }
-}
-
-async function guestChange(current: Order, change: UpdateOrder, tx: Parameters<typeof findDrink>[0]): Promise<Order> {
-  const { status, guestId: _, ...fields } = change
-  if (status && status !== 'cancelled') {
-    throw new ApiError(403, 'forbidden', 'a guest can only cancel; the bar moves orders along')
-  }
-  if (current.status !== 'placed') {
-    throw new ApiError(409, 'not_editable', `the order is already ${current.status} and can no longer be changed`)
-  }
-  if (fields.drinkId && fields.drinkId !== current.drinkId) {
-    const drink = await findDrink(tx, fields.drinkId)
-    if (!drink) throw new ApiError(400, 'invalid_input', `drinkId: there is no drink "${fields.drinkId}"`)
-    if (!drink.available) throw new ApiError(409, 'sold_out', `${drink.name.en} is sold out`)
-  }
-  if (!status && Object.keys(fields).length === 0) {
-    throw new ApiError(400, 'invalid_input', 'nothing to change')
-  }
-  return { ...current, ...fields, status: status ? transition(current.status, status) : current.status }
-}
-
-function transition(from: OrderStatus, to: OrderStatus): OrderStatus {
-  if (!canTransition(from, to))
-    throw new ApiError(409, 'invalid_transition', `an order cannot go from ${from} to ${to}`)
-  return to
+/**
+ * Publishes the current ready numbers as the retained `public/pickup` when a pod starts, so a
+ * board shows the truth also after a broker's retained state was lost or before any change.
+ */
+export async function start({ sql, publisher, log }: FunctionDeps): Promise<void> {
+  const outbox = await sql.begin(async (tx) => enqueue(tx, [pickupMessage(await readPickupBoard(tx))]))
+  await flush(sql, publisher, outbox, log)
 }

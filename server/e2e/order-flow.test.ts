@@ -14,7 +14,9 @@ afterAll(() => e2e?.close())
 test('a guest orders, the bar sees it live and marks it ready, the guest sees "ready"', async () => {
   const bar = await e2e.page(await e2e.context({ viewport: { width: 1280, height: 800 } }))
   await bar.goto(`${e2e.stack.httpUrl}/?bar#token=${testTokens.barToken}`)
-  await expect.poll(() => bar.getByTestId('connection').textContent()).toContain('Live')
+  await expect
+    .poll(() => bar.getByTestId('connection').textContent(), { timeout: 10_000, message: 'the bar goes live' })
+    .toContain('Live')
 
   const guest = await e2e.page(await e2e.context())
   await guest.goto(e2e.stack.httpUrl)
@@ -34,7 +36,6 @@ test('a guest orders, the bar sees it live and marks it ready, the guest sees "r
   expect(await card.textContent()).toContain(number)
 
   await card.getByTestId('advance').click()
-  // The bar holds each move a few seconds for its undo, then sends it.
   await expect.poll(() => status.getAttribute('data-status'), { timeout: 10_000 }).toBe('preparing')
   await bar.getByTestId('order-card').filter({ hasText: nickname }).getByTestId('advance').click()
 

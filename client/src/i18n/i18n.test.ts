@@ -105,3 +105,20 @@ describe('fill', () => {
     expect(fill('{name} ordered {drink}', { name: '{drink}', drink: 'Tea' })).toBe('{drink} ordered Tea')
   })
 })
+
+describe('problemText', () => {
+  it('words every error code of the API in each language, never with the server’s English', async () => {
+    const { errorCodes } = await import('../../../contract/index.ts')
+    const { problemText } = await import('../views/shared/problem-text.ts')
+    for (const messages of [en, de, fr, italian]) {
+      for (const code of errorCodes) {
+        const text = problemText(messages, { code, message: 'English words from the server' })
+        expect(text, code).not.toContain('English words')
+        expect(text, code).not.toMatch(/\{\w+\}/)
+      }
+    }
+    expect(problemText(de, { code: 'not_editable', message: '' })).toBe(de.error_not_editable)
+    // A code this page does not know yet still reads in the page's language.
+    expect(problemText(de, { code: 'future_code', message: 'English' })).toBe(de.error_internal)
+  })
+})

@@ -38,7 +38,7 @@ export function createHttp(options: ApiClientOptions = {}) {
     method: string,
     path: string,
     body?: unknown,
-    { accept = 'application/json', keepalive = false } = {},
+    { accept = 'application/json' } = {},
   ): Promise<Response> {
     const headers: Record<string, string> = { accept }
     const token = options.token?.()
@@ -50,8 +50,6 @@ export function createHttp(options: ApiClientOptions = {}) {
         method,
         headers,
         body: body === undefined ? undefined : JSON.stringify(body),
-        // Lets a request started as the page goes away (the bar's held move) still arrive.
-        keepalive,
       })
     } catch {
       throw new ApiError(0, 'network', 'The server cannot be reached.')
@@ -65,8 +63,8 @@ export function createHttp(options: ApiClientOptions = {}) {
     )
   }
 
-  async function json<T>(method: string, path: string, body?: unknown, keepalive = false): Promise<T> {
-    return (await send(method, path, body, { keepalive })).json() as Promise<T>
+  async function json<T>(method: string, path: string, body?: unknown): Promise<T> {
+    return (await send(method, path, body)).json() as Promise<T>
   }
 
   return {
@@ -87,8 +85,8 @@ export function createHttp(options: ApiClientOptions = {}) {
       return orders
     },
     menu: () => json<Menu>('GET', api.menu),
-    updateOrder: async (id: string, change: UpdateOrder, keepalive = false) =>
-      (await json<{ order: Order }>('PATCH', api.order(id), change, keepalive)).order,
+    updateOrder: async (id: string, change: UpdateOrder) =>
+      (await json<{ order: Order }>('PATCH', api.order(id), change)).order,
     /** `/config.json` as the server sent it; lib/page-config.ts reads it for the staff views. */
     config: () => json<unknown>('GET', '/config.json'),
   }

@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { signal } from '@preact/signals-core'
 import { Aedes, type AuthenticateError } from 'aedes'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createWebSocketStream, WebSocketServer } from 'ws'
@@ -111,6 +112,18 @@ describe('LiveConnection', () => {
     for (const socket of sockets.clients) socket.terminate()
     await until(() => live.state.value !== 'online', 'the drop to show')
     await until(() => live.state.value === 'online' && connects() === 2, 'the reconnect')
+    live[Symbol.dispose]()
+  })
+
+  it('is never online while the device has no network, and connects afresh when it is back', async () => {
+    const online = signal(true)
+    const { live, connects } = connect({ online })
+    await until(() => live.state.value === 'online' && connects() === 1, 'online')
+    // The socket may outlive the network for a while; the page does not take its word for it.
+    online.value = false
+    expect(live.state.value).toBe('offline')
+    online.value = true
+    await until(() => connects() === 2 && live.state.value === 'online', 'a fresh connection and catch-up')
     live[Symbol.dispose]()
   })
 

@@ -1,5 +1,6 @@
-import { createModel, effect, signal } from '@preact/signals-core'
-import type { LiveMessage, LiveState, SessionConfig, SessionOpener } from './live-session.ts'
+import type { ReadonlySignal } from '@preact/signals-core'
+import { computed, createModel, effect, signal } from '@preact/signals-core'
+import type { LiveMessage, LiveState, Session, SessionConfig, SessionOpener } from './live-session.ts'
 import { openInWorker } from './worker-session.ts'
 
 export type { LiveMessage, LiveState, PayloadKind } from './live-session.ts'
@@ -11,6 +12,8 @@ export interface LiveOptions extends SessionConfig {
    * where the page catches up from the API.
    */
   onConnect: () => void
+  /** Whether the device has a network (`navigator.onLine`, followed); always by default. */
+  online?: ReadonlySignal<boolean>
   /** Where the session runs: a Web Worker in the page; tests open it in Node. */
   open?: SessionOpener
   log?: Pick<Console, 'warn'>
@@ -27,10 +30,10 @@ export function liveUrl(location: Pick<Location, 'protocol' | 'host'>): string {
  * page while it loads.
  */
 export const LiveConnection = createModel((options: LiveOptions) => {
-  const { onMessage, onConnect, open = openInWorker, log = console, ...config } = options
+  const { onMessage, onConnect, online, open = openInWorker, log = console, ...config } = options
   const state = signal<LiveState>('connecting')
   const retryMs = config.reconnectPeriod ?? 3000
-  let session: { end(): void } | null = null
+  let session: Session | null = null
   let started = false
   let stopped = false
 
@@ -64,6 +67,14 @@ export const LiveConnection = createModel((options: LiveOptions) => {
     })
   }
 
+  // A change of network makes the connection start afresh rather than trust a socket from before.
+  let wasOnline = online?.peek()
+  effect(() => {
+    const now = online?.value
+    if (now !== wasOnline) session?.renew()
+    wasOnline = now
+  })
+
   // Closes the connection when the model is disposed.
   effect(() => () => {
     stopped = true
@@ -71,7 +82,8 @@ export const LiveConnection = createModel((options: LiveOptions) => {
   })
 
   return {
-    state,
+    /** The connection's state, never "online" while the device has no network. */
+    state: computed(() => (online && !online.value && state.value !== 'refused' ? 'offline' : state.value)),
     /** Connects; a second call does nothing. */
     start() {
       if (started) return

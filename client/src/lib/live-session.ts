@@ -1,4 +1,4 @@
-import type { Menu, OrderEvent, TickerEvent } from '../../../contract/index.ts'
+import type { Menu, OrderEvent, PickupBoard, TickerEvent } from '../../../contract/index.ts'
 
 // The contract between the page and the MQTT session, which runs in a Web Worker (or, in tests,
 // in Node): everything that crosses it is plain data.
@@ -11,6 +11,7 @@ export interface PayloadKinds {
   menu: Menu
   orderEvent: OrderEvent
   ticker: TickerEvent
+  pickup: PickupBoard
 }
 export type PayloadKind = keyof PayloadKinds
 
@@ -38,11 +39,17 @@ export interface SessionEvents {
   failed(): void
 }
 
-/** Opens a session; `end` closes it for good. */
-export type SessionOpener = (config: SessionConfig, events: SessionEvents) => { end(): void }
+/** An open session: `end` closes it for good; `renew` drops the connection so it is made afresh. */
+export interface Session {
+  end(): void
+  renew(): void
+}
+
+/** Opens a session. */
+export type SessionOpener = (config: SessionConfig, events: SessionEvents) => Session
 
 /** A message from the page to the worker. */
-export type WorkerCommand = { type: 'open'; config: SessionConfig } | { type: 'end' }
+export type WorkerCommand = { type: 'open'; config: SessionConfig } | { type: 'end' } | { type: 'renew' }
 
 /** A message from the worker to the page: one call of SessionEvents. */
 export type WorkerEvent =

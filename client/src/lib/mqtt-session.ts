@@ -1,5 +1,7 @@
 import mqtt from 'mqtt'
-import type { LiveMessage, PayloadKind, SessionConfig, SessionEvents } from './live-session.ts'
+import * as v from 'valibot'
+import { PickupBoardSchema } from '../../../contract/index.ts'
+import type { LiveMessage, PayloadKind, Session, SessionConfig, SessionEvents } from './live-session.ts'
 import { isMenu, isOrderEvent, isTickerEvent, parseJson } from './payloads.ts'
 
 // CONNACK return codes for bad credentials: MQTT 3.1.1 (4, 5) and MQTT 5 (134, 135).
@@ -9,6 +11,7 @@ const checks: Readonly<Record<PayloadKind, (payload: unknown) => boolean>> = {
   menu: isMenu,
   orderEvent: isOrderEvent,
   ticker: isTickerEvent,
+  pickup: (payload) => v.is(PickupBoardSchema, payload),
 }
 
 /**
@@ -16,7 +19,7 @@ const checks: Readonly<Record<PayloadKind, (payload: unknown) => boolean>> = {
  * topic carries, and reports through `events`. In the page this runs in a Web Worker
  * (mqtt-worker.ts), so mqtt.js never costs the page's main thread.
  */
-export function openSession(config: SessionConfig, events: SessionEvents): { end(): void } {
+export function openSession(config: SessionConfig, events: SessionEvents): Session {
   let refused = false
   const client = mqtt.connect(config.url, {
     username: config.username,
@@ -64,5 +67,12 @@ export function openSession(config: SessionConfig, events: SessionEvents): { end
     else events.warn('unexpected message on', topic)
   })
 
-  return { end: () => void client.end(true) }
+  return {
+    end: () => void client.end(true),
+    // The network came back or went: a socket from before may be dead without knowing it yet,
+    // so it is dropped and mqtt.js connects afresh, subscribes, and the page catches up.
+    renew: () => {
+      if (client.connected) client.stream.destroy()
+    },
+  }
 }

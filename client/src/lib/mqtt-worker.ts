@@ -1,7 +1,7 @@
 // The Web Worker that holds the page's MQTT connection: mqtt.js (about 100 KB gzipped) is
 // fetched, parsed and run here, off the main thread, so the page stays responsive while it
 // loads. It takes WorkerCommands and answers with WorkerEvents.
-import type { SessionEvents, WorkerCommand, WorkerEvent } from './live-session.ts'
+import type { Session, SessionEvents, WorkerCommand, WorkerEvent } from './live-session.ts'
 import { openSession } from './mqtt-session.ts'
 
 const post = (event: WorkerEvent) => globalThis.postMessage(event)
@@ -14,9 +14,10 @@ const events: SessionEvents = {
   failed: () => {},
 }
 
-let session: { end(): void } | null = null
+let session: Session | null = null
 
 addEventListener('message', (event: MessageEvent<WorkerCommand>) => {
   if (event.data.type === 'open') session ??= openSession(event.data.config, events)
+  else if (event.data.type === 'renew') session?.renew()
   else session?.end()
 })

@@ -25,6 +25,7 @@ export const openInWorker: SessionOpener = (config, events) => {
   })
   send({ type: 'open', config })
   return {
+    renew: () => send({ type: 'renew' }),
     end() {
       send({ type: 'end' })
       // Closing the worker closes its socket, should it still be open.

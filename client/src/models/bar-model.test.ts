@@ -8,9 +8,11 @@ import { MenuModel } from './menu-model.ts'
 import { OrderStore } from './order-store.ts'
 import { makeOrder, manualTimers } from './test-support.ts'
 
-/** An in-memory bar API holding the contract's lifecycle and token rules. */
+/** An in-memory bar API holding the contract's lifecycle, undo and token rules. */
 function memoryApi(token = 'good') {
   const orders = new Map<string, Order>()
+  /** The status each order's last move left, while it can be undone. */
+  const previous = new Map<string, Order['status']>()
   const menu: Menu = { drinks: [{ id: 'tea', name: { en: 'Tea', de: 'Tee', fr: 'Thé', it: 'Tè' }, available: true }] }
   let presented = token
   const check = () => {
@@ -33,7 +35,13 @@ function memoryApi(token = 'good') {
       check()
       const order = orders.get(id)
       if (!order || !change.status) throw new ApiError(404, 'not_found', 'no such order')
-      if (!canTransition(order.status, change.status)) throw new ApiError(409, 'invalid_transition', 'no')
+      if (change.undo) {
+        if (previous.get(id) !== change.status) throw new ApiError(409, 'not_undoable', 'no')
+        previous.delete(id)
+      } else {
+        if (!canTransition(order.status, change.status)) throw new ApiError(409, 'invalid_transition', 'no')
+        previous.set(id, order.status)
+      }
       const updated = { ...order, status: change.status, updatedAt: new Date().toISOString() }
       orders.set(id, updated)
       return updated
@@ -51,7 +59,7 @@ function memoryApi(token = 'good') {
   }
 }
 
-function setup(holdMs = 0) {
+function setup(undoMs = 0) {
   const api = memoryApi()
   const store = new OrderStore()
   const menu = new MenuModel()
@@ -64,7 +72,7 @@ function setup(holdMs = 0) {
     menu,
     onNewOrder: (order) => heard.push(order.number),
     onUnauthorized: () => unauthorized++,
-    holdMs: signal(holdMs),
+    undoMs: signal(undoMs),
     schedule: timers.schedule,
   })
   return { api, store, menu, bar, heard, timers, unauthorized: () => unauthorized }
@@ -109,26 +117,45 @@ describe('BarModel', () => {
     expect(current().status).toBe('delivered')
   })
 
-  it('shows a held move at once, sends it when the undo time is up, or drops it on undo', async () => {
+  it('sends a move at once, showing it as made on the way; undo asks the server to step back', async () => {
     const { api, store, bar, timers } = setup(5000)
     const order = makeOrder()
     api.orders.set(order.id, order)
     await bar.refresh()
-    await bar.advance(order)
+    const sent = bar.advance(order)
     expect(bar.orders.value[0]?.status).toBe('preparing')
-    expect(store.byId.value.get(order.id)?.status).toBe('placed')
-    expect(bar.held.value).toMatchObject({ orderId: order.id, from: 'placed', to: 'preparing' })
+    await sent
+    expect(api.orders.get(order.id)?.status).toBe('preparing')
+    expect(store.byId.value.get(order.id)?.status).toBe('preparing')
+    expect(bar.lastMove.value).toMatchObject({ orderId: order.id, from: 'placed', to: 'preparing' })
+    expect(timers.pending()).toEqual([5000])
 
-    bar.undo()
-    expect(bar.orders.value[0]?.status).toBe('placed')
+    await bar.undo()
     expect(api.orders.get(order.id)?.status).toBe('placed')
+    expect(bar.orders.value[0]?.status).toBe('placed')
+    expect(bar.lastMove.value).toBeNull()
+    // Undone once: nothing left to undo.
+    await bar.undo()
+    expect(bar.problem.value).toBeNull()
+  })
 
+  it('offers the undo only while the server takes it', async () => {
+    const { api, bar, timers } = setup(5000)
+    const order = makeOrder()
+    api.orders.set(order.id, order)
     await bar.advance(order)
     timers.runAll()
-    await bar.release()
+    expect(bar.lastMove.value).toBeNull()
+    await bar.undo()
     expect(api.orders.get(order.id)?.status).toBe('preparing')
-    expect(bar.orders.value[0]?.status).toBe('preparing')
-    expect(bar.held.value).toBeNull()
+  })
+
+  it('without an undo time, there is nothing to undo', async () => {
+    const { api, bar } = setup(0)
+    const order = makeOrder()
+    api.orders.set(order.id, order)
+    await bar.advance(order)
+    expect(bar.lastMove.value).toBeNull()
   })
 
   it('shows the order as the server has it once it moved on elsewhere', async () => {
@@ -137,7 +164,8 @@ describe('BarModel', () => {
     api.orders.set(order.id, order)
     await bar.refresh()
     await bar.advance(order)
-    store.merge([{ ...order, status: 'cancelled', updatedAt: '2026-11-25T21:00:00.000Z' }])
+    // Another screen cancelled it after this move.
+    store.merge([{ ...order, status: 'cancelled', updatedAt: new Date(Date.now() + 60_000).toISOString() }])
     expect(bar.orders.value[0]?.status).toBe('cancelled')
   })
 

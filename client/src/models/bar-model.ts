@@ -4,9 +4,8 @@ import type { Order, OrderEvent, OrderStatus } from '../../../contract/index.ts'
 import { nextStatus } from '../../../contract/index.ts'
 import { ApiError } from '../lib/api-client.ts'
 import type { StaffApi } from '../lib/staff-api.ts'
+import { LastMove, type Move } from './last-move.ts'
 import type { MenuModel } from './menu-model.ts'
-import type { Move } from './move-hold.ts'
-import { MoveHold } from './move-hold.ts'
 import type { OrderStore } from './order-store.ts'
 import type { Problem } from './problem.ts'
 import { toProblem } from './problem.ts'
@@ -19,10 +18,12 @@ export interface BarDeps {
   onNewOrder?: (order: Order) => void
   /** Called when the API refuses the bar token. */
   onUnauthorized?: () => void
-  /** How long a move can be undone before it is sent; none by default. */
-  holdMs?: ReadonlySignal<number>
+  /** How long the server lets the bar undo a move; none by default. */
+  undoMs?: ReadonlySignal<number>
   /** Timers of the undo, for tests. */
   schedule?: (task: () => void, ms: number) => () => void
+  /** Milliseconds now, for how much of the undo window is left; `Date.now` by default. */
+  now?: () => number
 }
 
 /** The bar's side: catching up, live events, and moving orders and drinks along through the API. */
@@ -54,34 +55,57 @@ export const BarModel = createModel((deps: BarDeps) => {
     }
   }
 
-  const moves = new MoveHold({
-    holdMs: deps.holdMs ?? signal(0),
-    schedule: deps.schedule,
-    send: (move, { leaving }) =>
-      withBusy(move.orderId, async () => {
-        store.merge([await api.updateOrder(move.orderId, { status: move.to }, leaving)])
-      }),
-  })
+  const now = deps.now ?? Date.now
+  const last = new LastMove({ windowMs: deps.undoMs ?? signal(0), schedule: deps.schedule })
+  /** Moves on their way to the server, shown as made meanwhile. */
+  const sending = signal<ReadonlyMap<string, Move>>(new Map())
+
+  function setSending(id: string, move: Move | null) {
+    const next = new Map(sending.value)
+    if (move) next.set(id, move)
+    else next.delete(id)
+    sending.value = next
+  }
+
+  /** Sends a move at once (or its undo); the guest's screen follows from the broker. */
+  function send(move: Move, undo = false) {
+    const tapped = now()
+    return withBusy(move.orderId, async () => {
+      setSending(move.orderId, move)
+      try {
+        const order = await api.updateOrder(move.orderId, undo ? { status: move.to, undo } : { status: move.to })
+        store.merge([order])
+        if (!undo) last.remember(move, now() - tapped)
+      } finally {
+        setSending(move.orderId, null)
+      }
+    })
+  }
 
   const move = (order: Order, to: OrderStatus) =>
-    moves.move({ orderId: order.id, number: order.number, from: order.status, to } satisfies Move)
+    send({ orderId: order.id, number: order.number, from: order.status, to })
 
   return {
     busy,
     problem,
     loaded,
-    /** The orders as this screen shows them: the held move already made. */
+    /** The orders as this screen shows them: a move on its way already made. */
     orders: computed(() => {
-      const held = moves.held.value
+      const moving = sending.value
       const list = store.list.value
-      if (!held) return list
-      return list.map((o) => (o.id === held.orderId && o.status === held.from ? { ...o, status: held.to } : o))
+      if (moving.size === 0) return list
+      return list.map((o) => {
+        const move = moving.get(o.id)
+        return move && o.status === move.from ? { ...o, status: move.to } : o
+      })
     }),
-    /** The last move, while it can be undone. */
-    held: moves.held,
-    undo: moves.undo,
-    /** Sends the held move at once, as the page is hidden or closed. */
-    release: moves.release,
+    /** The last move, while the server still lets the bar undo it. */
+    lastMove: last.move,
+    /** Asks the server to take the last move back to the status it left. */
+    undo() {
+      const move = last.take()
+      return move ? send({ ...move, from: move.to, to: move.from }, true) : Promise.resolve()
+    },
     /** Catches up from the API: on every (re)connect, so nothing missed while offline stays stale. */
     async refresh() {
       try {
@@ -101,7 +125,7 @@ export const BarModel = createModel((deps: BarDeps) => {
       const [change] = store.merge([event.order])
       if (change && !change.previous && event.event === 'placed') onNewOrder?.(change.order)
     },
-    /** One tap: to the next status of the lifecycle (held for the undo time, then sent). */
+    /** One tap: to the next status of the lifecycle, sent at once. */
     advance(order: Order) {
       const next = nextStatus(order.status)
       return next ? move(order, next) : Promise.resolve()

@@ -86,6 +86,8 @@ describe('GuestModel', () => {
     expect(guest.orders.value).toHaveLength(1)
     expect(guest.queued.value).toEqual([])
     expect(guest.announcement.value?.id).toBe(api.sent[0]?.id)
+    // "Kept for later" is no longer true: the outcome is the placed order.
+    expect(guest.outcome.value).toEqual({ placed: guest.orders.value[0] })
   })
 
   it('queues a new order behind those still waiting, so the bar gets them in order', async () => {

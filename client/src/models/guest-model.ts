@@ -73,7 +73,12 @@ export const GuestModel = createModel(({ api, storage, store, menu, outbox, newI
     placing,
     problem,
     announcement,
-    outcome,
+    /** The last tap's outcome; a kept order reads as placed once the server has it. */
+    outcome: computed(() => {
+      const last = outcome.value
+      const sent = last && 'queued' in last ? store.byId.value.get(last.queued.id) : undefined
+      return sent ? { placed: sent } : last
+    }),
     /** This guest's orders, newest first. */
     orders,
     openCount,

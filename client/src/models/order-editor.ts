@@ -19,10 +19,12 @@ export interface OrderEditorDeps {
   store: OrderStore
   /** Where the API's answer goes: the guest model, which keeps and announces it. */
   accept: (order: Order) => void
+  /** Catches up from the API: after a refusal because the order moved on meanwhile. */
+  refresh?: () => Promise<void>
 }
 
 /** A guest's changes to their orders while the bar has not started: change or cancel. */
-export const OrderEditor = createModel(({ api, guestId, store, accept }: OrderEditorDeps) => {
+export const OrderEditor = createModel(({ api, guestId, store, accept, refresh }: OrderEditorDeps) => {
   /** The open change form, if any: one order at a time. */
   const editing = signal<EditDraft | null>(null)
   /** Orders with a change or cancel on the way. */
@@ -37,6 +39,11 @@ export const OrderEditor = createModel(({ api, guestId, store, accept }: OrderEd
       if (editing.value?.orderId === orderId) editing.value = null
     } catch (error) {
       problem.value = toProblem(error)
+      // The bar started (or the order is gone) before this page heard of it: show it as it is.
+      if (problem.value.code === 'not_editable' || problem.value.code === 'not_found') {
+        if (editing.value?.orderId === orderId) editing.value = null
+        await refresh?.()
+      }
     } finally {
       const next = new Set(busy.value)
       next.delete(orderId)

@@ -23,10 +23,12 @@ export interface BarAppDeps {
   locale: ReadonlySignal<Locale>
   /** Sound on a new order; only called while the bar has the sound switched on. */
   beep: () => void
+  /** Whether the device has a network (`navigator.onLine`, followed). */
+  online?: ReadonlySignal<boolean>
 }
 
 /** Puts the bar display's models together and feeds them from the API and `bar/orders`. */
-export function createBarApp({ auth, api, storage, liveUrl, locale, beep }: BarAppDeps) {
+export function createBarApp({ auth, api, storage, liveUrl, locale, beep, online }: BarAppDeps) {
   const store = new OrderStore()
   const menu = new MenuModel()
   const config = signal<PageConfig>(defaultPageConfig)
@@ -40,7 +42,7 @@ export function createBarApp({ auth, api, storage, liveUrl, locale, beep }: BarA
       if (sound.value) beep()
     },
     onUnauthorized: auth.reject,
-    holdMs: computed(() => config.value.undoSeconds * 1000),
+    undoMs: computed(() => config.value.undoSeconds * 1000),
   })
   const queue = new BarQueue(bar.orders)
   const label = computed(() => {
@@ -53,6 +55,7 @@ export function createBarApp({ auth, api, storage, liveUrl, locale, beep }: BarA
   const live = createStaffLive({
     auth,
     url: liveUrl,
+    online,
     topics: { [topics.barOrders]: 'orderEvent', [topics.publicMenu]: 'menu' },
     onConnect: () => void bar.refresh(),
     onMessage: (message) => {

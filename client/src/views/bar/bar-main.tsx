@@ -3,6 +3,7 @@ import { createI18n } from '../../i18n/i18n.ts'
 import { loadStaffMessages } from '../../i18n/staff-dictionary.ts'
 import { createBeeper } from '../../lib/beeper.ts'
 import { liveUrl } from '../../lib/live-connection.ts'
+import { onlineSignal } from '../../lib/online.ts'
 import { createStaffApi } from '../../lib/staff-api.ts'
 import { mountView } from '../shared/mount-view.ts'
 import type { MountOptions } from '../shared/page-language.ts'
@@ -25,6 +26,7 @@ export async function mountBar(root: HTMLElement, options: MountOptions) {
     liveUrl: liveUrl(location),
     locale: i18n.locale,
     beep: beeper.beep,
+    online: onlineSignal(),
   })
   app.loadConfig()
 
@@ -44,12 +46,6 @@ export async function mountBar(root: HTMLElement, options: MountOptions) {
     if (on) beeper.enable()
     app.setSound(on)
   }
-
-  // A held move is sent before the page goes: a closed tab must not drop the bar's last tap.
-  addEventListener('pagehide', () => void app.bar.release())
-  document.addEventListener('visibilitychange', () => {
-    if (document.visibilityState === 'hidden') void app.bar.release()
-  })
 
   effect(() => {
     const waiting = app.queue.columns.value.placed.length

@@ -16,16 +16,17 @@ interface OrderCardProps {
   now: number
   /** Minutes after which the card turns amber, orange, red. */
   thresholds: readonly number[]
+  /** Runs one of the bar's moves of this order; the queue moves the keyboard on. */
+  onMove: (order: Order, move: (order: Order) => Promise<void>) => void
 }
 
 /**
  * One order in the queue, the way the bar reads it across the room: number, drink, who, and
  * how long the guest has waited, in words and in colour.
  */
-export function OrderCard({ order, bar, menu, i18n, now, thresholds }: OrderCardProps) {
+export function OrderCard({ order, bar, menu, i18n, now, thresholds, onMove }: OrderCardProps) {
   const messages = i18n.messages.value
   const busy = bar.busy.value.has(order.id)
-  const held = bar.held.value?.orderId === order.id
   const headingId = `ticket-${order.id}`
   const next = nextStatus(order.status)
   // The guest's wait counts until the drink is ready; after that it is theirs to pick up.
@@ -33,12 +34,13 @@ export function OrderCard({ order, bar, menu, i18n, now, thresholds }: OrderCard
   const level = waiting ? waitLevel(order.createdAt, now, thresholds) : 0
   return (
     <article
-      class={`ticket ticket-${order.status} wait-${level}${held ? ' held' : ''}`}
+      class={`ticket ticket-${order.status} wait-${level}`}
       aria-labelledby={headingId}
       data-testid="order-card"
       data-order-id={order.id}
       data-status={order.status}
       data-wait={level}
+      tabIndex={-1}
     >
       <header class="ticket-head">
         <h3 id={headingId} class="ticket-number">
@@ -68,20 +70,20 @@ export function OrderCard({ order, bar, menu, i18n, now, thresholds }: OrderCard
             data-testid="advance"
             aria-busy={busy}
             disabled={busy}
-            onClick={() => void bar.advance(order)}
+            onClick={() => onMove(order, bar.advance)}
           >
-            {messages[`advance_${order.status as 'placed' | 'preparing' | 'ready'}`]}
+            <span class="label">{messages[`advance_${order.status as 'placed' | 'preparing' | 'ready'}`]}</span>
           </button>
         )}
-        {/* One tap, like every move: the undo bar takes it back. */}
+        {/* One tap, like every move: the undo bar takes it back for a few seconds. */}
         <button
           type="button"
           class="danger"
           data-testid="cancel-order"
           disabled={busy}
-          onClick={() => void bar.cancel(order)}
+          onClick={() => onMove(order, bar.cancel)}
         >
-          {messages.cancel}
+          <span class="label">{messages.cancel}</span>
         </button>
       </div>
     </article>

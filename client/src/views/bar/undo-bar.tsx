@@ -3,9 +3,9 @@ import type { I18n } from '../../i18n/i18n.ts'
 import type { StaffMessages } from '../../i18n/staff-dictionary.ts'
 import type { BarModel } from '../../models/bar-model.ts'
 
-/** The last move, while it can still be taken back; always in the page, so changes are announced. */
+/** The last move, while the server still takes it back; always in the page, so changes are announced. */
 export function UndoBar({ bar, i18n }: { bar: BarModel; i18n: I18n<StaffMessages> }) {
-  const held = bar.held.value
+  const held = bar.lastMove.value
   const messages = i18n.messages.value
   return (
     <div class={held ? 'undo-bar' : undefined} role="status">

@@ -1,48 +1,42 @@
-import { effect } from '@preact/signals-core'
+import { effect, signal } from '@preact/signals-core'
+import type { PickupBoard } from '../../../../contract/index.ts'
 import { topics } from '../../../../contract/index.ts'
 import { createI18n } from '../../i18n/i18n.ts'
 import { loadStaffMessages } from '../../i18n/staff-dictionary.ts'
-import { liveUrl } from '../../lib/live-connection.ts'
-import { createStaffApi } from '../../lib/staff-api.ts'
-import { BarModel } from '../../models/bar-model.ts'
-import { BarQueue } from '../../models/bar-queue.ts'
-import { MenuModel } from '../../models/menu-model.ts'
-import { OrderStore } from '../../models/order-store.ts'
+import { LiveConnection, liveUrl } from '../../lib/live-connection.ts'
+import { onlineSignal } from '../../lib/online.ts'
+import { tokenFromHash } from '../../models/bar-auth.ts'
 import { mountView } from '../shared/mount-view.ts'
 import type { MountOptions } from '../shared/page-language.ts'
 import { followLanguage } from '../shared/page-language.ts'
-import { createStaffLive } from '../shared/staff-live.ts'
-import { takeBarAuth } from '../shared/take-bar-auth.ts'
 import { BoardView } from './board-view.tsx'
 import '../../styles/board.css'
 
 /**
- * The pickup board (`/?board#token=…`). Anonymous clients may not read `bar/orders`, so the
- * board signs in like the bar; it only ever shows numbers.
+ * The pickup board (`/?board`). It needs no token: it reads the retained `public/pickup`,
+ * which carries the ready pickup numbers and nothing else, as any guest may.
  */
 export async function mountBoard(root: HTMLElement, options: MountOptions) {
   const i18n = await createI18n(loadStaffMessages, options)
   followLanguage(i18n)
-  const auth = takeBarAuth(options.storage)
-  const store = new OrderStore()
-  const bar = new BarModel({
-    api: createStaffApi({ token: () => auth.token.value }),
-    store,
-    menu: new MenuModel(),
-    onUnauthorized: auth.reject,
-  })
-  const queue = new BarQueue(store.list)
-  const live = createStaffLive({
-    auth,
+  // An old link may still carry the bar token: a public screen neither keeps nor shows it.
+  const { token, hash } = tokenFromHash(location.hash)
+  if (token) history.replaceState(history.state, '', `${location.pathname}${location.search}${hash}`)
+
+  const board = signal<PickupBoard>({ numbers: [], at: '' })
+  const live = new LiveConnection({
     url: liveUrl(location),
-    topics: { [topics.barOrders]: 'orderEvent' },
-    onConnect: () => void bar.refresh(),
+    online: onlineSignal(),
+    topics: { [topics.publicPickup]: 'pickup' },
+    onConnect: () => {},
     onMessage: (message) => {
-      if (message.kind === 'orderEvent') bar.receive(message.payload)
+      // Lists are read in turn by the server; one that arrives late is older than what is shown.
+      if (message.kind === 'pickup' && message.payload.at >= board.value.at) board.value = message.payload
     },
   })
+  live.start()
   effect(() => {
     document.title = i18n.messages.value.boardTitle
   })
-  mountView(root, () => <BoardView auth={auth} numbers={queue.readyNumbers} state={live.state} i18n={i18n} />)
+  mountView(root, () => <BoardView numbers={board.value.numbers} state={live.state} i18n={i18n} />)
 }

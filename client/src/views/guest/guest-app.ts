@@ -62,12 +62,13 @@ export function createGuestApp({ api, storage, liveUrl, readyText, online }: Gue
 
   const live = new LiveConnection({
     url: liveUrl,
+    online,
     topics: { [topics.publicMenu]: 'menu', [topics.publicTicker]: 'ticker', [ownTopic]: 'orderEvent' },
     onConnect: () => void catchUp(),
     onMessage: (message) => {
       if (message.kind === 'menu') menu.apply(message.payload)
       else if (message.kind === 'ticker') ticker.push(message.payload)
-      else guest.receive(message.payload)
+      else if (message.kind === 'orderEvent') guest.receive(message.payload)
     },
   })
 

@@ -1,26 +1,16 @@
-import { effect, signal } from '@preact/signals-core'
+import { effect } from '@preact/signals-core'
 import { loadGuestMessages } from '../../i18n/guest-messages.ts'
 import type { I18n } from '../../i18n/i18n.ts'
 import { createI18n } from '../../i18n/i18n.ts'
 import { createGuestApi } from '../../lib/api-client.ts'
 import { liveUrl } from '../../lib/live-connection.ts'
+import { onlineSignal } from '../../lib/online.ts'
 import { mountView } from '../shared/mount-view.ts'
 import type { MountOptions } from '../shared/page-language.ts'
 import { followLanguage } from '../shared/page-language.ts'
 import { createGuestApp } from './guest-app.ts'
 import { GuestView } from './guest-view.tsx'
 import '../../styles/guest.css'
-
-/** `navigator.onLine` as a signal, following the browser's online and offline events. */
-function onlineSignal() {
-  const online = signal(navigator.onLine)
-  const follow = () => {
-    online.value = navigator.onLine
-  }
-  addEventListener('online', follow)
-  addEventListener('offline', follow)
-  return online
-}
 
 /** How long the first render waits for the menu and the event's name before it goes without. */
 const dataWaitMs = 1500

@@ -32,12 +32,18 @@ export function MyOrders({ app, editor, notifier, i18n }: MyOrdersProps) {
   const open = orders.filter((order) => openStatuses.includes(order.status))
   const earlier = orders.filter((order) => !openStatuses.includes(order.status))
   const refused = outbox.problem.value
+  const editProblem = editor.editing.value ? null : editor.problem.value
   return (
     <section class="card" aria-labelledby="mine-heading">
       <h2 id="mine-heading">{messages.yourOrders}</h2>
       {refused && (
         <p class="problem" role="alert">
           {i18n.t('queuedFailed', { reason: problemText(messages, refused) })}
+        </p>
+      )}
+      {editProblem && (
+        <p class="problem" role="alert">
+          {problemText(messages, editProblem)}
         </p>
       )}
       {orders.length + queued.length === 0 && <p class="muted">{messages.noOrders}</p>}
@@ -51,7 +57,8 @@ export function MyOrders({ app, editor, notifier, i18n }: MyOrdersProps) {
           ))}
         </ul>
       )}
-      {open.length > 0 && <NotifyOffer notifier={notifier} messages={messages} />}
+      {/* Only while a drink is still to come: once it is ready there is nothing to notify. */}
+      {open.some((order) => order.status !== 'ready') && <NotifyOffer notifier={notifier} messages={messages} />}
       {earlier.length > 0 && (
         <details class="earlier">
           <summary>

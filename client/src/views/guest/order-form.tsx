@@ -18,7 +18,17 @@ export function OrderForm({ guest, menu, i18n }: { guest: GuestModel; menu: Menu
         noValidate
         onSubmit={(event) => {
           event.preventDefault()
+          const form = event.currentTarget
           void guest.place()
+          // The check runs before anything is sent: the keyboard goes to what is missing.
+          const missing = guest.problem.peek()?.code
+          const field =
+            missing === 'nickname_missing'
+              ? form.querySelector('#nickname')
+              : missing === 'drink_missing' || missing === 'sold_out'
+                ? form.querySelector('[data-drink]:not(:disabled)')
+                : null
+          ;(field as HTMLElement | null)?.focus()
         }}
       >
         <div class="field">

@@ -30,7 +30,7 @@ export function createOrderParts({ api, guest, store, readyText }: OrderPartsDep
     if (notifier.permission.peek() === 'granted') void registerWorker()
   }, 2000)
   return {
-    editor: new OrderEditor({ api, guestId: guest.guestId.value, store, accept: guest.accept }),
+    editor: new OrderEditor({ api, guestId: guest.guestId.value, store, accept: guest.accept, refresh: guest.refresh }),
     notifier,
     alert: new ReadyAlert(guest.orders, (order) => notifier.ready(order, readyText)),
   }

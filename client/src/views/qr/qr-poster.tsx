@@ -4,6 +4,7 @@ import type { I18n } from '../../i18n/i18n.ts'
 import type { StaffMessages } from '../../i18n/staff-dictionary.ts'
 import { staffWords } from '../../i18n/staff-dictionary.ts'
 import type { PageConfig } from '../../lib/page-config.ts'
+import { isLoopbackUrl, loopbackWarning } from './qr-loopback.ts'
 import { qrShape } from './qr-path.ts'
 
 /** Quiet zone around the code, in modules, as scanners expect. */
@@ -20,6 +21,11 @@ export function QrPoster({ config, i18n }: { config: ReadonlySignal<PageConfig |
   return (
     <main class="poster">
       <h1>{title}</h1>
+      {isLoopbackUrl(loaded.publicUrl) && (
+        <p class="problem poster-warning" role="alert">
+          {loopbackWarning[i18n.locale.value]}
+        </p>
+      )}
       <svg
         class="qr"
         viewBox={`0 0 ${box} ${box}`}

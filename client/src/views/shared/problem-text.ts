@@ -1,11 +1,30 @@
+import type { ErrorCode } from '../../../../contract/index.ts'
 import { limits } from '../../../../contract/index.ts'
 import { fill } from '../../i18n/format.ts'
-import type { Messages } from '../../i18n/guest-messages.ts'
+import type { MessageKey, Messages } from '../../i18n/guest-messages.ts'
 import type { Problem } from '../../models/problem.ts'
 
-/** A problem in the reader's language where we know the code, else the server's own message. */
+/** Codes of the API a guest reads in the words of another: nothing more useful to say. */
+const alias = {
+  malformed_json: 'error_internal',
+  unsupported_media_type: 'error_internal',
+  id_conflict: 'error_internal',
+  http_error: 'error_internal',
+  body_too_large: 'error_invalid_input',
+  unauthorized: 'error_forbidden',
+} as const satisfies Partial<Record<ErrorCode, MessageKey>>
+
+// Every other code of the API has words of its own, `error_<code>`: a new code in the contract
+// does not compile until it has them (or an alias).
+type Unworded = Exclude<`error_${Exclude<ErrorCode, keyof typeof alias>}`, MessageKey>
+export const everyCodeWorded: [Unworded] extends [never] ? true : Unworded = true
+
+/**
+ * The page's own words for a problem: each error code of the API (the code is the contract; the
+ * server's English message is for logs), and the page's own (`network`, `nickname_missing`…).
+ * A code this page does not know yet reads as "something went wrong".
+ */
 export function problemText(messages: Messages, problem: Problem): string {
-  const key = `error_${problem.code}`
-  if (key in messages) return fill(messages[key as keyof Messages], { n: limits.openOrders })
-  return problem.message || messages.error_network
+  const key = alias[problem.code as keyof typeof alias] ?? `error_${problem.code}`
+  return fill(messages[key in messages ? (key as MessageKey) : 'error_internal'], { n: limits.openOrders })
 }

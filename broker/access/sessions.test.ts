@@ -1,0 +1,102 @@
+import { randomBytes, randomUUID } from 'node:crypto'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { topics } from '../../contract/index.ts'
+import { waitFor } from '../../test/harness.ts'
+import { createTestSchema, type TestSchema } from '../migrations/test-schema.ts'
+import {
+  type AccessBroker,
+  connectRecording,
+  credentials,
+  newChannel,
+  startAccessBroker,
+  storedFilters,
+  transports,
+  tryConnect,
+} from './test-support.ts'
+
+let schema: TestSchema
+/** Two replicas on one database and one bus, as deployed. */
+let replicas: [AccessBroker, AccessBroker]
+
+beforeAll(async () => {
+  schema = await createTestSchema('mqtt_access_sessions')
+  const channel = newChannel()
+  replicas = [
+    await startAccessBroker(schema.sql, { id: 'replica-a', channel, replica: true }),
+    await startAccessBroker(schema.pool(), { id: 'replica-b', channel, replica: true }),
+  ]
+})
+afterAll(async () => {
+  await Promise.all(replicas.map((replica) => replica.close()))
+  await schema.drop()
+})
+
+const queued = async (clientId: string) =>
+  (await schema.sql`select 1 from mqtt_outgoing where client_id = ${clientId}`).length
+
+async function publishTickets(url: string, payloads: string[]) {
+  const service = await tryConnect(url, credentials.service)
+  if (!service.client) throw new Error('service refused')
+  for (const payload of payloads) await service.client.publishAsync(topics.barTickets, payload, { qos: 1 })
+  await service.client.endAsync()
+}
+
+const attackers = [
+  { role: 'guest', clean: false },
+  { role: 'guest', clean: true },
+  { role: 'bar', clean: false },
+  { role: 'bar', clean: true },
+  { role: 'service', clean: false },
+  { role: 'service', clean: true },
+] as const
+
+describe.each(transports)('over %s', (transport) => {
+  const [a, b] = [() => replicas[0].url(transport), () => replicas[1].url(transport)]
+
+  test("a printer's session is refused to every other identity (CONNACK 5), offline and online, on either replica", async () => {
+    const clientId = `printer-${randomBytes(4).toString('hex')}`
+    const printerOptions = { ...credentials.printer, clientId, clean: false }
+    const first = await tryConnect(a(), printerOptions)
+    if (!first.client) throw new Error(`printer refused: ${first.refused}`)
+    await first.client.subscribeAsync(topics.barTickets, { qos: 1 })
+    await first.client.endAsync()
+    const marker = randomUUID()
+    await publishTickets(a(), [`1 ${marker}`, `2 ${marker}`])
+    await waitFor(async () => (await queued(clientId)) === 2)
+
+    // Offline: nobody else gets the queue, nor wipes it with a clean session.
+    for (const { role, clean } of attackers) {
+      for (const url of [a(), b()]) {
+        const attempt = await connectRecording(url, { ...credentials[role], clientId, clean }).catch(
+          (error: { code?: number }) => error.code,
+        )
+        if (typeof attempt === 'object') await attempt.client.endAsync()
+        expect(attempt, `${role} clean ${clean}`).toBe(5)
+      }
+    }
+    expect(await queued(clientId)).toBe(2)
+    expect(await storedFilters(schema.sql, clientId)).toEqual([topics.barTickets])
+
+    // Online: nobody else kicks it off, on this replica or the other.
+    const printer = await connectRecording(a(), printerOptions)
+    await waitFor(() => printer.received.length === 2)
+    for (const { role, clean } of attackers) {
+      for (const url of [a(), b()]) {
+        const attempt = await tryConnect(url, { ...credentials[role], clientId, clean })
+        attempt.client?.end(true)
+        expect(attempt.refused, `${role} clean ${clean} while online`).toBe(5)
+      }
+    }
+    await publishTickets(b(), [`3 ${marker}`])
+    await waitFor(() => printer.received.length === 3)
+    expect(printer.client.connected).toBe(true)
+    expect(printer.received.map((m) => m.payload)).toEqual([`1 ${marker}`, `2 ${marker}`, `3 ${marker}`])
+    await printer.client.endAsync()
+
+    // Its owner may end it with a clean session.
+    const owner = await tryConnect(b(), { ...printerOptions, clean: true })
+    expect(owner.refused).toBeUndefined()
+    await owner.client?.endAsync()
+    expect(await storedFilters(schema.sql, clientId)).toEqual([])
+  })
+})
