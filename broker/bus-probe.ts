@@ -9,6 +9,13 @@ export interface BusProbeOptions {
   intervalMs?: number
   /** A peer not heard from for this many intervals is no longer counted. Default 3. */
   missedIntervals?: number
+  /** Client ids this replica announces with each probe (its printers); none when omitted. */
+  announce?: () => string[]
+}
+
+export interface BusProbe {
+  /** The client ids the peers heard recently announced. */
+  peerClients(): Set<string>
 }
 
 // Under $SYS: no guest, bar or printer may subscribe there, and Aedes keeps it from `#` filters.
@@ -18,11 +25,18 @@ const probeTopic = '$SYS/drinks/bus-probe'
  * Every replica publishes a timestamped probe on the shared bus (Postgres NOTIFY between replicas)
  * and listens for everyone's: its own coming back gives the bus round trip, the others' give how
  * late their messages arrive here (clocks of the pods, kept by NTP) and how many replicas this one
- * hears. Replicas that hear different numbers of peers disagree about who shares the bus.
+ * hears. Replicas that hear different numbers of peers disagree about who shares the bus. A probe
+ * also carries the ids of the printers connected to its replica, so every replica knows them all.
  */
-export function startBusProbe({ broker, registry, intervalMs = 5000, missedIntervals = 3 }: BusProbeOptions) {
+export function startBusProbe({
+  broker,
+  registry,
+  intervalMs = 5000,
+  missedIntervals = 3,
+  announce = () => [],
+}: BusProbeOptions): BusProbe {
   const registers = [registry]
-  const peers = new Map<string, { lag: number; heard: number }>()
+  const peers = new Map<string, { lag: number; heard: number; clients: string[] }>()
   let roundTrip: number | null = null
 
   const livePeers = () => {
@@ -58,10 +72,13 @@ export function startBusProbe({ broker, registry, intervalMs = 5000, missedInter
 
   const listener = (packet: PublishPacket, done: () => void) => {
     try {
-      const { from, sent } = JSON.parse(packet.payload.toString()) as { from?: unknown; sent?: unknown }
+      const probe = JSON.parse(packet.payload.toString()) as { from?: unknown; sent?: unknown; clients?: unknown }
+      const { from, sent } = probe
+      const clients = Array.isArray(probe.clients) ? probe.clients.filter((id) => typeof id === 'string') : []
       const seconds = typeof sent === 'number' ? Math.max(0, (Date.now() - sent) / 1000) : null
       if (seconds !== null && from === broker.id) roundTrip = seconds
-      else if (seconds !== null && typeof from === 'string') peers.set(from, { lag: seconds, heard: Date.now() })
+      else if (seconds !== null && typeof from === 'string')
+        peers.set(from, { lag: seconds, heard: Date.now(), clients })
     } catch {
       // Not one of ours; the topic is ours alone, so nothing to do.
     }
@@ -69,7 +86,7 @@ export function startBusProbe({ broker, registry, intervalMs = 5000, missedInter
   }
   broker.subscribe(probeTopic, listener, () => {})
   const probe = () => {
-    const payload = Buffer.from(JSON.stringify({ from: broker.id, sent: Date.now() }))
+    const payload = Buffer.from(JSON.stringify({ from: broker.id, sent: Date.now(), clients: announce() }))
     const packet = { cmd: 'publish', topic: probeTopic, payload, qos: 0, retain: false, dup: false }
     broker.publish(packet as PublishPacket, () => {})
   }
@@ -77,4 +94,5 @@ export function startBusProbe({ broker, registry, intervalMs = 5000, missedInter
   timer.unref()
   probe()
   broker.once('closed', () => clearInterval(timer))
+  return { peerClients: () => new Set(livePeers().flatMap((peer) => peer.clients)) }
 }

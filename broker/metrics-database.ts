@@ -110,14 +110,15 @@ interface SessionState {
   connected: number
 }
 
-interface SessionQueue {
+export interface SessionQueue {
   client_id: string
   queued: number
   head_id: string | null
   head_payload: Buffer | null
 }
 
-function sessionQueues(sql: Sql, limit: number) {
+/** The sessions subscribed to the bar's topics (the printers), their queue length and head. */
+export function sessionQueues(sql: Sql, limit: number) {
   return sql<SessionQueue[]>`
     select s.client_id,
       (select count(*)::int from mqtt_outgoing o where o.client_id = s.client_id) as queued,

@@ -58,12 +58,7 @@ export function serveMetrics(registry: Registry, port: number, host?: string): P
   })
 }
 
-const namedTopics: ReadonlySet<string> = new Set([
-  topics.barOrders,
-  topics.barTickets,
-  topics.publicTicker,
-  topics.publicMenu,
-])
+const namedTopics: ReadonlySet<string> = new Set(Object.values(topics).filter((topic) => typeof topic === 'string'))
 
 /**
  * What a metric label says of a topic: the topic itself when the contract names it, `guests` for

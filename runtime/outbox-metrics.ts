@@ -39,7 +39,8 @@ export function observeOutbox({ sql, registry, timeoutMs = 2000 }: OutboxMetrics
   })
 }
 
-async function outboxState(sql: Sql): Promise<{ count: number; oldest: number }> {
+/** Messages in the outbox and the age of the oldest, in seconds (0 when empty). */
+export async function outboxState(sql: Sql): Promise<{ count: number; oldest: number }> {
   const [row] = await sql<{ count: number; oldest: number }[]>`
     select count(*)::int as count,
       coalesce(extract(epoch from now() - min(created_at)), 0)::float8 as oldest
