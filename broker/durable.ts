@@ -1,10 +1,12 @@
 import type { Aedes } from 'aedes'
 import postgres, { type Sql } from 'postgres'
 import type { Logger } from '../runtime/logger.ts'
+import type { Registry } from '../runtime/metrics.ts'
 import type { Credentials } from './access.ts'
 import { closeBroker, createBroker } from './broker.ts'
 import { type BrokerPoolOptions, defaultBrokerPool } from './config.ts'
 import { createPostgresEmitter } from './emitter/index.ts'
+import { observeDurableBroker } from './metrics-durable.ts'
 import { migrateBroker } from './migrations/index.ts'
 import { startOutboxRelay } from './outbox-relay.ts'
 import { createPostgresPersistence } from './persistence/index.ts'
@@ -25,6 +27,8 @@ export interface DurableBrokerOptions {
   maxQueued?: number
   /** Aedes' heartbeat in ms (default 60 s): a dead broker's wills are published every fourth. */
   heartbeatInterval?: number
+  /** Where the broker's metrics are registered (broker/metrics.ts); none when omitted. */
+  metrics?: Registry
 }
 
 export interface DurableBroker {
@@ -59,6 +63,7 @@ export async function startDurableBroker({
   relay = true,
   maxQueued,
   heartbeatInterval,
+  metrics,
 }: DurableBrokerOptions) {
   await migrateBroker(sql)
   const persistence = createPostgresPersistence({ sql, logger: log, ...(maxQueued ? { maxQueued } : {}) })
@@ -71,6 +76,7 @@ export async function startDurableBroker({
     log,
     ...(heartbeatInterval ? { heartbeatInterval } : {}),
   })
+  if (metrics) observeDurableBroker({ broker, sql, registry: metrics, log })
   const relaying = relay ? startOutboxRelay({ sql, broker, log }) : null
   return {
     broker,

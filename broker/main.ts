@@ -1,11 +1,12 @@
 /**
  * `npm run broker`: the broker alone, as each replica runs. MQTT over TCP on MQTT_PORT; MQTT over
- * WebSocket at `/mqtt`, `/api/healthz` and `/api/readyz` on PORT. Its state lives in Postgres
+ * WebSocket at `/mqtt`, `/api/healthz`, `/api/readyz` and `/metrics` (Prometheus) on PORT. Its state lives in Postgres
  * (DATABASE_URL), shared by every replica.
  */
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { createLogger } from '../runtime/logger.ts'
+import { createMetricsRegistry, METRICS_PATH, writeMetrics } from '../runtime/metrics.ts'
 import { choosePort } from '../runtime/ports.ts'
 import { loadTokens } from '../runtime/secrets.ts'
 import { onShutdown } from '../runtime/shutdown.ts'
@@ -24,10 +25,12 @@ try {
   const port = await choosePort('PORT', process.env.PORT, 8080, (line) => log.info(line))
   const sql = createBrokerSql(databaseUrl, config.pool)
 
+  const metrics = createMetricsRegistry({ process: true })
   const { broker, close } = await startDurableBroker({
     sql,
     credentials: tokens,
     log,
+    metrics,
     ...(config.maxQueued ? { maxQueued: config.maxQueued } : {}),
     ...(config.heartbeatInterval ? { heartbeatInterval: config.heartbeatInterval } : {}),
   })
@@ -35,6 +38,7 @@ try {
   const tcp = await listenTcp(broker, mqttPort, undefined, guard)
   const http: Server = createServer(async (req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname
+    if (path === METRICS_PATH) return writeMetrics(metrics, res)
     let status = 404
     let body: unknown = { error: { code: 'not_found', message: 'no such route' } }
     if (path === '/api/healthz') [status, body] = [200, { ok: true }]

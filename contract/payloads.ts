@@ -109,3 +109,25 @@ export const errorCodes = [
   'unavailable',
 ] as const
 export type ErrorCode = (typeof errorCodes)[number]
+
+/**
+ * Payload of the retained `bar/status`, written by the broker when it changes: the printer
+ * sessions (subscribed to `bar/orders` or `bar/tickets`), whether one is connected and how many
+ * tickets wait for it, and the messages of the outbox not yet handed to the broker.
+ */
+export const BarStatusSchema = v.object({
+  printers: v.array(
+    v.object({
+      clientId: v.string(),
+      online: v.boolean(),
+      queued: v.pipe(v.number(), v.integer(), v.minValue(0)),
+    }),
+  ),
+  outbox: v.object({
+    messages: v.pipe(v.number(), v.integer(), v.minValue(0)),
+    /** Age of the oldest, in whole seconds (0 when empty). */
+    oldestSeconds: v.pipe(v.number(), v.minValue(0)),
+  }),
+  at: v.pipe(v.string(), v.isoTimestamp()),
+})
+export type BarStatus = v.InferOutput<typeof BarStatusSchema>

@@ -10,6 +10,8 @@ export const topics = {
   publicMenu: 'public/menu',
   /** `{numbers, at}`: the pickup numbers that are ready, retained (QoS 1); numbers only. */
   publicPickup: 'public/pickup',
+  /** `{printers, outbox, at}`: what the bar must know of the printers and the outbox, retained (QoS 1). */
+  barStatus: 'bar/status',
   /** `{event, order}` for one guest's orders (QoS 1). */
   guestOrders: (guestId: string) => `guests/${guestId}/orders`,
 } as const

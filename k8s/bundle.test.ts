@@ -15,6 +15,7 @@ import { anyFreePort } from '../runtime/ports.ts'
 import { bundle } from '../scripts/bundle.ts'
 import { testDatabaseUrl, testSql } from '../test/db.ts'
 import { connectClient, startTestBroker, type TestBroker, testTokens } from '../test/harness.ts'
+import { scrape } from '../test/prometheus.ts'
 import { type PodProcess, startPod, waitForStatus } from './pod-process.ts'
 
 let dir: string
@@ -120,6 +121,13 @@ describe.each(functions)('dist/functions/$name.mjs', (fn) => {
       expect([200, 201, 404], `${route.method} ${path}: ${await response.clone().text()}`).toContain(response.status)
       if (route.method === 'POST') expect(response.status).toBe(201)
     }
+    // What Prometheus scrapes on the pod: the requests just made, and Node's own metrics.
+    const metrics = await scrape(`${url}/metrics`)
+    for (const route of fn.routes) {
+      expect(metrics.value('drinks_http_requests_total', { method: route.method, route: route.path })).toBe(1)
+    }
+    expect(metrics.has('process_cpu_user_seconds_total')).toBe(true)
+    expect(metrics.has('drinks_outbox_oldest_age_seconds')).toBe(true)
   })
 })
 
@@ -181,6 +189,9 @@ describe('dist/broker.mjs', () => {
       password: testTokens.serviceToken,
     })
     expect(client.connected).toBe(true)
+    const metrics = await scrape(`http://127.0.0.1:${port}/metrics`)
+    expect(metrics.value('drinks_mqtt_clients', { role: 'service' })).toBe(1)
+    expect(metrics.has('drinks_broker_bus_peers')).toBe(true)
     await client.endAsync()
     expect(await pod.stop(), pod.output()).toBe(0)
   })
@@ -220,6 +231,8 @@ describe('dist/client-server.mjs', () => {
     const api = await fetch(`${url}/api/orders`)
     expect(api.status).toBe(404)
     expect(await api.json()).toMatchObject({ error: { code: 'not_found' } })
+    // The public route sends /metrics here: the page has none to give.
+    expect(await (await fetch(`${url}/metrics`)).text()).not.toContain('drinks_')
     expect(await pod.stop(), pod.output()).toBe(0)
   })
 })

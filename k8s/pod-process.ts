@@ -1,5 +1,6 @@
 /** A bundle started as its pod starts it: `node <file>` with only the pod's environment. */
 import { type ChildProcess, spawn } from 'node:child_process'
+import { captureLog } from '../test/log-capture.ts'
 
 export interface PodProcess {
   child: ChildProcess
@@ -21,7 +22,12 @@ export function startPod(file: string, { cwd, env }: { cwd: string; env: Record<
   child.stderr?.on('data', (chunk) => {
     output += chunk
   })
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => {
+      captureLog(output)
+      resolve(code)
+    }),
+  )
   return {
     child,
     output: () => output,

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
 import { functions } from '../hono.config.ts'
-import { knativeGateway, namespace, pathMatch } from '../scripts/manifests.ts'
+import { knativeGateway, namespace, pathMatch, scrapeAnnotations } from '../scripts/manifests.ts'
 import { podProblems, podTemplates, requiredReferences } from './checks.ts'
 import { currentKubectl, type Kubectl, kubectl120, kustomize } from './render.ts'
 import { type KubeObject, schemaProblems } from './schemas.ts'
@@ -99,6 +99,7 @@ describe.each(renderers)('rendered by kubectl $version', (kubectl) => {
         'autoscaling.knative.dev/min-scale': '0',
         'autoscaling.knative.dev/max-scale': String(fn.scaling.maxScale),
         'autoscaling.knative.dev/target': String(fn.scaling.target),
+        ...scrapeAnnotations,
       })
       const service = find('event.example', 'Service', fn.name, 'serving.knative.dev/v1')
       expect(service, fn.name).toBeDefined()

@@ -3,6 +3,7 @@ import type { Logger } from '../runtime/logger.ts'
 import { type BackoffOptions, backoffDelay, defaultBackoff, sleep } from './backoff.ts'
 import { checkBroker } from './broker-check.ts'
 import { createDrinkNames } from './drink-names.ts'
+import type { PrinterMetrics } from './metrics.ts'
 import { openPrintedLog } from './printed-log.ts'
 import { type Confirm, createPrinterLink } from './printer-link.ts'
 import { type Outcome, openSession, type Session } from './session.ts'
@@ -36,6 +37,8 @@ export interface BridgeConfig {
 export interface BridgeDeps {
   log: Logger
   fetch?: typeof fetch
+  /** Tickets printed, retries, whether the printer answers (printer/metrics.ts). */
+  metrics?: PrinterMetrics
 }
 
 export interface Bridge {
@@ -50,7 +53,7 @@ export interface Bridge {
  * A ticket is acknowledged to the broker only after the printer took it; while the printer is
  * away the bridge stays off the broker, and the tickets wait in its session queue.
  */
-export function startBridge(config: BridgeConfig, { log, fetch }: BridgeDeps): Bridge {
+export function startBridge(config: BridgeConfig, { log, fetch, metrics }: BridgeDeps): Bridge {
   const backoff = config.backoff ?? defaultBackoff
   const where = `${config.printer.host}:${config.printer.port}`
   const printed = openPrintedLog(config.statePath, { log })
@@ -102,10 +105,14 @@ export function startBridge(config: BridgeConfig, { log, fetch }: BridgeDeps): B
     } catch (error) {
       await printed.remove(order.id).catch((e: Error) => log.error(`cannot update ${config.statePath}: ${e.message}`))
       printerFailures += 1
+      metrics?.retried()
+      metrics?.reachable(false)
       log.warn(`printer ${where} did not take #${order.number} (${(error as Error).message}); it waits at the broker`)
       return 'retry-later'
     }
     printerFailures = 0
+    metrics?.printed()
+    metrics?.reachable(true)
     log.info(`printed #${order.number}: ${order.quantity} × ${order.drinkId} for ${order.nickname}`)
     return 'ack'
   }
@@ -117,8 +124,10 @@ export function startBridge(config: BridgeConfig, { log, fetch }: BridgeDeps): B
       if (stopping) return
       try {
         await printer.connect()
+        metrics?.reachable(true)
         return
       } catch (error) {
+        metrics?.reachable(false)
         printerFailures += 1
         delay = backoffDelay(printerFailures, backoff)
         log.warn(`printer ${where} unreachable (${(error as Error).message}); next try in ${seconds(delay)}`)
@@ -156,11 +165,19 @@ export function startBridge(config: BridgeConfig, { log, fetch }: BridgeDeps): B
 
   const running = run().catch((error: unknown) => log.error('the bridge stopped unexpectedly:', error))
   // Tells the operator early whether the printer answers; printing does not depend on it.
-  printer.connect().catch((error: Error) => log.warn(`printer ${where} not reachable yet: ${error.message}`))
+  printer.connect().then(
+    () => metrics?.reachable(true),
+    (error: Error) => {
+      metrics?.reachable(false)
+      log.warn(`printer ${where} not reachable yet: ${error.message}`)
+    },
+  )
   const check = config.brokerCheckMs ? checkBroker(config.brokerUrl, config.brokerCheckMs, log) : null
+  const connected = () => session?.ready() ?? false
+  metrics?.watchBroker(connected)
 
   return {
-    connected: () => session?.ready() ?? false,
+    connected,
     stop() {
       stopped ??= (async () => {
         stopping = true

@@ -84,7 +84,8 @@ test.skipIf(!mosquittoListens)(
     const bridge = runScript(
       `"${process.execPath}" --import tsx printer/main.ts --printer ${printer.url} --broker mqtt://127.0.0.1:1883 --check-ms 2000 ` +
         `--client-id ${clientId} --state ${state}`,
-      { cwd: repoRoot, env: operatorEnv({ PRINTER_TOKEN: 'not-a-drinks-token' }) },
+      // LOG_FORMAT=text: what the operator reads at a terminal (piped, the bridge would log JSON).
+      { cwd: repoRoot, env: operatorEnv({ PRINTER_TOKEN: 'not-a-drinks-token', LOG_FORMAT: 'text' }) },
     )
     try {
       const [warning] = await bridge.waitForOutput(

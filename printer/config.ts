@@ -30,11 +30,17 @@ const options = {
     default: '5000',
     help: 'ms to wait for the retained menu that shows the broker is ours; 0: no check',
   },
+  'metrics-port': {
+    env: 'PRINTER_METRICS_PORT',
+    help: 'serve Prometheus metrics at /metrics on this port (default: none)',
+  },
 } as const satisfies Record<string, { env: string; default?: string; help: string }>
 
 type Name = keyof typeof options
 
-export type Cli = { help: true; usage: string } | { help: false; test: boolean; config: Omit<BridgeConfig, 'password'> }
+export type Cli =
+  | { help: true; usage: string }
+  | { help: false; test: boolean; config: Omit<BridgeConfig, 'password'>; metricsPort: number | null }
 
 /**
  * The bridge's configuration from the command line, then the environment, then defaults. The
@@ -77,10 +83,15 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv, started: Chos
   oneOf('--confirm', confirm, ['write', 'status'])
   checkTimeZone(timeZone)
   if (apiUrl && !URL.canParse(apiUrl)) throw new Error(`--api ${apiUrl} is not a URL`)
+  const metricsPort = get('metrics-port')
+  if (metricsPort !== undefined && !/^\d{1,5}$/.test(metricsPort)) {
+    throw new Error(`--metrics-port ${metricsPort} is not a port number`)
+  }
 
   return {
     help: false,
     test: values.test === true,
+    metricsPort: metricsPort === undefined ? null : Number(metricsPort),
     config: {
       brokerUrl: get('broker') ?? `mqtt://127.0.0.1:${env.MQTT_PORT || started?.mqttPort || 1883}`,
       brokerCheckMs: whole('--check-ms', get('check-ms')),

@@ -2,11 +2,14 @@
  * `npm run printer -- --printer tcp://HOST:9100`: the bridge from the broker to a network ESC/POS
  * receipt printer. `--test` prints a sample ticket and exits; `--help` lists the options.
  */
+import type { AddressInfo } from 'node:net'
 import { createLogger } from '../runtime/logger.ts'
+import { createMetricsRegistry, METRICS_PATH, serveMetrics } from '../runtime/metrics.ts'
 import { readChosenPorts } from '../runtime/ports.ts'
 import { onShutdown } from '../runtime/shutdown.ts'
 import { startBridge } from './bridge.ts'
 import { readConfig, readPrinterToken } from './config.ts'
+import { createPrinterMetrics } from './metrics.ts'
 import { createPrinterLink } from './printer-link.ts'
 import { columnsOf, renderTicket, sampleOrder } from './ticket.ts'
 
@@ -32,8 +35,18 @@ try {
     await link.close()
     log.info(`printed a test page on ${printer.host}:${printer.port}`)
   } else {
-    const bridge = startBridge({ ...cli.config, password: readPrinterToken(process.env) }, { log })
-    onShutdown(() => bridge.stop(), { log })
+    const registry = createMetricsRegistry({ process: true })
+    const metrics = createPrinterMetrics(registry)
+    const server = cli.metricsPort === null ? null : await serveMetrics(registry, cli.metricsPort)
+    if (server) log.info(`metrics at http://localhost:${(server.address() as AddressInfo).port}${METRICS_PATH}`)
+    const bridge = startBridge({ ...cli.config, password: readPrinterToken(process.env) }, { log, metrics })
+    onShutdown(
+      async () => {
+        await bridge.stop()
+        server?.close()
+      },
+      { log },
+    )
   }
 } catch (error) {
   log.error((error as Error).message)

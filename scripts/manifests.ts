@@ -47,6 +47,16 @@ const fromSecret = (name: string, secret: string) => ({
   valueFrom: { secretKeyRef: { name: secret, key: name } },
 })
 
+/**
+ * Where a Prometheus that reads pod annotations scrapes: the app's own port, not Knative's
+ * queue-proxy, so scrapes neither count as requests nor keep a function from scaling to zero.
+ */
+export const scrapeAnnotations = {
+  'prometheus.io/scrape': 'true',
+  'prometheus.io/port': '8080',
+  'prometheus.io/path': '/metrics',
+}
+
 /** What every pod of ours shares: see k8s/README.md, Security. */
 export const containerSecurity = {
   runAsNonRoot: true,
@@ -76,6 +86,7 @@ function knativeService(fn: FunctionDefinition) {
             'autoscaling.knative.dev/min-scale': String(scaling.minScale),
             'autoscaling.knative.dev/max-scale': String(scaling.maxScale),
             'autoscaling.knative.dev/target': String(scaling.target),
+            ...scrapeAnnotations,
           },
         },
         spec: {

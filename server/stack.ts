@@ -11,9 +11,11 @@ import { attachWebSocket, closeServer, listenTcp } from '../broker/listeners.ts'
 import { createBaseApp, type FunctionDeps, notFound, type OrderLimits } from '../functions/shared/app.ts'
 import { createSql, migrateFunctions } from '../functions/shared/db.ts'
 import type { FunctionModule } from '../functions/shared/function-module.ts'
+import { createFunctionMetrics } from '../functions/shared/metrics.ts'
 import { createMqttPublisher } from '../functions/shared/publisher.ts'
 import { functions } from '../hono.config.ts'
 import { createLogger, type Logger } from '../runtime/logger.ts'
+import { createMetricsRegistry, METRICS_PATH, metricsResponse, type Registry } from '../runtime/metrics.ts'
 import type { Tokens } from '../runtime/secrets.ts'
 import { type ClientConfig, createClientApp, readClientConfig } from './client-app.ts'
 
@@ -39,6 +41,8 @@ export interface StackOptions {
   /** The broker's pool and bounds; read from the environment (`readBrokerConfig`) when omitted. */
   broker?: BrokerConfig
   log?: Logger
+  /** Where every part of the process counts, served at `/metrics`; a registry of its own when omitted. */
+  metrics?: Registry
 }
 
 export interface Stack {
@@ -51,7 +55,8 @@ export interface Stack {
 
 /** Everything in one process: the broker, every function of hono.config.ts, the client. */
 export async function startStack(options: StackOptions): Promise<Stack> {
-  const { tokens, log = console } = options
+  const { tokens, log = console, metrics = createMetricsRegistry() } = options
+  const functionMetrics = createFunctionMetrics(metrics)
   const sql = createSql(options.databaseUrl)
   await migrateFunctions(sql)
 
@@ -66,6 +71,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     log: brokerLog,
     replicas: false,
     ...(brokerConfig.maxQueued ? { maxQueued: brokerConfig.maxQueued } : {}),
+    metrics,
   })
   const { broker } = durable
   const guard = new ConnectionGuard(brokerConfig.guard, brokerLog)
@@ -81,19 +87,22 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const clientConfig = options.clientConfig ?? readClientConfig({})
   const deps: FunctionDeps = {
     sql,
-    publisher,
+    publisher: functionMetrics.countPublishes(publisher),
     barToken: tokens.barToken,
     log: createLogger('functions', log),
     ...(options.orderLimits ? { orderLimits: options.orderLimits } : {}),
     ...(options.editLimits ? { editLimits: options.editLimits } : {}),
     trustProxy: options.trustProxy ?? false,
     tickerNicknames: options.tickerNicknames ?? true,
+    metrics: functionMetrics,
     // The bar display and the function that enforces it share one undo time.
     undoSeconds: clientConfig.undoSeconds,
   }
 
   // Requests reach each function by the routes of hono.config.ts, as the ingress routes them.
   const app = new Hono()
+  // One endpoint for the whole process: the broker's metrics and the functions'.
+  app.get(METRICS_PATH, () => metricsResponse(metrics))
   const modules: FunctionModule[] = []
   for (const fn of functions) {
     const mod = (await import(resolve(fn.entry))) as FunctionModule

@@ -4,6 +4,7 @@
  */
 import { type EmbeddedDatabase, startEmbeddedPostgres } from '../db/embedded.ts'
 import { readFunctionSettings } from '../functions/shared/config.ts'
+import { createMetricsRegistry } from '../runtime/metrics.ts'
 import { networkAddress } from '../runtime/network.ts'
 import { choosePort, writeChosenPorts } from '../runtime/ports.ts'
 import { loadTokens } from '../runtime/secrets.ts'
@@ -34,6 +35,7 @@ try {
     clientConfig,
     ...readFunctionSettings(),
     clientDir: clientDist,
+    metrics: createMetricsRegistry({ process: true }),
   })
   writeChosenPorts({ port, mqttPort })
   say(welcome({ stack, port, mqttPort, tokens, databaseDir: embedded?.dataDir ?? null, lanAddress, env: process.env }))

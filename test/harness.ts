@@ -11,8 +11,10 @@ import { attachWebSocket, closeServer, listenTcp } from '../broker/listeners.ts'
 import type { FunctionDeps } from '../functions/shared/app.ts'
 import { migrateFunctions } from '../functions/shared/db.ts'
 import { createMqttPublisher } from '../functions/shared/publisher.ts'
+import { createLogger } from '../runtime/logger.ts'
 import type { Tokens } from '../runtime/secrets.ts'
 import { testSql } from './db.ts'
+import { captureLog } from './log-capture.ts'
 
 export const testTokens: Tokens = {
   barToken: 'bar-secret',
@@ -20,8 +22,22 @@ export const testTokens: Tokens = {
   serviceToken: 'service-secret',
 }
 
-/** A logger for tests: only errors are shown. */
-export const quiet = { info: () => {}, warn: () => {}, error: console.error }
+/**
+ * A logger for tests: only errors are shown. Every line is kept, as JSON, for the scan at the end
+ * of the suite that no token and no note reached a log.
+ */
+export const quiet = createLogger(
+  'test',
+  {
+    info: captureLog,
+    warn: captureLog,
+    error: (line: string) => {
+      captureLog(line)
+      console.error(line)
+    },
+  },
+  'json',
+)
 
 export interface TestBroker {
   broker: Aedes

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { waitFor } from './harness.ts'
+import { captureLog } from './log-capture.ts'
 
 export interface Part {
   child: ChildProcess
@@ -25,7 +26,12 @@ export async function startPart(
   let output = ''
   child.stdout?.on('data', (chunk) => (output += chunk))
   child.stderr?.on('data', (chunk) => (output += chunk))
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => {
+      captureLog(output)
+      resolve(code)
+    }),
+  )
   try {
     await waitFor(async () => {
       if (child.exitCode !== null) throw new Error(`${script} exited: ${output}`)

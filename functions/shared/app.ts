@@ -4,6 +4,8 @@ import { requestId } from 'hono/request-id'
 import type { Sql } from 'postgres'
 import type { Logger } from '../../runtime/logger.ts'
 import { errorBody, errorHandler } from './errors.ts'
+import type { FunctionMetrics } from './metrics.ts'
+import { observeRequests } from './observe.ts'
 import type { Publisher } from './publisher.ts'
 import type { RateLimit } from './rate-limit.ts'
 import { createReadinessCheck } from './readiness.ts'
@@ -22,6 +24,8 @@ export interface FunctionDeps {
   trustProxy?: boolean
   /** Whether the public ticker shows nicknames. Default true. */
   tickerNicknames?: boolean
+  /** Request and order metrics (functions/shared/metrics.ts); nothing is counted when omitted. */
+  metrics?: FunctionMetrics
   /** Seconds within which the bar may undo its last move of an order. Default 5. */
   undoSeconds?: number
 }
@@ -62,8 +66,9 @@ export const MAX_BODY_BYTES = 4 * 1024
  * `/api/healthz` (the process runs) and `/api/readyz` (Postgres answers and the schema is
  * migrated; the broker's state is reported but does not make a function unready).
  */
-export function createBaseApp({ sql, publisher, log }: FunctionDeps): Hono {
+export function createBaseApp({ sql, publisher, log, metrics }: FunctionDeps): Hono {
   const app = new Hono()
+  app.use(observeRequests({ log, metrics }))
   app.use(requestId())
   app.use(
     bodyLimit({

@@ -1,15 +1,18 @@
 import type { Server } from 'node:http'
 import { serve } from '@hono/node-server'
 import { createLogger } from '../../runtime/logger.ts'
+import { createMetricsRegistry, METRICS_PATH, metricsResponse } from '../../runtime/metrics.ts'
+import { observeOutbox } from '../../runtime/outbox-metrics.ts'
 import { onShutdown } from '../../runtime/shutdown.ts'
 import type { FunctionDeps } from './app.ts'
 import { readFunctionConfig } from './config.ts'
 import { createSql } from './db.ts'
 import type { FunctionModule } from './function-module.ts'
+import { createFunctionMetrics } from './metrics.ts'
 import { createMqttPublisher } from './publisher.ts'
 
 /**
- * Runs one function as its pod does: on PORT, with `/api/healthz` and `/api/readyz`. It listens
+ * Runs one function as its pod does: on PORT, with `/api/healthz`, `/api/readyz` and `/metrics`. It listens
  * at once; Postgres and the broker connect in the background. SIGTERM stops accepting,
  * finishes in-flight requests, closes the pool and exits.
  */
@@ -17,12 +20,12 @@ export function serveFunction(name: string, mod: FunctionModule): void {
   const config = readFunctionConfig()
   const log = createLogger(name)
   const sql = createSql(config.databaseUrl)
-  const publisher = createMqttPublisher({
-    url: config.brokerUrl,
-    username: 'service',
-    password: config.tokens.serviceToken,
-    log,
-  })
+  const registry = createMetricsRegistry({ process: true })
+  const metrics = createFunctionMetrics(registry)
+  observeOutbox({ sql, registry })
+  const publisher = metrics.countPublishes(
+    createMqttPublisher({ url: config.brokerUrl, username: 'service', password: config.tokens.serviceToken, log }),
+  )
   const deps: FunctionDeps = {
     sql,
     publisher,
@@ -32,11 +35,14 @@ export function serveFunction(name: string, mod: FunctionModule): void {
     editLimits: config.editLimits,
     trustProxy: config.trustProxy,
     tickerNicknames: config.tickerNicknames,
+    metrics,
     undoSeconds: config.undoSeconds,
   }
-  const server = serve({ fetch: mod.createApp(deps).fetch, port: config.port }, (info) =>
-    log.info(`listening on :${info.port}`),
-  ) as Server
+  const app = mod.createApp(deps)
+  // The ingress routes only the function's own paths here, so the scraper alone reaches /metrics.
+  const fetch = (request: Request) =>
+    new URL(request.url).pathname === METRICS_PATH ? metricsResponse(registry) : app.fetch(request)
+  const server = serve({ fetch, port: config.port }, (info) => log.info(`listening on :${info.port}`)) as Server
   mod.start?.(deps).catch((error: Error) => log.warn(`start hook failed: ${error.message}`))
 
   onShutdown(

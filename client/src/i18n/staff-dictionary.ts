@@ -40,6 +40,8 @@ const en = {
   moved: '#{number}: {status}',
   waiting: 'waiting {time}',
   soundHint: 'Sound is on: it starts with your next tap on the screen.',
+  printerOffline: 'Printer {printer} is offline: {count} ticket(s) waiting for it.',
+  ordersWaiting: '{count} message(s) of orders not yet sent to the printers and screens (for {seconds} s).',
 }
 
 type StaffOnly = Readonly<Record<keyof typeof en, string>>
@@ -76,6 +78,9 @@ const de: StaffOnly = {
   moved: '#{number}: {status}',
   waiting: 'wartet seit {time}',
   soundHint: 'Ton ist an: er startet mit deinem nächsten Tippen auf den Bildschirm.',
+  printerOffline: 'Drucker {printer} ist nicht verbunden: {count} Bon(s) warten auf ihn.',
+  ordersWaiting:
+    '{count} Meldung(en) zu Bestellungen noch nicht an Drucker und Bildschirme gesendet (seit {seconds} s).',
 }
 
 const fr: StaffOnly = {
@@ -110,6 +115,9 @@ const fr: StaffOnly = {
   moved: 'N° {number} : {status}',
   waiting: 'attend depuis {time}',
   soundHint: 'Le son est activé : il démarre à ta prochaine touche sur l’écran.',
+  printerOffline: 'L’imprimante {printer} est hors ligne : {count} ticket(s) l’attendent.',
+  ordersWaiting:
+    '{count} message(s) de commandes pas encore envoyés aux imprimantes et aux écrans (depuis {seconds} s).',
 }
 
 const it: StaffOnly = {
@@ -144,6 +152,8 @@ const it: StaffOnly = {
   moved: 'N. {number}: {status}',
   waiting: 'in attesa da {time}',
   soundHint: 'Il suono è attivo: parte al tuo prossimo tocco sullo schermo.',
+  printerOffline: 'La stampante {printer} è offline: {count} scontrino/i in attesa.',
+  ordersWaiting: '{count} messaggio/i di ordini non ancora inviati a stampanti e schermi (da {seconds} s).',
 }
 
 export type StaffMessages = Messages & StaffOnly

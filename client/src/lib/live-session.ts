@@ -1,4 +1,4 @@
-import type { Menu, OrderEvent, PickupBoard, TickerEvent } from '../../../contract/index.ts'
+import type { BarStatus, Menu, OrderEvent, PickupBoard, TickerEvent } from '../../../contract/index.ts'
 
 // The contract between the page and the MQTT session, which runs in a Web Worker (or, in tests,
 // in Node): everything that crosses it is plain data.
@@ -12,6 +12,7 @@ export interface PayloadKinds {
   orderEvent: OrderEvent
   ticker: TickerEvent
   pickup: PickupBoard
+  barStatus: BarStatus
 }
 export type PayloadKind = keyof PayloadKinds
 

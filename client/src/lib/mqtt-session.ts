@@ -1,6 +1,6 @@
 import mqtt from 'mqtt'
 import * as v from 'valibot'
-import { PickupBoardSchema } from '../../../contract/index.ts'
+import { BarStatusSchema, PickupBoardSchema } from '../../../contract/index.ts'
 import type { LiveMessage, PayloadKind, Session, SessionConfig, SessionEvents } from './live-session.ts'
 import { isMenu, isOrderEvent, isTickerEvent, parseJson } from './payloads.ts'
 
@@ -12,6 +12,7 @@ const checks: Readonly<Record<PayloadKind, (payload: unknown) => boolean>> = {
   orderEvent: isOrderEvent,
   ticker: isTickerEvent,
   pickup: (payload) => v.is(PickupBoardSchema, payload),
+  barStatus: (payload) => v.is(BarStatusSchema, payload),
 }
 
 /**

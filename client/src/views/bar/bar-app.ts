@@ -1,6 +1,6 @@
 import type { ReadonlySignal } from '@preact/signals-core'
 import { computed, signal } from '@preact/signals-core'
-import type { Locale, Order } from '../../../../contract/index.ts'
+import type { BarStatus, Locale, Order } from '../../../../contract/index.ts'
 import { topics } from '../../../../contract/index.ts'
 import { defaultPageConfig, type PageConfig } from '../../lib/page-config.ts'
 import type { StaffApi } from '../../lib/staff-api.ts'
@@ -52,15 +52,18 @@ export function createBarApp({ auth, api, storage, liveUrl, locale, beep, online
       column === 'drinkId' ? drinkName(drinks, order.drinkId, current) : order[column]
   })
   const table = new OrderTable(bar.orders, label)
+  /** The printers and the outbox as the broker last told (retained `bar/status`). */
+  const status = signal<BarStatus | null>(null)
   const live = createStaffLive({
     auth,
     url: liveUrl,
     online,
-    topics: { [topics.barOrders]: 'orderEvent', [topics.publicMenu]: 'menu' },
+    topics: { [topics.barOrders]: 'orderEvent', [topics.publicMenu]: 'menu', [topics.barStatus]: 'barStatus' },
     onConnect: () => void bar.refresh(),
     onMessage: (message) => {
       if (message.kind === 'orderEvent') bar.receive(message.payload)
       else if (message.kind === 'menu') menu.apply(message.payload)
+      else if (message.kind === 'barStatus') status.value = message.payload
     },
   })
   return {
@@ -71,6 +74,7 @@ export function createBarApp({ auth, api, storage, liveUrl, locale, beep, online
     queue,
     table,
     live,
+    status,
     sound,
     config,
     clock: new Clock(),

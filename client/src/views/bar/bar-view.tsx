@@ -9,6 +9,7 @@ import type { BarApp } from './bar-app.ts'
 import { DrinkSwitches } from './drink-switches.tsx'
 import { OrdersTable } from './orders-table.tsx'
 import { QueueBoard } from './queue-board.tsx'
+import { StatusNotices } from './status-notices.tsx'
 import { TallyPanel } from './tally-panel.tsx'
 import { UndoBar } from './undo-bar.tsx'
 
@@ -56,6 +57,7 @@ export function BarView({ app, i18n, audible, onSound }: BarViewProps) {
               {problemText(messages, problem)}
             </p>
           )}
+          <StatusNotices app={app} i18n={i18n} />
           <QueueBoard app={app} i18n={i18n} />
           <div class="bar-side">
             <TallyPanel app={app} i18n={i18n} />

@@ -1,0 +1,80 @@
+import type { Aedes, PublishPacket } from 'aedes'
+import type { Sql } from 'postgres'
+import { type BarStatus, topics } from '../contract/index.ts'
+import type { Logger } from '../runtime/logger.ts'
+import { outboxState } from '../runtime/outbox-metrics.ts'
+import { sessionQueues } from './metrics-database.ts'
+
+export interface BarStatusOptions {
+  broker: Aedes
+  sql: Sql
+  log: Logger
+  /** Ids of the clients connected to this replica or, by the bus probe, to another. */
+  online: () => Set<string>
+  /** How often the state is read; it is published only when it changed. Default 2000 ms. */
+  intervalMs?: number
+  /** Most printer sessions listed. Default 50. */
+  maxSessions?: number
+}
+
+/**
+ * Keeps the retained `bar/status` current, so the bar display can say what the bar must act on:
+ * a printer away while its tickets wait, orders not yet handed to the broker. Every replica
+ * reads the same Postgres and, through the bus probe, the same connections, so they publish the
+ * same state; a retained message holds the last one.
+ */
+export function startBarStatus({ broker, sql, log, online, intervalMs = 2000, maxSessions = 50 }: BarStatusOptions) {
+  let last = ''
+  let failing = ''
+  let timer: NodeJS.Timeout | undefined
+  let stopped = false
+
+  const read = async (): Promise<Omit<BarStatus, 'at'>> => {
+    const [sessions, outbox] = await Promise.all([sessionQueues(sql, maxSessions), outboxState(sql)])
+    const connected = online()
+    return {
+      printers: sessions.map((session) => ({
+        clientId: session.client_id,
+        online: connected.has(session.client_id),
+        queued: session.queued,
+      })),
+      outbox: { messages: outbox.count, oldestSeconds: Math.floor(outbox.oldest) },
+    }
+  }
+
+  const publish = (status: BarStatus) =>
+    new Promise<void>((resolve, reject) => {
+      const packet = {
+        cmd: 'publish',
+        topic: topics.barStatus,
+        payload: Buffer.from(JSON.stringify(status)),
+        qos: 1,
+        retain: true,
+        dup: false,
+      }
+      broker.publish(packet as PublishPacket, (error) => (error ? reject(error) : resolve()))
+    })
+
+  const tick = async () => {
+    try {
+      const state = await read()
+      const key = JSON.stringify(state)
+      if (key !== last && !stopped) {
+        await publish({ ...state, at: new Date().toISOString() })
+        last = key
+      }
+      failing = ''
+    } catch (error) {
+      // While the database is away every round fails the same way: say so once.
+      const message = (error as Error).message
+      if (message !== failing) log.warn(`bar status: ${message}`)
+      failing = message
+    }
+    if (!stopped) timer = setTimeout(tick, intervalMs)
+  }
+  timer = setTimeout(tick, 0)
+  broker.once('closed', () => {
+    stopped = true
+    clearTimeout(timer)
+  })
+}

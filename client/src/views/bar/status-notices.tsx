@@ -1,0 +1,27 @@
+import { fill } from '../../i18n/format.ts'
+import type { I18n } from '../../i18n/i18n.ts'
+import type { StaffMessages } from '../../i18n/staff-dictionary.ts'
+import { barNotices } from '../../models/bar-status.ts'
+import type { BarApp } from './bar-app.ts'
+
+/** What the bar must act on from the broker's `bar/status`: a printer away, orders held up. */
+export function StatusNotices({ app, i18n }: { app: BarApp; i18n: I18n<StaffMessages> }) {
+  const messages = i18n.messages.value
+  const notices = barNotices(app.status.value)
+  if (notices.length === 0) return null
+  return (
+    <div class="status-notices" role="status" data-testid="status-notices">
+      {notices.map((notice) =>
+        notice.kind === 'printerOffline' ? (
+          <p class="problem" key={notice.clientId}>
+            {fill(messages.printerOffline, { printer: notice.clientId, count: notice.queued })}
+          </p>
+        ) : (
+          <p class="problem" key="orders-waiting">
+            {fill(messages.ordersWaiting, { count: notice.messages, seconds: notice.seconds })}
+          </p>
+        ),
+      )}
+    </div>
+  )
+}
