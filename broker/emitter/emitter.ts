@@ -7,7 +7,7 @@
  *
  * While the LISTEN connection is down (database restart, network cut) this replica misses the
  * messages sent meanwhile, its own included: NOTIFY keeps nothing for a session that is not
- * listening. It reconnects with backoff and jitter (pg-listener.ts) and carries on from there; the
+ * listening. It reconnects with backoff and jitter (broker/pg/listener.ts) and carries on from there; the
  * gap is not replayed. What that costs: clients connected to this replica miss QoS 0 messages and
  * the live copy of QoS > 0 messages of that gap. A persistent session (clean: false, QoS > 0) loses
  * nothing, because the publishing broker wrote the message to its offline queue in Postgres before
@@ -18,9 +18,9 @@ import { randomBytes } from 'node:crypto'
 import mqemitter from 'mqemitter'
 import type { Sql } from 'postgres'
 import { insertAttachments, readAttachment, startAttachmentCleanup } from './attachments.ts'
-import { type Batcher, createBatcher } from './batcher.ts'
+import { type Batcher, createBatcher } from '../pg/batcher.ts'
 import { type Done, PendingEchoes } from './echoes.ts'
-import { type Listener, type ListenerOptions, type Logger, startListener } from './pg-listener.ts'
+import { type Listener, type ListenerOptions, type Logger, startListener } from '../pg/listener.ts'
 import { RecentIds } from './recent-ids.ts'
 import {
   type Envelope,
@@ -60,7 +60,7 @@ export interface PostgresEmitterOptions {
   cleanupInterval?: number
   /** How many message ids are remembered to drop duplicates (default 10,000). */
   dedupeSize?: number
-  /** Reconnect and probe timing of the LISTEN connection (see pg-listener.ts). */
+  /** Reconnect and probe timing of the LISTEN connection (see broker/pg/listener.ts). */
   listen?: Pick<ListenerOptions, 'minDelay' | 'maxDelay' | 'probeInterval' | 'probeTimeout'>
 }
 

@@ -4,7 +4,7 @@
  */
 import { Readable } from 'node:stream'
 import type { Sql } from 'postgres'
-import type { ListenerOptions, Logger } from '../emitter/pg-listener.ts'
+import type { ListenerOptions, Logger } from '../pg/listener.ts'
 import { IncomingPackets } from './incoming.ts'
 import { OutgoingQueues } from './outgoing.ts'
 import type { Packet } from './packets.ts'
@@ -28,7 +28,7 @@ export interface PostgresPersistenceOptions {
    * false: stored in the background, see outgoing.ts for what that trades). QoS 2 always waits.
    */
   awaitPacketIds?: boolean
-  /** Reconnect and probe timing of the LISTEN connection (see broker/emitter/pg-listener.ts). */
+  /** Reconnect and probe timing of the LISTEN connection (see broker/pg/listener.ts). */
   listen?: Pick<ListenerOptions, 'minDelay' | 'maxDelay' | 'probeInterval' | 'probeTimeout'>
 }
 

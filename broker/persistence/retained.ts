@@ -6,7 +6,7 @@
  */
 import { Readable } from 'node:stream'
 import type { Sql } from 'postgres'
-import { type Batcher, createBatcher } from '../emitter/batcher.ts'
+import { type Batcher, createBatcher } from '../pg/batcher.ts'
 import { decodePacket, encodePacket, type Packet, type PacketColumns } from './packets.ts'
 import { createTopicFilter } from './trie.ts'
 
