@@ -17,10 +17,10 @@
 import { randomBytes } from 'node:crypto'
 import mqemitter from 'mqemitter'
 import type { Sql } from 'postgres'
-import { insertAttachments, readAttachment, startAttachmentCleanup } from './attachments.ts'
 import { type Batcher, createBatcher } from '../pg/batcher.ts'
-import { type Done, PendingEchoes } from './echoes.ts'
 import { type Listener, type ListenerOptions, type Logger, startListener } from '../pg/listener.ts'
+import { insertAttachments, readAttachment, startAttachmentCleanup } from './attachments.ts'
+import { type Done, PendingEchoes } from './echoes.ts'
 import { RecentIds } from './recent-ids.ts'
 import {
   type Envelope,

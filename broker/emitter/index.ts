@@ -2,5 +2,6 @@
  * A Postgres-backed mqemitter for Aedes replicas (see emitter.ts for what it guarantees).
  * Its LISTEN connection and batcher live in broker/pg, shared with broker/persistence.
  */
-export { createPostgresEmitter, PostgresEmitter, type PostgresEmitterOptions } from './emitter.ts'
+
 export type { Logger } from '../pg/listener.ts'
+export { createPostgresEmitter, PostgresEmitter, type PostgresEmitterOptions } from './emitter.ts'
