@@ -136,16 +136,24 @@ export const UpdateOrderSchema = v.strictObject({
 })
 export type UpdateOrder = v.InferOutput<typeof UpdateOrderSchema>
 
-export interface Order {
-  id: string
+/** A timestamp as the API and the messages give it: ISO 8601 in UTC, as `Date#toISOString` writes it. */
+export const TimestampSchema = v.pipe(v.string(), v.isoTimestamp('must be an ISO 8601 timestamp'))
+
+/**
+ * An order as the API answers it and the messages carry it. Readers (the page, the printer
+ * bridge) check what they receive against it; the OpenAPI document is generated from it.
+ */
+export const OrderSchema = v.object({
+  id: v.pipe(v.string(), v.uuid()),
   /** Short pickup number the bar calls out. */
-  number: number
-  guestId: string
-  nickname: string
-  drinkId: string
-  quantity: number
-  note: string
-  status: OrderStatus
-  createdAt: string
-  updatedAt: string
-}
+  number: v.pipe(v.number(), v.integer(), v.minValue(1), v.description('pickup number')),
+  guestId: v.pipe(v.string(), v.uuid()),
+  nickname: v.string(),
+  drinkId: v.string(),
+  quantity: v.pipe(v.number(), v.integer(), v.minValue(1)),
+  note: v.string(),
+  status: v.picklist(orderStatuses),
+  createdAt: TimestampSchema,
+  updatedAt: TimestampSchema,
+})
+export type Order = v.InferOutput<typeof OrderSchema>

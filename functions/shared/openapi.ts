@@ -1,21 +1,47 @@
-import { type JsonSchema, type OverrideActionContext, toJsonSchema } from '@valibot/to-json-schema'
-import type { GenericSchema } from 'valibot'
+import { type JsonSchema, type OverrideActionContext, toJsonSchemaDefs } from '@valibot/to-json-schema'
 import {
+  DrinkBodySchema,
   DrinkSchema,
   DrinkUpdateSchema,
-  errorCodes,
+  ErrorBodySchema,
   limits,
-  orderStatuses,
+  MenuSchema,
+  OrderBodySchema,
+  OrderEventSchema,
+  OrderListSchema,
+  OrderSchema,
+  PickupBoardSchema,
   PlaceOrderSchema,
+  TickerEventSchema,
   UpdateOrderSchema,
 } from '../../contract/index.ts'
 
-const schema = (s: GenericSchema) => {
-  const { $schema: _, ...rest } = toJsonSchema(s, { errorMode: 'ignore', overrideAction: graphemes }) as Record<
-    string,
-    unknown
-  >
-  return rest
+/**
+ * Every schema of the document, generated from the contract's schemas (the ones that validate
+ * requests and that readers check payloads against), so the document cannot drift from them.
+ * The MQTT payloads are listed too: integrators read their shape here.
+ */
+function schemas(): Record<string, unknown> {
+  const defs = toJsonSchemaDefs(
+    {
+      PlaceOrder: PlaceOrderSchema,
+      UpdateOrder: UpdateOrderSchema,
+      DrinkUpdate: DrinkUpdateSchema,
+      Drink: DrinkSchema,
+      DrinkBody: DrinkBodySchema,
+      Order: OrderSchema,
+      OrderBody: OrderBodySchema,
+      OrderList: OrderListSchema,
+      Menu: MenuSchema,
+      Error: ErrorBodySchema,
+      OrderEvent: OrderEventSchema,
+      TickerEvent: TickerEventSchema,
+      PickupBoard: PickupBoardSchema,
+    },
+    { target: 'draft-2020-12', errorMode: 'ignore', overrideAction: graphemes },
+  )
+  // The converter points references at `$defs`; OpenAPI keeps them under components.
+  return JSON.parse(JSON.stringify(defs).replaceAll('"#/$defs/', '"#/components/schemas/'))
 }
 
 /**
@@ -72,64 +98,7 @@ function build() {
     info: { title: 'Drinks', version: '1', description: 'Drink orders for events.' },
     components: {
       securitySchemes: { bar: { type: 'http', scheme: 'bearer', description: 'BAR_TOKEN' } },
-      schemas: {
-        PlaceOrder: schema(PlaceOrderSchema),
-        UpdateOrder: schema(UpdateOrderSchema),
-        DrinkUpdate: schema(DrinkUpdateSchema),
-        Drink: schema(DrinkSchema),
-        Order: {
-          type: 'object',
-          required: [
-            'id',
-            'number',
-            'guestId',
-            'nickname',
-            'drinkId',
-            'quantity',
-            'note',
-            'status',
-            'createdAt',
-            'updatedAt',
-          ],
-          properties: {
-            id: { type: 'string', format: 'uuid' },
-            number: { type: 'integer', description: 'pickup number' },
-            guestId: { type: 'string', format: 'uuid' },
-            nickname: { type: 'string' },
-            drinkId: { type: 'string' },
-            quantity: { type: 'integer' },
-            note: { type: 'string' },
-            status: { enum: [...orderStatuses] },
-            createdAt: { type: 'string', format: 'date-time' },
-            updatedAt: { type: 'string', format: 'date-time' },
-          },
-        },
-        OrderBody: { type: 'object', required: ['order'], properties: { order: ref('Order') } },
-        OrderList: {
-          type: 'object',
-          required: ['orders', 'nextCursor'],
-          properties: { orders: { type: 'array', items: ref('Order') }, nextCursor: { type: ['string', 'null'] } },
-        },
-        Menu: { type: 'object', required: ['drinks'], properties: { drinks: { type: 'array', items: ref('Drink') } } },
-        Error: {
-          type: 'object',
-          required: ['error'],
-          properties: {
-            error: {
-              type: 'object',
-              required: ['code', 'message'],
-              properties: {
-                code: { enum: [...errorCodes], description: 'what went wrong; clients word it themselves' },
-                message: { type: 'string', description: 'in English, for logs' },
-                issues: {
-                  type: 'array',
-                  items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } },
-                },
-              },
-            },
-          },
-        },
-      },
+      schemas: schemas(),
     },
     paths: {
       '/api/orders': {
@@ -188,7 +157,7 @@ function build() {
           responses: {
             '200': {
               description: 'changed',
-              content: { 'application/json': { schema: { type: 'object', properties: { drink: ref('Drink') } } } },
+              content: { 'application/json': { schema: ref('DrinkBody') } },
             },
             ...errors(400, 401, 404, 413, 415),
           },
