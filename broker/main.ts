@@ -6,6 +6,7 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import postgres from 'postgres'
+import { readEnv } from '../runtime/config.ts'
 import { createLogger } from '../runtime/logger.ts'
 import { choosePort } from '../runtime/ports.ts'
 import { loadTokens } from '../runtime/secrets.ts'
@@ -15,8 +16,7 @@ import { attachWebSocket, closeServer, listenTcp } from './listeners.ts'
 
 const log = createLogger('broker')
 try {
-  const databaseUrl = process.env.DATABASE_URL
-  if (!databaseUrl) throw new Error('DATABASE_URL is not set: the broker keeps its sessions and queues in Postgres')
+  const databaseUrl = readEnv().required('DATABASE_URL', 'the broker keeps its sessions and queues in Postgres')
   const tokens = loadTokens()
   const mqttPort = await choosePort('MQTT_PORT', process.env.MQTT_PORT, 1883, (line) => log.info(line))
   const port = await choosePort('PORT', process.env.PORT, 8080, (line) => log.info(line))
