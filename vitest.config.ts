@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
   test: {
-    include: ['{contract,functions,broker,client,server,db,k8s,printer,runtime}/**/*.test.{ts,tsx}'],
+    include: ['{contract,functions,broker,client,server,db,k8s,printer,runtime,test}/**/*.test.{ts,tsx}'],
     globalSetup: ['test/global-setup.ts'],
     testTimeout: 20_000,
     hookTimeout: 60_000,

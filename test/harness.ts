@@ -13,6 +13,9 @@ import { migrateFunctions } from '../functions/shared/db.ts'
 import { createMqttPublisher } from '../functions/shared/publisher.ts'
 import type { Tokens } from '../runtime/secrets.ts'
 import { testSql } from './db.ts'
+import { waitFor } from './wait.ts'
+
+export { waitFor }
 
 export const testTokens: Tokens = {
   barToken: 'bar-secret',
@@ -94,14 +97,6 @@ export function collect(client: MqttClient) {
       await waitFor(() => received.some(match), timeoutMs)
       return received.find(match) as { topic: string; payload: string }
     },
-  }
-}
-
-export async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  const until = Date.now() + timeoutMs
-  while (!(await condition())) {
-    if (Date.now() > until) throw new Error(`condition not met within ${timeoutMs} ms`)
-    await new Promise((resolve) => setTimeout(resolve, 20))
   }
 }
 
