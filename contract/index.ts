@@ -8,12 +8,25 @@ export * from './order.ts'
 export * from './payloads.ts'
 export * from './topics.ts'
 
-/** HTTP paths of the API. */
-export const api = {
+/** Routes of the HTTP API, as the functions declare them: `:name` marks a path parameter. */
+export const routes = {
   orders: '/api/orders',
-  order: (id: string) => `/api/orders/${encodeURIComponent(id)}`,
+  order: '/api/orders/:id',
   menu: '/api/menu',
-  drink: (drinkId: string) => `/api/menu/${encodeURIComponent(drinkId)}`,
+  drink: '/api/menu/:drinkId',
+  openapi: '/api/openapi.json',
   healthz: '/api/healthz',
   readyz: '/api/readyz',
+} as const
+
+const fill = (route: string, value: string) => route.replace(/:\w+/, encodeURIComponent(value))
+
+/** HTTP paths of the API, parameters filled in. */
+export const api = {
+  orders: routes.orders,
+  order: (id: string) => fill(routes.order, id),
+  menu: routes.menu,
+  drink: (drinkId: string) => fill(routes.drink, drinkId),
+  healthz: routes.healthz,
+  readyz: routes.readyz,
 } as const

@@ -4,8 +4,14 @@ import { DrinkIdSchema } from './menu.ts'
 export const orderStatuses = ['placed', 'preparing', 'ready', 'delivered', 'cancelled'] as const
 export type OrderStatus = (typeof orderStatuses)[number]
 
-/** Statuses in which an order still waits for the bar. */
-export const openStatuses: readonly OrderStatus[] = ['placed', 'preparing', 'ready']
+/** Statuses in which an order still waits for the bar, in lifecycle order. */
+export const openStatuses = ['placed', 'preparing', 'ready'] as const satisfies readonly OrderStatus[]
+export type OpenStatus = (typeof openStatuses)[number]
+
+/** Whether an order in `status` still waits for the bar. */
+export function isOpen(status: OrderStatus): status is OpenStatus {
+  return (openStatuses as readonly OrderStatus[]).includes(status)
+}
 
 export const limits = {
   /** Characters as a guest counts them: grapheme clusters, so a joined emoji is one. */

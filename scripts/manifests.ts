@@ -7,6 +7,7 @@ import { readFile, writeFile } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { stringify } from 'yaml'
+import { routes } from '../contract/index.ts'
 import { type FunctionConfig, functions } from '../hono.config.ts'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
@@ -104,8 +105,8 @@ function knativeService(fn: FunctionConfig) {
               ],
               // No periodSeconds: Knative then probes every few milliseconds while a pod starts,
               // which is what keeps a cold start short.
-              readinessProbe: { httpGet: { path: '/api/readyz', port: 8080 }, failureThreshold: 3 },
-              livenessProbe: { httpGet: { path: '/api/healthz', port: 8080 }, periodSeconds: 10, failureThreshold: 3 },
+              readinessProbe: { httpGet: { path: routes.readyz, port: 8080 }, failureThreshold: 3 },
+              livenessProbe: { httpGet: { path: routes.healthz, port: 8080 }, periodSeconds: 10, failureThreshold: 3 },
               // Node sizes V8's heap from this memory limit. No --max-old-space-size: any V8 flag
               // voids Node's built-in code cache and costs ~50 ms of CPU per cold start.
               resources: {

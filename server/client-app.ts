@@ -2,6 +2,7 @@ import { serveStatic } from '@hono/node-server/serve-static'
 import { type Context, Hono, type MiddlewareHandler } from 'hono'
 import { compress } from 'hono/compress'
 import { secureHeaders } from 'hono/secure-headers'
+import { routes } from '../contract/index.ts'
 import { readUndoSeconds } from '../functions/shared/config.ts'
 import { type Env, readEnv } from '../runtime/config.ts'
 
@@ -89,7 +90,7 @@ export function createClientApp({ dir, config }: ClientAppOptions): Hono {
     }),
   )
   app.use(compress())
-  app.get('/api/healthz', (c) => c.json({ ok: true }))
+  app.get(routes.healthz, (c) => c.json({ ok: true }))
   app.all('/api/*', (c) =>
     c.json({ error: { code: 'not_found', message: `no route for ${c.req.method} ${c.req.path}` } }, 404),
   )

@@ -17,8 +17,8 @@
 import { randomBytes } from 'node:crypto'
 import mqemitter from 'mqemitter'
 import type { Sql } from 'postgres'
-import { type Batcher, createBatcher } from '../pg/batcher.ts'
-import { type Listener, type ListenerOptions, type Logger, startListener } from '../pg/listener.ts'
+import { type Batcher, createBatcher, defaultMaxBatch } from '../pg/batcher.ts'
+import { type Listener, type ListenerOptions, type Logger, maxNotifyBytes, startListener } from '../pg/listener.ts'
 import { insertAttachments, readAttachment, startAttachmentCleanup } from './attachments.ts'
 import { type Done, PendingEchoes } from './echoes.ts'
 import { RecentIds } from './recent-ids.ts'
@@ -108,7 +108,7 @@ export class PostgresEmitter extends MQEmitter {
   #closing: Promise<void> | null = null
 
   constructor(options: PostgresEmitterOptions) {
-    const { sql, channel = 'mqtt_emitter', logger = console, maxBatch = 500, echoTimeout = 5_000 } = options
+    const { sql, channel = 'mqtt_emitter', logger = console, maxBatch = defaultMaxBatch, echoTimeout = 5_000 } = options
     super({
       concurrency: options.concurrency,
       matchEmptyLevels: options.matchEmptyLevels,
@@ -119,7 +119,7 @@ export class PostgresEmitter extends MQEmitter {
     this.#sql = sql
     this.#channel = channel
     this.#logger = logger
-    this.#maxNotifyBytes = options.maxNotifyBytes ?? 7_999
+    this.#maxNotifyBytes = options.maxNotifyBytes ?? maxNotifyBytes
     this.#echoTimeout = echoTimeout
     this.#seen = new RecentIds(options.dedupeSize ?? 10_000)
     this.#outbox = createBatcher((items: Outgoing[]) => this.#send(items), { maxBatch })

@@ -13,6 +13,9 @@
  */
 import postgres, { type Sql } from 'postgres'
 
+/** Largest NOTIFY payload in bytes: Postgres refuses 8000 and more. Larger messages must go through a table. */
+export const maxNotifyBytes = 7_999
+
 /** Where background work reports; `console` fits. */
 export type Logger = Pick<Console, 'warn' | 'error'>
 

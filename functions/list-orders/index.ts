@@ -1,6 +1,6 @@
 import type { Context, Hono } from 'hono'
 import * as v from 'valibot'
-import { type Order, orderStatuses, UuidSchema } from '../../contract/index.ts'
+import { type Order, orderStatuses, routes, UuidSchema } from '../../contract/index.ts'
 import { createBaseApp, type FunctionDeps } from '../shared/app.ts'
 import { isBar } from '../shared/auth.ts'
 import { ApiError } from '../shared/errors.ts'
@@ -27,7 +27,7 @@ const QuerySchema = v.strictObject({
 /** `GET /api/orders`: a guest's own orders by `guestId`, or every order for the bar. */
 export function createApp(deps: FunctionDeps): Hono {
   const { sql, barToken } = deps
-  return createBaseApp(deps).get('/api/orders', async (c) => {
+  return createBaseApp(deps).get(routes.orders, async (c) => {
     const query = check(QuerySchema, c.req.query())
     const bar = isBar(c.req.header('authorization'), barToken)
     if (!bar && !query.guestId) throw new ApiError(401, 'unauthorized', 'listing all orders needs the bar token')

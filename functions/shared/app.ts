@@ -2,6 +2,7 @@ import { type Context, Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { requestId } from 'hono/request-id'
 import type { Sql } from 'postgres'
+import { routes } from '../../contract/index.ts'
 import type { Logger } from '../../runtime/logger.ts'
 import { errorBody, errorHandler } from './errors.ts'
 import type { Publisher } from './publisher.ts'
@@ -72,8 +73,8 @@ export function createBaseApp({ sql, publisher, log }: FunctionDeps): Hono {
   )
   app.onError(errorHandler(log))
   app.notFound(notFound)
-  app.get('/api/healthz', (c) => c.json({ ok: true }))
-  app.get('/api/readyz', async (c) => {
+  app.get(routes.healthz, (c) => c.json({ ok: true }))
+  app.get(routes.readyz, async (c) => {
     const database = await sql`select 1`.then(
       () => true,
       () => false,

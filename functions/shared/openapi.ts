@@ -12,6 +12,7 @@ import {
   OrderSchema,
   PickupBoardSchema,
   PlaceOrderSchema,
+  routes,
   TickerEventSchema,
   UpdateOrderSchema,
 } from '../../contract/index.ts'
@@ -60,6 +61,8 @@ function graphemes({ valibotAction, jsonSchema }: OverrideActionContext): JsonSc
   }
   return undefined
 }
+/** A route as OpenAPI writes it: `/api/orders/{id}` for `/api/orders/:id`. */
+const openApiPath = (route: string) => route.replace(/:(\w+)/g, '{$1}')
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` })
 const body = (name: string) => ({ required: true, content: { 'application/json': { schema: ref(name) } } })
 const reply = (description: string, name: string) => ({
@@ -101,7 +104,7 @@ function build() {
       schemas: schemas(),
     },
     paths: {
-      '/api/orders': {
+      [openApiPath(routes.orders)]: {
         post: {
           summary: 'Place an order; the same id and body again is answered 200 with the stored order',
           requestBody: body('PlaceOrder'),
@@ -136,7 +139,7 @@ function build() {
           },
         },
       },
-      '/api/orders/{id}': {
+      [openApiPath(routes.order)]: {
         patch: {
           summary:
             'The bar moves an order along, or with undo: true takes its last move back within UNDO_SECONDS; ' +
@@ -147,8 +150,8 @@ function build() {
           responses: { '200': reply('changed', 'OrderBody'), ...errors(400, 401, 403, 404, 409, 413, 415) },
         },
       },
-      '/api/menu': { get: { summary: 'The drinks', responses: { '200': reply('the menu', 'Menu') } } },
-      '/api/menu/{drinkId}': {
+      [openApiPath(routes.menu)]: { get: { summary: 'The drinks', responses: { '200': reply('the menu', 'Menu') } } },
+      [openApiPath(routes.drink)]: {
         put: {
           summary: 'Change a drink, e.g. sold out',
           security: bar,
@@ -163,14 +166,16 @@ function build() {
           },
         },
       },
-      '/api/healthz': { get: { summary: 'Liveness', responses: { '200': { description: 'running' } } } },
-      '/api/readyz': {
+      [openApiPath(routes.healthz)]: { get: { summary: 'Liveness', responses: { '200': { description: 'running' } } } },
+      [openApiPath(routes.readyz)]: {
         get: {
           summary: 'Readiness: Postgres and the broker answer',
           responses: { '200': { description: 'ready' }, '503': { description: 'not ready' } },
         },
       },
-      '/api/openapi.json': { get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1' } } } },
+      [openApiPath(routes.openapi)]: {
+        get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1' } } },
+      },
     },
   }
 }
