@@ -142,6 +142,25 @@ export const UpdateOrderSchema = v.strictObject({
 })
 export type UpdateOrder = v.InferOutput<typeof UpdateOrderSchema>
 
+/** Query of `GET /api/orders`. Query values are text: numbers and lists are read from it. */
+export const OrderListQuerySchema = v.strictObject({
+  guestId: v.optional(UuidSchema),
+  status: v.optional(
+    v.pipe(
+      v.string(),
+      v.description('comma-separated statuses'),
+      v.transform((s) => s.split(',')),
+      v.array(v.picklist(orderStatuses, 'unknown status')),
+    ),
+  ),
+  since: v.optional(
+    v.pipe(v.string(), v.isoTimestamp('since must be an ISO 8601 timestamp'), v.description('updated at or after')),
+  ),
+  limit: v.optional(v.pipe(v.string(), v.toNumber(), v.integer(), v.minValue(1), v.maxValue(500)), '100'),
+  cursor: v.optional(v.string()),
+  format: v.optional(v.picklist(['json', 'csv'], 'format is json or csv'), 'json'),
+})
+
 /** A timestamp as the API and the messages give it: ISO 8601 in UTC, as `Date#toISOString` writes it. */
 export const TimestampSchema = v.pipe(v.string(), v.isoTimestamp('must be an ISO 8601 timestamp'))
 

@@ -92,6 +92,16 @@ test('GET /api/openapi.json gives every payload the shape of its contract schema
   expect(schemas.Order?.properties?.number).toMatchObject({ type: 'integer', minimum: 1 })
   for (const name of ['OrderEvent', 'TickerEvent', 'PickupBoard', 'Menu', 'OrderList', 'Error'])
     expect(schemas, name).toHaveProperty(name)
+  const parameters = (doc as unknown as { paths: Record<string, Record<string, { parameters?: object[] }>> }).paths
+  expect(parameters['/api/orders']?.get?.parameters).toContainEqual({
+    name: 'status',
+    in: 'query',
+    explode: false,
+    schema: expect.objectContaining({ items: expect.objectContaining({ enum: [...orderStatuses] }) }),
+  })
+  expect(parameters['/api/menu/{drinkId}']?.put?.parameters).toContainEqual(
+    expect.objectContaining({ name: 'drinkId', schema: expect.objectContaining({ pattern: expect.any(String) }) }),
+  )
   const refs = [...JSON.stringify(doc).matchAll(/"\$ref":"([^"]+)"/g)].map((match) => match[1])
   expect(refs.length).toBeGreaterThan(0)
   for (const ref of refs) expect(Object.keys(schemas)).toContain(ref?.replace('#/components/schemas/', ''))

@@ -1,6 +1,8 @@
-import { type JsonSchema, type OverrideActionContext, toJsonSchemaDefs } from '@valibot/to-json-schema'
+import { type JsonSchema, type OverrideActionContext, toJsonSchema, toJsonSchemaDefs } from '@valibot/to-json-schema'
+import type { GenericSchema } from 'valibot'
 import {
   DrinkBodySchema,
+  DrinkIdSchema,
   DrinkSchema,
   DrinkUpdateSchema,
   ErrorBodySchema,
@@ -8,6 +10,7 @@ import {
   MenuSchema,
   OrderBodySchema,
   OrderEventSchema,
+  OrderListQuerySchema,
   OrderListSchema,
   OrderSchema,
   PickupBoardSchema,
@@ -15,6 +18,7 @@ import {
   routes,
   TickerEventSchema,
   UpdateOrderSchema,
+  UuidSchema,
 } from '../../contract/index.ts'
 
 /**
@@ -61,6 +65,28 @@ function graphemes({ valibotAction, jsonSchema }: OverrideActionContext): JsonSc
   }
   return undefined
 }
+const jsonSchema = (schema: GenericSchema) => {
+  const { $schema: _, ...rest } = toJsonSchema(schema, { target: 'draft-2020-12', errorMode: 'ignore' })
+  return rest
+}
+
+/**
+ * A query parameter from its schema. A list is sent comma-separated (`explode: false`); a
+ * default is the text the query carries, given as the number it is read as.
+ */
+function queryParameter(name: string, schema: GenericSchema) {
+  const json = jsonSchema(schema)
+  if (json.type === 'integer' && typeof json.default === 'string') json.default = Number(json.default)
+  return { name, in: 'query', ...(json.type === 'array' ? { explode: false } : {}), schema: json }
+}
+
+const pathParameter = (name: string, schema: GenericSchema) => ({
+  name,
+  in: 'path',
+  required: true,
+  schema: jsonSchema(schema),
+})
+
 /** A route as OpenAPI writes it: `/api/orders/{id}` for `/api/orders/:id`. */
 const openApiPath = (route: string) => route.replace(/:(\w+)/g, '{$1}')
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` })
@@ -117,19 +143,9 @@ function build() {
         get: {
           summary: "A guest's orders (guestId), or all orders for the bar; newest first",
           security: [{}, ...bar],
-          parameters: [
-            { name: 'guestId', in: 'query', schema: { type: 'string', format: 'uuid' } },
-            { name: 'status', in: 'query', description: 'comma-separated statuses', schema: { type: 'string' } },
-            {
-              name: 'since',
-              in: 'query',
-              description: 'updated at or after',
-              schema: { type: 'string', format: 'date-time' },
-            },
-            { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 500, default: 100 } },
-            { name: 'cursor', in: 'query', schema: { type: 'string' } },
-            { name: 'format', in: 'query', schema: { enum: ['json', 'csv'], default: 'json' } },
-          ],
+          parameters: Object.entries(OrderListQuerySchema.entries).map(([name, schema]) =>
+            queryParameter(name, schema),
+          ),
           responses: {
             '200': {
               description: 'a page of orders, or a CSV download',
@@ -145,7 +161,7 @@ function build() {
             'The bar moves an order along, or with undo: true takes its last move back within UNDO_SECONDS; ' +
             'its guest changes or cancels it while placed',
           security: [{}, ...bar],
-          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+          parameters: [pathParameter('id', UuidSchema)],
           requestBody: body('UpdateOrder'),
           responses: { '200': reply('changed', 'OrderBody'), ...errors(400, 401, 403, 404, 409, 413, 415) },
         },
@@ -155,7 +171,7 @@ function build() {
         put: {
           summary: 'Change a drink, e.g. sold out',
           security: bar,
-          parameters: [{ name: 'drinkId', in: 'path', required: true, schema: { type: 'string' } }],
+          parameters: [pathParameter('drinkId', DrinkIdSchema)],
           requestBody: body('DrinkUpdate'),
           responses: {
             '200': {
