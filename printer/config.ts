@@ -2,7 +2,7 @@ import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { locales } from '../contract/index.ts'
 import { createConfigReader } from '../runtime/config.ts'
-import type { ChosenPorts } from '../runtime/ports.ts'
+import { type ChosenPorts, defaultPorts, localBrokerUrl } from '../runtime/ports.ts'
 import { readStoredTokens } from '../runtime/secrets.ts'
 import type { BridgeConfig } from './bridge.ts'
 import { codepages } from './codepages.ts'
@@ -83,7 +83,7 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv, started: Chos
   }
   const confirm = read.oneOf('confirm', ['write', 'status'] as const satisfies Confirm[], options.confirm.default)
   const brokerUrl =
-    read.text('broker', undefined) ?? `mqtt://127.0.0.1:${read.port('MQTT_PORT', started?.mqttPort ?? 1883)}`
+    read.text('broker', undefined) ?? localBrokerUrl(read.port('MQTT_PORT', started?.mqttPort ?? defaultPorts.mqtt))
 
   return {
     help: false,

@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path'
 import { serve } from '@hono/node-server'
 import { readEnv } from '../runtime/config.ts'
 import { createLogger } from '../runtime/logger.ts'
+import { defaultPorts } from '../runtime/ports.ts'
 import { onShutdown } from '../runtime/shutdown.ts'
 import { type ClientConfig, createClientApp, readClientConfig } from './client-app.ts'
 
@@ -18,7 +19,7 @@ try {
   const read = readEnv()
   settings = {
     clientDir: resolve(read.text('CLIENT_DIR', 'client/dist')),
-    port: read.port('PORT', 8080),
+    port: read.port('PORT', defaultPorts.http),
     config: readClientConfig(),
   }
 } catch (error) {

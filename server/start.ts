@@ -5,7 +5,7 @@
 import { type EmbeddedDatabase, startEmbeddedPostgres } from '../db/embedded.ts'
 import { readFunctionSettings } from '../functions/shared/config.ts'
 import { networkAddress } from '../runtime/network.ts'
-import { choosePort, writeChosenPorts } from '../runtime/ports.ts'
+import { choosePort, defaultPorts, writeChosenPorts } from '../runtime/ports.ts'
 import { loadTokens } from '../runtime/secrets.ts'
 import { onShutdown } from '../runtime/shutdown.ts'
 import { readClientConfig } from './client-app.ts'
@@ -17,8 +17,8 @@ const say = (line: string) => console.log(line)
 let embedded: EmbeddedDatabase | null = null
 
 try {
-  const port = await choosePort('PORT', process.env.PORT, 8080, say)
-  const mqttPort = await choosePort('MQTT_PORT', process.env.MQTT_PORT, 1883, say)
+  const port = await choosePort('PORT', process.env.PORT, defaultPorts.http, say)
+  const mqttPort = await choosePort('MQTT_PORT', process.env.MQTT_PORT, defaultPorts.mqtt, say)
   const tokens = loadTokens()
   // Phones on the venue's network reach this machine by its network address, never by localhost.
   const lanAddress = networkAddress()

@@ -1,4 +1,5 @@
 import { type ConfigReader, type Env, readEnv } from '../../runtime/config.ts'
+import { defaultPorts, localBrokerUrl } from '../../runtime/ports.ts'
 import { loadTokens, type Tokens } from '../../runtime/secrets.ts'
 import { defaultEditLimits, defaultOrderLimits, defaultUndoSeconds, type OrderLimits } from './app.ts'
 
@@ -54,8 +55,8 @@ export function readFunctionConfig(env: Env = process.env): FunctionConfig {
   const read = readEnv(env)
   return {
     databaseUrl: read.required('DATABASE_URL', 'a function needs its Postgres (npm start runs everything locally)'),
-    brokerUrl: read.text('BROKER_URL', undefined) ?? `mqtt://127.0.0.1:${read.port('MQTT_PORT', 1883)}`,
-    port: read.port('PORT', 8080),
+    brokerUrl: read.text('BROKER_URL', undefined) ?? localBrokerUrl(read.port('MQTT_PORT', defaultPorts.mqtt)),
+    port: read.port('PORT', defaultPorts.http),
     tokens: loadTokens(env),
     ...readFunctionSettings(env),
   }
