@@ -4,6 +4,7 @@
  */
 import { type EmbeddedDatabase, startEmbeddedPostgres } from '../db/embedded.ts'
 import { readFunctionSettings } from '../functions/shared/config.ts'
+import { readEnv } from '../runtime/config.ts'
 import { networkAddress } from '../runtime/network.ts'
 import { choosePort, defaultPorts, writeChosenPorts } from '../runtime/ports.ts'
 import { loadTokens } from '../runtime/secrets.ts'
@@ -24,8 +25,9 @@ try {
   const lanAddress = networkAddress()
   const clientConfig = readClientConfig(process.env, lanAddress ? `http://${lanAddress}:${port}` : '')
   await buildClientIfStale(say)
-  embedded = process.env.DATABASE_URL ? null : await startEmbeddedPostgres({ log: say })
-  const databaseUrl = process.env.DATABASE_URL ?? embedded?.url ?? ''
+  const givenDatabase = readEnv().text('DATABASE_URL', undefined)
+  embedded = givenDatabase ? null : await startEmbeddedPostgres({ log: say })
+  const databaseUrl = givenDatabase ?? embedded?.url ?? ''
   const stack = await startStack({
     databaseUrl,
     port,
