@@ -3,6 +3,8 @@
  * starts one alone, the bundler builds one file per entry, and the Kubernetes manifests get one
  * Knative Service each, routed by `routes`.
  */
+import { routes } from './contract/index.ts'
+
 export interface FunctionDefinition {
   /** Also the Knative Service name and the `npm run function` argument. */
   name: string
@@ -24,28 +26,28 @@ export const functions: FunctionDefinition[] = [
   {
     name: 'place-order',
     entry: 'functions/place-order/index.ts',
-    routes: [{ method: 'POST', path: '/api/orders' }],
+    routes: [{ method: 'POST', path: routes.orders }],
     scaling: { minScale: 0, maxScale: 10, target: 50, containerConcurrency: 200 },
   },
   {
     name: 'list-orders',
     entry: 'functions/list-orders/index.ts',
-    routes: [{ method: 'GET', path: '/api/orders' }],
+    routes: [{ method: 'GET', path: routes.orders }],
     scaling: { minScale: 0, maxScale: 5, target: 50, containerConcurrency: 100 },
   },
   {
     name: 'update-order',
     entry: 'functions/update-order/index.ts',
-    routes: [{ method: 'PATCH', path: '/api/orders/:id' }],
+    routes: [{ method: 'PATCH', path: routes.order }],
     scaling: { minScale: 0, maxScale: 5, target: 50, containerConcurrency: 100 },
   },
   {
     name: 'menu',
     entry: 'functions/menu/index.ts',
     routes: [
-      { method: 'GET', path: '/api/menu' },
-      { method: 'PUT', path: '/api/menu/:drinkId' },
-      { method: 'GET', path: '/api/openapi.json' },
+      { method: 'GET', path: routes.menu },
+      { method: 'PUT', path: routes.drink },
+      { method: 'GET', path: routes.openapi },
     ],
     scaling: { minScale: 0, maxScale: 3, target: 100, containerConcurrency: 200 },
   },

@@ -5,6 +5,7 @@
  */
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { readEnv } from '../runtime/config.ts'
 import { createLogger } from '../runtime/logger.ts'
 import { createMetricsRegistry, METRICS_PATH, writeMetrics } from '../runtime/metrics.ts'
 import { choosePort } from '../runtime/ports.ts'
@@ -17,8 +18,7 @@ import { attachWebSocket, closeServer, listenTcp } from './listeners.ts'
 
 const log = createLogger('broker')
 try {
-  const databaseUrl = process.env.DATABASE_URL
-  if (!databaseUrl) throw new Error('DATABASE_URL is not set: the broker keeps its sessions and queues in Postgres')
+  const databaseUrl = readEnv().required('DATABASE_URL', 'the broker keeps its sessions and queues in Postgres')
   const tokens = loadTokens()
   const config = readBrokerConfig()
   const mqttPort = await choosePort('MQTT_PORT', process.env.MQTT_PORT, 1883, (line) => log.info(line))

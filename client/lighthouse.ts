@@ -12,57 +12,34 @@
  * lives in one; the worker's script is therefore fetched here as Chromium would (brotli or
  * gzip, whichever the server offers) and added to the weight.
  */
-import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { get } from 'node:http'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import lighthouse from 'lighthouse'
+import { anyFreePort } from '../runtime/ports.ts'
+import { chromiumArgs, chromiumPath } from '../test/browser.ts'
+import { type StartedProcess, startProcess, waitForStatus } from '../test/processes.ts'
 
 const url = process.argv[2] ?? 'http://localhost:8080/'
 const bar = { performance: 98, accessibility: 100, 'best-practices': 100 } as const
 const maxKiB = 150
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number }
-      server.close(() => resolve(port))
-    })
-  })
-}
-
-async function startChromium(port: number, profile: string): Promise<ChildProcess> {
-  const chromium = spawn(
-    process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-      '--disable-sync',
-      `--remote-debugging-port=${port}`,
-      `--user-data-dir=${profile}`,
-      'about:blank',
-    ],
-    { stdio: 'ignore' },
-  )
-  for (let attempt = 0; attempt < 100; attempt++) {
-    try {
-      const res = await fetch(`http://127.0.0.1:${port}/json/version`)
-      if (res.ok) return chromium
-    } catch {
-      // Not listening yet.
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100))
+/** Chromium with a DevTools port and a fresh profile, once the port answers. */
+async function startChromium(port: number, profile: string): Promise<StartedProcess> {
+  const chromium = startProcess(chromiumPath, [
+    ...chromiumArgs,
+    `--remote-debugging-port=${port}`,
+    `--user-data-dir=${profile}`,
+    'about:blank',
+  ])
+  try {
+    await waitForStatus(chromium, `http://127.0.0.1:${port}/json/version`, undefined, 10_000)
+  } catch (error) {
+    await chromium.stop('SIGKILL')
+    throw error
   }
-  chromium.kill()
-  throw new Error('Chromium did not open its DevTools port')
+  return chromium
 }
 
 /** The bytes a server sends for `url` to a browser that takes brotli and gzip, headers included. */
@@ -92,7 +69,7 @@ async function workerScripts(loaded: readonly { url: string }[]): Promise<{ url:
   return workers
 }
 
-const port = await freePort()
+const port = await anyFreePort()
 const profile = mkdtempSync(join(tmpdir(), 'drinks-lighthouse-'))
 const chromium = await startChromium(port, profile)
 try {
@@ -143,8 +120,6 @@ try {
   }
   if (failed) process.exitCode = 1
 } finally {
-  const exited = new Promise((resolve) => chromium.once('exit', resolve))
-  chromium.kill()
-  await exited
+  await chromium.stop()
   rmSync(profile, { recursive: true, force: true, maxRetries: 5 })
 }

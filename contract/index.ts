@@ -8,12 +8,24 @@ export * from './order.ts'
 export * from './payloads.ts'
 export * from './topics.ts'
 
-/** HTTP paths of the API. */
-export const api = {
-  orders: '/api/orders',
-  order: (id: string) => `/api/orders/${encodeURIComponent(id)}`,
-  menu: '/api/menu',
-  drink: (drinkId: string) => `/api/menu/${encodeURIComponent(drinkId)}`,
+const orders = '/api/orders'
+const menu = '/api/menu'
+
+/** Routes of the HTTP API, as the functions declare them: `:name` marks a path parameter. */
+export const routes = {
+  orders,
+  order: `${orders}/:id`,
+  menu,
+  drink: `${menu}/:drinkId`,
+  openapi: '/api/openapi.json',
   healthz: '/api/healthz',
   readyz: '/api/readyz',
+} as const
+
+/** HTTP paths of the API, parameters filled in. */
+export const api = {
+  orders,
+  order: (id: string) => `${orders}/${encodeURIComponent(id)}`,
+  menu,
+  drink: (drinkId: string) => `${menu}/${encodeURIComponent(drinkId)}`,
 } as const

@@ -18,9 +18,11 @@ export const DrinkSchema = v.object({
 export type Drink = v.InferOutput<typeof DrinkSchema>
 
 /** Body of `GET /api/menu` and payload of the retained `public/menu`. */
-export interface Menu {
-  drinks: Drink[]
-}
+export const MenuSchema = v.object({ drinks: v.array(DrinkSchema) })
+export type Menu = v.InferOutput<typeof MenuSchema>
+
+/** Body of the answer to `PUT /api/menu/:drinkId`. */
+export const DrinkBodySchema = v.object({ drink: DrinkSchema })
 
 /** The bar's change to a drink (`PUT /api/menu/:drinkId`). */
 export const DrinkUpdateSchema = v.strictObject({

@@ -4,8 +4,14 @@ import { DrinkIdSchema } from './menu.ts'
 export const orderStatuses = ['placed', 'preparing', 'ready', 'delivered', 'cancelled'] as const
 export type OrderStatus = (typeof orderStatuses)[number]
 
-/** Statuses in which an order still waits for the bar. */
-export const openStatuses: readonly OrderStatus[] = ['placed', 'preparing', 'ready']
+/** Statuses in which an order still waits for the bar, in lifecycle order. */
+export const openStatuses = ['placed', 'preparing', 'ready'] as const satisfies readonly OrderStatus[]
+export type OpenStatus = (typeof openStatuses)[number]
+
+/** Whether an order in `status` still waits for the bar. */
+export function isOpen(status: OrderStatus): status is OpenStatus {
+  return (openStatuses as readonly OrderStatus[]).includes(status)
+}
 
 export const limits = {
   /** Characters as a guest counts them: grapheme clusters, so a joined emoji is one. */
@@ -136,16 +142,43 @@ export const UpdateOrderSchema = v.strictObject({
 })
 export type UpdateOrder = v.InferOutput<typeof UpdateOrderSchema>
 
-export interface Order {
-  id: string
+/** Query of `GET /api/orders`. Query values are text: numbers and lists are read from it. */
+export const OrderListQuerySchema = v.strictObject({
+  guestId: v.optional(UuidSchema),
+  status: v.optional(
+    v.pipe(
+      v.string(),
+      v.description('comma-separated statuses'),
+      v.transform((s) => s.split(',')),
+      v.array(v.picklist(orderStatuses, 'unknown status')),
+    ),
+  ),
+  since: v.optional(
+    v.pipe(v.string(), v.isoTimestamp('since must be an ISO 8601 timestamp'), v.description('updated at or after')),
+  ),
+  limit: v.optional(v.pipe(v.string(), v.toNumber(), v.integer(), v.minValue(1), v.maxValue(500)), '100'),
+  cursor: v.optional(v.string()),
+  format: v.optional(v.picklist(['json', 'csv'], 'format is json or csv'), 'json'),
+})
+
+/** A timestamp as the API and the messages give it: ISO 8601 in UTC, as `Date#toISOString` writes it. */
+export const TimestampSchema = v.pipe(v.string(), v.isoTimestamp('must be an ISO 8601 timestamp'))
+
+/**
+ * An order as the API answers it and the messages carry it. Readers (the page, the printer
+ * bridge) check what they receive against it; the OpenAPI document is generated from it.
+ */
+export const OrderSchema = v.object({
+  id: v.pipe(v.string(), v.uuid()),
   /** Short pickup number the bar calls out. */
-  number: number
-  guestId: string
-  nickname: string
-  drinkId: string
-  quantity: number
-  note: string
-  status: OrderStatus
-  createdAt: string
-  updatedAt: string
-}
+  number: v.pipe(v.number(), v.integer(), v.minValue(1), v.description('pickup number')),
+  guestId: v.pipe(v.string(), v.uuid()),
+  nickname: v.string(),
+  drinkId: v.string(),
+  quantity: v.pipe(v.number(), v.integer(), v.minValue(1)),
+  note: v.string(),
+  status: v.picklist(orderStatuses),
+  createdAt: TimestampSchema,
+  updatedAt: TimestampSchema,
+})
+export type Order = v.InferOutput<typeof OrderSchema>

@@ -1,34 +1,24 @@
 import * as v from 'valibot'
-import type { Order } from './order.ts'
+import { type Order, OrderSchema, TimestampSchema } from './order.ts'
 
 /** Payload of `bar/orders` and `guests/<guestId>/orders`. */
-export interface OrderEvent {
-  event: 'placed' | 'updated'
-  order: Order
-}
+export const OrderEventSchema = v.object({ event: v.picklist(['placed', 'updated']), order: OrderSchema })
+export type OrderEvent = v.InferOutput<typeof OrderEventSchema>
 
-/** Payload of `public/ticker`. */
-export interface TickerEvent {
-  /** Null when the event hides nicknames from the public ticker. */
-  nickname: string | null
-  drinkId: string
-  at: string
-}
+/** Payload of `public/ticker`; the nickname is null when the event keeps nicknames off the ticker. */
+export const TickerEventSchema = v.object({
+  nickname: v.nullable(v.string()),
+  drinkId: v.string(),
+  at: TimestampSchema,
+})
+export type TickerEvent = v.InferOutput<typeof TickerEventSchema>
 
-/** Body of every HTTP error. */
-export interface ErrorBody {
-  error: {
-    code: ErrorCode
-    message: string
-    issues?: { path: string; message: string }[]
-  }
-}
+/** Body of `POST /api/orders` and `PATCH /api/orders/:id` answers. */
+export const OrderBodySchema = v.object({ order: OrderSchema })
 
-/** Body of order lists. */
-export interface OrderList {
-  orders: Order[]
-  nextCursor: string | null
-}
+/** Body of order lists (`GET /api/orders`). */
+export const OrderListSchema = v.object({ orders: v.array(OrderSchema), nextCursor: v.nullable(v.string()) })
+export type OrderList = v.InferOutput<typeof OrderListSchema>
 
 /** Width in characters of the plain-text ticket: fits 58 mm printers in their default font. */
 export const TICKET_WIDTH = 32
@@ -131,3 +121,12 @@ export const BarStatusSchema = v.object({
   at: v.pipe(v.string(), v.isoTimestamp()),
 })
 export type BarStatus = v.InferOutput<typeof BarStatusSchema>
+/** Body of every HTTP error. */
+export const ErrorBodySchema = v.object({
+  error: v.object({
+    code: v.pipe(v.picklist(errorCodes), v.description('what went wrong; clients word it themselves')),
+    message: v.pipe(v.string(), v.description('in English, for logs')),
+    issues: v.optional(v.array(v.object({ path: v.string(), message: v.string() }))),
+  }),
+})
+export type ErrorBody = v.InferOutput<typeof ErrorBodySchema>

@@ -15,8 +15,8 @@ import { anyFreePort } from '../runtime/ports.ts'
 import { bundle } from '../scripts/bundle.ts'
 import { testDatabaseUrl, testSql } from '../test/db.ts'
 import { connectClient, startTestBroker, type TestBroker, testTokens } from '../test/harness.ts'
+import { type PodProcess, startPod, waitForStatus } from '../test/processes.ts'
 import { scrape } from '../test/prometheus.ts'
-import { type PodProcess, startPod, waitForStatus } from './pod-process.ts'
 
 let dir: string
 let broker: TestBroker

@@ -1,9 +1,10 @@
-import { type OrderEvent, topics } from '../contract/index.ts'
+import { topics } from '../contract/index.ts'
 import type { Logger } from '../runtime/logger.ts'
 import { type BackoffOptions, backoffDelay, defaultBackoff, sleep } from './backoff.ts'
 import { checkBroker } from './broker-check.ts'
 import { createDrinkNames } from './drink-names.ts'
 import type { PrinterMetrics } from './metrics.ts'
+import { readOrderEvent } from './order-event.ts'
 import { openPrintedLog } from './printed-log.ts'
 import { type Confirm, createPrinterLink } from './printer-link.ts'
 import { type Outcome, openSession, type Session } from './session.ts'
@@ -78,7 +79,7 @@ export function startBridge(config: BridgeConfig, { log, fetch, metrics }: Bridg
 
   const handle = async (topic: string, payload: Buffer): Promise<Outcome> => {
     if (stopping) return 'hold'
-    const message = parseOrderEvent(payload)
+    const message = readOrderEvent(payload)
     if (!message) {
       // Holding it back would stop every ticket behind it.
       log.warn(`skipping a message on ${topic} that is not an order event`)
@@ -194,22 +195,3 @@ export function startBridge(config: BridgeConfig, { log, fetch, metrics }: Bridg
 }
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`
-
-function parseOrderEvent(payload: Buffer): OrderEvent | null {
-  try {
-    const value = JSON.parse(payload.toString('utf8')) as Partial<OrderEvent> | null
-    const order = value?.order
-    const valid =
-      (value?.event === 'placed' || value?.event === 'updated') &&
-      typeof order?.id === 'string' &&
-      Number.isInteger(order.number) &&
-      typeof order.drinkId === 'string' &&
-      Number.isInteger(order.quantity) &&
-      typeof order.nickname === 'string' &&
-      typeof order.note === 'string' &&
-      typeof order.createdAt === 'string'
-    return valid ? (value as OrderEvent) : null
-  } catch {
-    return null
-  }
-}

@@ -1,5 +1,6 @@
 import mqtt from 'mqtt'
-import { topics } from '../contract/index.ts'
+import * as v from 'valibot'
+import { MenuSchema, topics } from '../contract/index.ts'
 import type { Logger } from '../runtime/logger.ts'
 
 /**
@@ -76,8 +77,8 @@ export function checkBroker(url: string, timeoutMs: number, log: Logger): Broker
 
 function countDrinks(payload: Buffer): number {
   try {
-    const drinks = (JSON.parse(payload.toString('utf8')) as { drinks?: unknown }).drinks
-    return Array.isArray(drinks) ? drinks.length : 0
+    const menu = v.safeParse(MenuSchema, JSON.parse(payload.toString('utf8')))
+    return menu.success ? menu.output.drinks.length : 0
   } catch {
     return 0
   }

@@ -68,6 +68,13 @@ describe('readConfig', () => {
     expect(() => readConfig(['--printer', 'http://p'], {}, null)).toThrow(/only tcp/)
   })
 
+  test('a wrong setting from the environment is named as the variable, as in every part', () => {
+    const withEnv = (env: NodeJS.ProcessEnv) => () => readConfig(['--printer', 'p'], env, null)
+    expect(withEnv({ PRINTER_WIDTH: '76' })).toThrow('PRINTER_WIDTH must be one of 58, 80, not 76')
+    expect(withEnv({ PRINTER_SETTLE_MS: 'soon' })).toThrow('PRINTER_SETTLE_MS=soon is not a whole number')
+    expect(withEnv({ MQTT_PORT: 'eighteen' })).toThrow('MQTT_PORT=eighteen is not a whole number from 0 to 65535')
+  })
+
   test('--help lists every option with its variable', () => {
     const cli = readConfig(['--help'], {}, null)
     expect(cli.help && cli.usage).toMatch(/--printer\s+PRINTER_URL/)

@@ -1,12 +1,13 @@
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { type Locale, locales } from '../contract/index.ts'
-import type { ChosenPorts } from '../runtime/ports.ts'
+import { locales } from '../contract/index.ts'
+import { createConfigReader } from '../runtime/config.ts'
+import { type ChosenPorts, defaultPorts, localBrokerUrl } from '../runtime/ports.ts'
 import { readStoredTokens } from '../runtime/secrets.ts'
 import type { BridgeConfig } from './bridge.ts'
-import { codepages, type PrinterCodepage } from './codepages.ts'
+import { codepages } from './codepages.ts'
 import type { Confirm } from './printer-link.ts'
-import { type PaperWidth, paperWidths } from './ticket.ts'
+import { paperWidths } from './ticket.ts'
 
 /** Each option: its flag, the variable that sets it too, its default, and a line of help. */
 const options = {
@@ -17,24 +18,24 @@ const options = {
   },
   'client-id': { env: 'PRINTER_CLIENT_ID', help: 'MQTT client id (default: printer-HOST-PORT)' },
   api: { env: 'API_URL', help: 'base URL of the API, for drink names (default: none, drink ids are printed)' },
-  width: { env: 'PRINTER_WIDTH', default: '80', help: 'paper width in mm: 58 (32 columns) or 80 (48 columns)' },
+  width: { env: 'PRINTER_WIDTH', default: 80, help: 'paper width in mm: 58 (32 columns) or 80 (48 columns)' },
   codepage: { env: 'PRINTER_CODEPAGE', default: 'windows1252', help: `code page: ${codepages.join(' or ')}` },
   lang: { env: 'PRINTER_LANG', default: 'en', help: `language of the ticket: ${locales.join(', ')}` },
   tz: { env: 'PRINTER_TZ', help: 'time zone of the times printed (default: the system zone)' },
   state: { env: 'PRINTER_STATE', help: 'file of printed order ids (default: .data/printer-CLIENT_ID.json)' },
   confirm: { env: 'PRINTER_CONFIRM', default: 'write', help: 'when a ticket counts as printed: write or status' },
-  'settle-ms': { env: 'PRINTER_SETTLE_MS', default: '200', help: 'ms the connection must stay up after a ticket' },
-  'retry-max-ms': { env: 'PRINTER_RETRY_MAX_MS', default: '30000', help: 'longest wait between reconnects' },
+  'settle-ms': { env: 'PRINTER_SETTLE_MS', default: 200, help: 'ms the connection must stay up after a ticket' },
+  'retry-max-ms': { env: 'PRINTER_RETRY_MAX_MS', default: 30_000, help: 'longest wait between reconnects' },
   'check-ms': {
     env: 'PRINTER_CHECK_MS',
-    default: '5000',
+    default: 5000,
     help: 'ms to wait for the retained menu that shows the broker is ours; 0: no check',
   },
   'metrics-port': {
     env: 'PRINTER_METRICS_PORT',
     help: 'serve Prometheus metrics at /metrics on this port (default: none)',
   },
-} as const satisfies Record<string, { env: string; default?: string; help: string }>
+} as const satisfies Record<string, { env: string; default?: string | number; help: string }>
 
 type Name = keyof typeof options
 
@@ -60,49 +61,57 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv, started: Chos
     strict: true,
   })
   if (values.help) return { help: true, usage: usage() }
-  const get = (name: Name): string | undefined => {
-    const option: { env: string; default?: string } = options[name]
-    const value = values[name] ?? env[option.env]
-    return value === undefined || value === '' ? option.default : String(value)
-  }
+  // A flag wins over its variable; errors name what was given (`--width` or `PRINTER_WIDTH`).
+  const isOption = (name: string): name is Name => Object.hasOwn(options, name)
+  const read = createConfigReader((name) => (isOption(name) ? (values[name] ?? env[options[name].env]) : env[name]), {
+    label: (name) => (isOption(name) ? (values[name] !== undefined ? `--${name}` : options[name].env) : name),
+  })
+  const ms = (name: 'settle-ms' | 'retry-max-ms' | 'check-ms') => read.whole(name, options[name].default)
 
-  const printerUrl = get('printer')
+  const printerUrl = read.text('printer', undefined)
   if (!printerUrl)
     throw new Error('which printer? Pass --printer tcp://HOST:9100 or set PRINTER_URL (--help lists all)')
   const printer = parsePrinterAddress(printerUrl)
-  const clientId = get('client-id') ?? `printer-${printer.host}-${printer.port}`.replace(/[^A-Za-z0-9_-]+/g, '-')
-  const width = Number(get('width')) as PaperWidth
-  const codepage = get('codepage') as PrinterCodepage
-  const lang = get('lang') as Locale
-  const confirm = get('confirm') as Confirm
-  const timeZone = get('tz') ?? Intl.DateTimeFormat().resolvedOptions().timeZone
-  const apiUrl = get('api')
-  oneOf('--width', width, paperWidths)
-  oneOf('--codepage', codepage, codepages)
-  oneOf('--lang', lang, locales)
-  oneOf('--confirm', confirm, ['write', 'status'])
-  checkTimeZone(timeZone)
-  if (apiUrl && !URL.canParse(apiUrl)) throw new Error(`--api ${apiUrl} is not a URL`)
-  const metricsPort = get('metrics-port')
-  if (metricsPort !== undefined && !/^\d{1,5}$/.test(metricsPort)) {
-    throw new Error(`--metrics-port ${metricsPort} is not a port number`)
+  const clientId =
+    read.text('client-id', undefined) ?? `printer-${printer.host}-${printer.port}`.replace(/[^A-Za-z0-9_-]+/g, '-')
+  const timeZone = read.parse(
+    'tz',
+    Intl.DateTimeFormat().resolvedOptions().timeZone,
+    (text) => (isTimeZone(text) ? text : undefined),
+    'a time zone (e.g. Europe/Zurich)',
+  )
+  const apiUrl = read.parse('api', undefined, (text) => (URL.canParse(text) ? text : undefined), 'a URL')
+  const ticket = {
+    width: read.oneOf('width', paperWidths, options.width.default),
+    codepage: read.oneOf('codepage', codepages, options.codepage.default),
+    lang: read.oneOf('lang', locales, options.lang.default),
+    timeZone,
   }
+  const confirm = read.oneOf('confirm', ['write', 'status'] as const satisfies Confirm[], options.confirm.default)
+  const metricsPort = read.parse(
+    'metrics-port',
+    null,
+    (text) => (/^\d{1,5}$/.test(text) && Number(text) <= 65535 ? Number(text) : undefined),
+    'a port number',
+  )
+  const brokerUrl =
+    read.text('broker', undefined) ?? localBrokerUrl(read.port('MQTT_PORT', started?.mqttPort ?? defaultPorts.mqtt))
 
   return {
     help: false,
     test: values.test === true,
-    metricsPort: metricsPort === undefined ? null : Number(metricsPort),
+    metricsPort,
     config: {
-      brokerUrl: get('broker') ?? `mqtt://127.0.0.1:${env.MQTT_PORT || started?.mqttPort || 1883}`,
-      brokerCheckMs: whole('--check-ms', get('check-ms')),
+      brokerUrl,
+      brokerCheckMs: ms('check-ms'),
       clientId,
       printer,
       confirm,
-      settleMs: whole('--settle-ms', get('settle-ms')),
-      ticket: { width, codepage, lang, timeZone },
+      settleMs: ms('settle-ms'),
+      ticket,
       ...(apiUrl ? { apiUrl } : {}),
-      statePath: resolve(get('state') ?? `.data/printer-${clientId}.json`),
-      backoff: { minMs: 500, maxMs: Math.max(500, whole('--retry-max-ms', get('retry-max-ms'))) },
+      statePath: resolve(read.text('state', `.data/printer-${clientId}.json`)),
+      backoff: { minMs: 500, maxMs: Math.max(500, ms('retry-max-ms')) },
     },
   }
 }
@@ -131,21 +140,12 @@ export function parsePrinterAddress(value: string): { host: string; port: number
   return { host, port: url.port ? Number(url.port) : 9100 }
 }
 
-function oneOf<T>(flag: string, value: T, allowed: readonly T[]) {
-  if (!allowed.includes(value)) throw new Error(`${flag} must be one of ${allowed.join(', ')}, not ${String(value)}`)
-}
-
-function whole(flag: string, value: string | undefined): number {
-  const number = Number(value)
-  if (!Number.isInteger(number) || number < 0) throw new Error(`${flag} ${value} is not a whole number of ms`)
-  return number
-}
-
-function checkTimeZone(timeZone: string) {
+function isTimeZone(timeZone: string): boolean {
   try {
     new Intl.DateTimeFormat('en', { timeZone })
+    return true
   } catch {
-    throw new Error(`--tz ${timeZone} is not a time zone (e.g. Europe/Zurich)`)
+    return false
   }
 }
 

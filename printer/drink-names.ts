@@ -1,5 +1,5 @@
 import * as v from 'valibot'
-import { api, DrinkSchema, type Locale } from '../contract/index.ts'
+import { api, type Locale, MenuSchema } from '../contract/index.ts'
 import type { Logger } from '../runtime/logger.ts'
 
 /** Resolves a drink id to the name printed on the ticket. */
@@ -18,8 +18,6 @@ export interface DrinkNamesOptions {
   /** An unknown drink id fetches the menu again, at most this often. Default 10 s. */
   retryMs?: number
 }
-
-const MenuBodySchema = v.object({ drinks: v.array(DrinkSchema) })
 
 /**
  * Drink names from `GET /api/menu`, cached. The printer role may not read the retained
@@ -46,7 +44,7 @@ export function createDrinkNames({
       const url = new URL(api.menu, apiUrl)
       const res = await fetchMenu(url, { signal: AbortSignal.timeout(timeoutMs) })
       if (!res.ok) throw new Error(`${url} answered ${res.status}`)
-      const menu = v.parse(MenuBodySchema, await res.json())
+      const menu = v.parse(MenuSchema, await res.json())
       names = new Map(menu.drinks.map((drink) => [drink.id, drink.name[lang] || drink.name.en]))
     } catch (error) {
       log.warn(`cannot read the menu (${(error as Error).message}); printing drink ids where names are unknown`)

@@ -2,6 +2,12 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { dirname, resolve } from 'node:path'
 
+/** The ports every part listens on unless told otherwise: HTTP (API, page, WebSocket) and MQTT over TCP. */
+export const defaultPorts = { http: 8080, mqtt: 1883 } as const
+
+/** The broker on this machine at `mqttPort`: where a part connects when no BROKER_URL says otherwise. */
+export const localBrokerUrl = (mqttPort: number) => `mqtt://127.0.0.1:${mqttPort}`
+
 /**
  * The port to listen on. An explicit setting must be free (the caller fails clearly otherwise);
  * `0` means any free port, chosen here so the caller knows it before listening (the QR code

@@ -7,7 +7,9 @@ import { readFile, writeFile } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { stringify } from 'yaml'
+import { routes } from '../contract/index.ts'
 import { type FunctionDefinition, functions } from '../hono.config.ts'
+import { defaultPorts } from '../runtime/ports.ts'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 
@@ -99,10 +101,10 @@ function knativeService(fn: FunctionDefinition) {
               image: 'drinks',
               command: ['node', `dist/functions/${fn.name}.mjs`],
               // Knative sets PORT from this port.
-              ports: [{ name: 'http1', containerPort: 8080 }],
+              ports: [{ name: 'http1', containerPort: defaultPorts.http }],
               env: [
                 { name: 'NODE_ENV', value: 'production' },
-                { name: 'BROKER_URL', value: `mqtt://broker.${namespace}.svc:1883` },
+                { name: 'BROKER_URL', value: `mqtt://broker.${namespace}.svc:${defaultPorts.mqtt}` },
                 // Requests arrive through the gateway, which puts the guest's address in x-forwarded-for.
                 { name: 'TRUST_PROXY', value: 'true' },
                 // postgres.js verifies the server against Node's CAs: add the database's own.
@@ -115,8 +117,12 @@ function knativeService(fn: FunctionDefinition) {
               ],
               // No periodSeconds: Knative then probes every few milliseconds while a pod starts,
               // which is what keeps a cold start short.
-              readinessProbe: { httpGet: { path: '/api/readyz', port: 8080 }, failureThreshold: 3 },
-              livenessProbe: { httpGet: { path: '/api/healthz', port: 8080 }, periodSeconds: 10, failureThreshold: 3 },
+              readinessProbe: { httpGet: { path: routes.readyz, port: defaultPorts.http }, failureThreshold: 3 },
+              livenessProbe: {
+                httpGet: { path: routes.healthz, port: defaultPorts.http },
+                periodSeconds: 10,
+                failureThreshold: 3,
+              },
               // Node sizes V8's heap from this memory limit. No --max-old-space-size: any V8 flag
               // voids Node's built-in code cache and costs ~50 ms of CPU per cold start.
               resources: {
@@ -169,7 +175,7 @@ function httpRoute(fns: FunctionDefinition[]) {
         ...functionRules,
         {
           matches: [{ path: { type: 'Exact', value: '/mqtt' } }],
-          backendRefs: [{ name: 'broker', port: 8080 }],
+          backendRefs: [{ name: 'broker', port: defaultPorts.http }],
           // MQTT over WebSocket stays open for the whole visit; the default would cut it after 15 s.
           timeouts: { request: '0s' },
         },

@@ -2,7 +2,9 @@ import { serveStatic } from '@hono/node-server/serve-static'
 import { type Context, Hono, type MiddlewareHandler } from 'hono'
 import { compress } from 'hono/compress'
 import { secureHeaders } from 'hono/secure-headers'
+import { routes } from '../contract/index.ts'
 import { readUndoSeconds } from '../functions/shared/config.ts'
+import { type Env, readEnv } from '../runtime/config.ts'
 
 export interface ClientConfig {
   /** The address the QR poster points to; the request's own origin when empty. */
@@ -19,22 +21,32 @@ export interface ClientConfig {
  * `UNDO_SECONDS`. Without `PUBLIC_URL` the QR code points to `defaultPublicUrl` (`npm start`:
  * this machine's network address), else to the address the page was opened with.
  */
-export function readClientConfig(env: NodeJS.ProcessEnv = process.env, defaultPublicUrl = ''): ClientConfig {
-  const publicUrl = env.PUBLIC_URL || defaultPublicUrl
-  if (publicUrl && !/^https?:\/\/[^/]/.test(publicUrl)) {
-    throw new Error(`PUBLIC_URL=${publicUrl} is not an http(s) address, like http://192.168.1.20:8080`)
-  }
-  const waitMinutes = (env.WAIT_MINUTES || '3,5,7').split(',').map(Number)
-  if (waitMinutes.length !== 3 || waitMinutes.some((m, i) => !(m > 0) || (i > 0 && m <= (waitMinutes[i - 1] ?? 0)))) {
-    throw new Error(`WAIT_MINUTES=${env.WAIT_MINUTES} is not three ascending numbers of minutes, like 3,5,7`)
-  }
-  const undoSeconds = readUndoSeconds(env)
+export function readClientConfig(env: Env = process.env, defaultPublicUrl = ''): ClientConfig {
+  const read = readEnv(env)
+  const publicUrl = read.parse(
+    'PUBLIC_URL',
+    defaultPublicUrl,
+    (text) => (/^https?:\/\/[^/]/.test(text) ? text : undefined),
+    'an http(s) address, like http://192.168.1.20:8080',
+  )
+  const waitMinutes = read.parse<[number, number, number]>(
+    'WAIT_MINUTES',
+    [3, 5, 7],
+    ascendingMinutes,
+    'three ascending numbers of minutes, like 3,5,7',
+  )
   return {
     publicUrl: publicUrl.replace(/\/+$/, ''),
-    eventName: env.EVENT_NAME || 'Drinks',
-    waitMinutes: waitMinutes as [number, number, number],
-    undoSeconds,
+    eventName: read.text('EVENT_NAME', 'Drinks'),
+    waitMinutes,
+    undoSeconds: readUndoSeconds(env),
   }
+}
+
+function ascendingMinutes(text: string): [number, number, number] | undefined {
+  const minutes = text.split(',').map(Number)
+  const ascending = minutes.every((m, i) => m > 0 && (i === 0 || m > (minutes[i - 1] ?? 0)))
+  return minutes.length === 3 && ascending ? (minutes as [number, number, number]) : undefined
 }
 
 export interface ClientAppOptions {
@@ -78,7 +90,7 @@ export function createClientApp({ dir, config }: ClientAppOptions): Hono {
     }),
   )
   app.use(compress())
-  app.get('/api/healthz', (c) => c.json({ ok: true }))
+  app.get(routes.healthz, (c) => c.json({ ok: true }))
   app.all('/api/*', (c) =>
     c.json({ error: { code: 'not_found', message: `no route for ${c.req.method} ${c.req.path}` } }, 404),
   )

@@ -2,7 +2,6 @@
  * The broker's guarantees, proven on real processes: sessions survive a restart, replicas share
  * one bus, and no order waits for the broker.
  */
-import { spawn } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import mqtt from 'mqtt'
 import type postgres from 'postgres'
@@ -14,7 +13,7 @@ import { createMqttPublisher } from '../functions/shared/publisher.ts'
 import { anyFreePort } from '../runtime/ports.ts'
 import { createTestDatabase } from '../test/db.ts'
 import { collect, connectClient, quiet, testTokens, waitFor } from '../test/harness.ts'
-import { type Part, startPart } from '../test/processes.ts'
+import { type Part, startPart, startProcess } from '../test/processes.ts'
 
 const tokenEnv = {
   BAR_TOKEN: testTokens.barToken,
@@ -75,20 +74,15 @@ async function placeOrders(brokerUrl: string, count: number): Promise<Order[]> {
 }
 
 /** mosquitto_sub, an MQTT client we did not write, as a ticket printer with a persistent session. */
-function mosquittoSub(port: number, clientId: string, extra: string[]): Promise<string> {
+async function mosquittoSub(port: number, clientId: string, extra: string[]): Promise<string> {
   const args = ['-h', '127.0.0.1', '-p', String(port), '-u', 'printer', '-P', testTokens.printerToken]
   args.push('-i', clientId, '-c', '-q', '1', '-t', topics.barTickets, ...extra)
-  return new Promise((resolve, reject) => {
-    const child = spawn('mosquitto_sub', args)
-    let out = ''
-    child.stdout.on('data', (chunk) => (out += chunk))
-    child.stderr.on('data', (chunk) => (out += chunk))
-    const timer = setTimeout(() => child.kill(), 15_000)
-    child.on('exit', (code) => {
-      clearTimeout(timer)
-      code === 0 ? resolve(out) : reject(new Error(`mosquitto_sub exited ${code}: ${out}`))
-    })
-  })
+  const sub = startProcess('mosquitto_sub', args)
+  const timer = setTimeout(() => sub.signal('SIGTERM'), 15_000)
+  const code = await sub.exited
+  clearTimeout(timer)
+  if (code !== 0) throw new Error(`mosquitto_sub exited ${code}: ${sub.output()}`)
+  return sub.output()
 }
 
 describe('a printer with a persistent session', () => {

@@ -2,10 +2,13 @@
 import postgres from 'postgres'
 import { migrateBroker } from '../broker/migrations/index.ts'
 import { migrateFunctions } from '../functions/shared/db.ts'
+import { readEnv } from '../runtime/config.ts'
 
-const url = process.env.DATABASE_URL
-if (!url) {
-  console.error('DATABASE_URL is not set')
+let url: string
+try {
+  url = readEnv().required('DATABASE_URL', 'the migrations apply to that database')
+} catch (error) {
+  console.error((error as Error).message)
   process.exit(1)
 }
 const sql = postgres(url, { max: 1, onnotice: () => {} })

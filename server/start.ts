@@ -4,9 +4,10 @@
  */
 import { type EmbeddedDatabase, startEmbeddedPostgres } from '../db/embedded.ts'
 import { readFunctionSettings } from '../functions/shared/config.ts'
+import { readEnv } from '../runtime/config.ts'
 import { createMetricsRegistry } from '../runtime/metrics.ts'
 import { networkAddress } from '../runtime/network.ts'
-import { choosePort, writeChosenPorts } from '../runtime/ports.ts'
+import { choosePort, defaultPorts, writeChosenPorts } from '../runtime/ports.ts'
 import { loadTokens } from '../runtime/secrets.ts'
 import { onShutdown } from '../runtime/shutdown.ts'
 import { readClientConfig } from './client-app.ts'
@@ -18,15 +19,16 @@ const say = (line: string) => console.log(line)
 let embedded: EmbeddedDatabase | null = null
 
 try {
-  const port = await choosePort('PORT', process.env.PORT, 8080, say)
-  const mqttPort = await choosePort('MQTT_PORT', process.env.MQTT_PORT, 1883, say)
+  const port = await choosePort('PORT', process.env.PORT, defaultPorts.http, say)
+  const mqttPort = await choosePort('MQTT_PORT', process.env.MQTT_PORT, defaultPorts.mqtt, say)
   const tokens = loadTokens()
   // Phones on the venue's network reach this machine by its network address, never by localhost.
   const lanAddress = networkAddress()
   const clientConfig = readClientConfig(process.env, lanAddress ? `http://${lanAddress}:${port}` : '')
   await buildClientIfStale(say)
-  embedded = process.env.DATABASE_URL ? null : await startEmbeddedPostgres({ log: say })
-  const databaseUrl = process.env.DATABASE_URL ?? embedded?.url ?? ''
+  const givenDatabase = readEnv().text('DATABASE_URL', undefined)
+  embedded = givenDatabase ? null : await startEmbeddedPostgres({ log: say })
+  const databaseUrl = givenDatabase ?? embedded?.url ?? ''
   const stack = await startStack({
     databaseUrl,
     port,

@@ -15,6 +15,9 @@ import { createLogger } from '../runtime/logger.ts'
 import type { Tokens } from '../runtime/secrets.ts'
 import { testSql } from './db.ts'
 import { captureLog } from './log-capture.ts'
+import { waitFor } from './wait.ts'
+
+export { waitFor }
 
 export const testTokens: Tokens = {
   barToken: 'bar-secret',
@@ -94,9 +97,34 @@ export async function startFunctionDeps(): Promise<FunctionDeps & { broker: Test
   }
 }
 
-/** Connects an MQTT client and waits for CONNACK. */
-export async function connectClient(url: string, options: mqtt.IClientOptions = {}): Promise<MqttClient> {
-  return mqtt.connectAsync(url, { reconnectPeriod: 0, connectTimeout: 5000, ...options })
+/**
+ * Connects an MQTT client and waits for CONNACK; rejects with the broker's refusal or the
+ * connection's error. `onMessage` is attached before CONNACK, so that no message the broker
+ * sends right after it (a persistent session's queue) slips by.
+ */
+export async function connectClient(
+  url: string,
+  options: mqtt.IClientOptions = {},
+  onMessage?: (topic: string, payload: Buffer) => void,
+): Promise<MqttClient> {
+  const client = mqtt.connect(url, { reconnectPeriod: 0, connectTimeout: 5000, ...options })
+  if (onMessage) client.on('message', onMessage)
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const closed = () => reject(new Error(`the connection to ${url} closed before CONNACK`))
+      client.once('error', reject)
+      client.once('close', closed)
+      client.once('connect', () => {
+        client.off('error', reject)
+        client.off('close', closed)
+        resolve()
+      })
+    })
+  } catch (error) {
+    client.end(true)
+    throw error
+  }
+  return client
 }
 
 /** Collects the messages a client receives, parsed as JSON when they are JSON. */
@@ -110,19 +138,6 @@ export function collect(client: MqttClient) {
       await waitFor(() => received.some(match), timeoutMs)
       return received.find(match) as { topic: string; payload: string }
     },
-  }
-}
-
-/** Polls `condition` until it holds; past `timeoutMs` it fails naming `what` it waited for. */
-export async function waitFor(
-  condition: () => boolean | Promise<boolean>,
-  timeoutMs = 5000,
-  what = 'the condition',
-): Promise<void> {
-  const until = Date.now() + timeoutMs
-  while (!(await condition())) {
-    if (Date.now() > until) throw new Error(`waited ${timeoutMs} ms for ${what} in vain`)
-    await new Promise((resolve) => setTimeout(resolve, 20))
   }
 }
 

@@ -16,6 +16,7 @@ import { type AddressInfo, createServer, type Socket } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { Aedes } from 'aedes'
 import postgres from 'postgres'
+import { median } from '../../test/stats.ts'
 import { createPostgresEmitter } from '../emitter/emitter.ts'
 import { migrateBroker } from '../migrations/index.ts'
 import { createPostgresPersistence, type PostgresPersistence } from '../persistence/persistence.ts'
@@ -161,7 +162,6 @@ async function measure(config: Config, kind: Scenario['kind']): Promise<Measured
   }
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN
 const rate = (ms: number) => Math.round((messages / ms) * 1000)
 
 /** CPU per message in µs, over the whole scenario (for offline-drain: fill and drain). */

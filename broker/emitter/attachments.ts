@@ -5,7 +5,7 @@
  * deleted by whichever replica's cleanup runs (deleting twice is harmless).
  */
 import type { Sql } from 'postgres'
-import type { Logger } from './pg-listener.ts'
+import type { Logger } from '../pg/listener.ts'
 import type { Attachment } from './wire.ts'
 
 /** Inserts the rows in one statement and returns their ids, in the same order. */

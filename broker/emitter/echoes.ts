@@ -4,7 +4,7 @@
  * come back (LISTEN down), the callback still runs `timeout` ms after the NOTIFY was committed:
  * the message went out, and the caller (Aedes' publish) must not hang on our outage.
  */
-import type { Logger } from './pg-listener.ts'
+import type { Logger } from '../pg/listener.ts'
 
 export type Done = (error?: Error) => void
 

@@ -7,7 +7,7 @@
  *
  * While the LISTEN connection is down (database restart, network cut) this replica misses the
  * messages sent meanwhile, its own included: NOTIFY keeps nothing for a session that is not
- * listening. It reconnects with backoff and jitter (pg-listener.ts) and carries on from there; the
+ * listening. It reconnects with backoff and jitter (broker/pg/listener.ts) and carries on from there; the
  * gap is not replayed. What that costs: clients connected to this replica miss QoS 0 messages and
  * the live copy of QoS > 0 messages of that gap. A persistent session (clean: false, QoS > 0) loses
  * nothing, because the publishing broker wrote the message to its offline queue in Postgres before
@@ -17,10 +17,10 @@
 import { randomBytes } from 'node:crypto'
 import mqemitter from 'mqemitter'
 import type { Sql } from 'postgres'
+import { type Batcher, createBatcher, defaultMaxBatch } from '../pg/batcher.ts'
+import { type Listener, type ListenerOptions, type Logger, maxNotifyBytes, startListener } from '../pg/listener.ts'
 import { insertAttachments, readAttachment, startAttachmentCleanup } from './attachments.ts'
-import { type Batcher, createBatcher } from './batcher.ts'
 import { type Done, PendingEchoes } from './echoes.ts'
-import { type Listener, type ListenerOptions, type Logger, startListener } from './pg-listener.ts'
 import { RecentIds } from './recent-ids.ts'
 import {
   type EmitterMessage,
@@ -60,7 +60,7 @@ export interface PostgresEmitterOptions {
   cleanupInterval?: number
   /** How many message ids are remembered to drop duplicates (default 10,000). */
   dedupeSize?: number
-  /** Reconnect and probe timing of the LISTEN connection (see pg-listener.ts). */
+  /** Reconnect and probe timing of the LISTEN connection (see broker/pg/listener.ts). */
   listen?: Pick<ListenerOptions, 'minDelay' | 'maxDelay' | 'probeInterval' | 'probeTimeout'>
 }
 
@@ -108,7 +108,7 @@ export class PostgresEmitter extends MQEmitter {
   #closing: Promise<void> | null = null
 
   constructor(options: PostgresEmitterOptions) {
-    const { sql, channel = 'mqtt_emitter', logger = console, maxBatch = 500, echoTimeout = 5_000 } = options
+    const { sql, channel = 'mqtt_emitter', logger = console, maxBatch = defaultMaxBatch, echoTimeout = 5_000 } = options
     super({
       concurrency: options.concurrency,
       matchEmptyLevels: options.matchEmptyLevels,
@@ -119,7 +119,7 @@ export class PostgresEmitter extends MQEmitter {
     this.#sql = sql
     this.#channel = channel
     this.#logger = logger
-    this.#maxNotifyBytes = options.maxNotifyBytes ?? 7_999
+    this.#maxNotifyBytes = options.maxNotifyBytes ?? maxNotifyBytes
     this.#echoTimeout = echoTimeout
     this.#seen = new RecentIds(options.dedupeSize ?? 10_000)
     this.#notifyBatcher = createBatcher((items: Outgoing[]) => this.#send(items), { maxBatch })

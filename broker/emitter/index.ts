@@ -1,6 +1,7 @@
 /**
  * A Postgres-backed mqemitter for Aedes replicas (see emitter.ts for what it guarantees).
- * pg-listener.ts and batcher.ts are also used by broker/persistence.
+ * Its LISTEN connection and batcher live in broker/pg, shared with broker/persistence.
  */
+
+export type { Logger } from '../pg/listener.ts'
 export { createPostgresEmitter, PostgresEmitter, type PostgresEmitterOptions } from './emitter.ts'
-export type { Logger } from './pg-listener.ts'

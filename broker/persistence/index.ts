@@ -1,7 +1,7 @@
 /**
- * A Postgres persistence for Aedes 1.x (see persistence.ts). It shares three pieces of
- * broker/emitter: the reconnecting LISTEN connection (pg-listener.ts), the batcher (batcher.ts)
- * and the revival of Buffers from JSON (wire.ts).
+ * A Postgres persistence for Aedes 1.x (see persistence.ts). It shares with broker/emitter
+ * the reconnecting LISTEN connection and the batcher (broker/pg) and the revival of Buffers from
+ * JSON (broker/emitter/wire.ts).
  */
 export {
   createPostgresPersistence,

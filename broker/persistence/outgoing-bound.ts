@@ -5,7 +5,7 @@
  * may exceed the bound by that tenth (per replica) until its next check.
  */
 import type { Sql } from 'postgres'
-import type { Logger } from '../emitter/pg-listener.ts'
+import type { Logger } from '../pg/listener.ts'
 import { trimQueue } from './outgoing-statements.ts'
 import { storableCopy } from './packets.ts'
 

@@ -3,7 +3,7 @@
  * any size is one prepared statement and one round trip.
  */
 import type { Sql } from 'postgres'
-import { uniqueRounds } from '../emitter/batcher.ts'
+import { uniqueRounds } from '../pg/batcher.ts'
 import { decodeWithMessageId, encodePacket, normalizePacket, type Packet, type PacketColumns } from './packets.ts'
 
 export interface QueuedPacket {

@@ -9,7 +9,7 @@
  */
 import { Readable } from 'node:stream'
 import type { Sql } from 'postgres'
-import type { ListenerOptions, Logger } from '../emitter/pg-listener.ts'
+import type { ListenerOptions, Logger } from '../pg/listener.ts'
 import { IncomingPackets } from './incoming.ts'
 import { OutgoingQueues } from './outgoing.ts'
 import { isStorableText, type Packet, UnstorableTextError } from './packets.ts'
@@ -35,7 +35,7 @@ export interface PostgresPersistenceOptions {
    * false: stored in the background, see outgoing.ts for what that trades). QoS 2 always waits.
    */
   awaitPacketIds?: boolean
-  /** Reconnect and probe timing of the LISTEN connection (see broker/emitter/pg-listener.ts). */
+  /** Reconnect and probe timing of the LISTEN connection (see broker/pg/listener.ts). */
   listen?: Pick<ListenerOptions, 'minDelay' | 'maxDelay' | 'probeInterval' | 'probeTimeout'>
   /** Most messages queued per offline session; beyond it the oldest are dropped (default 10,000). */
   maxQueued?: number

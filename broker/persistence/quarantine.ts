@@ -5,7 +5,7 @@
  * deliveries down with them.
  */
 import type { Sql } from 'postgres'
-import type { Logger } from '../emitter/pg-listener.ts'
+import type { Logger } from '../pg/listener.ts'
 import { storableCopy } from './packets.ts'
 
 export class Quarantine {

@@ -11,8 +11,8 @@
  */
 import { Readable } from 'node:stream'
 import type { Sql } from 'postgres'
-import { type Batcher, createBatcher } from '../emitter/batcher.ts'
-import type { Logger } from '../emitter/pg-listener.ts'
+import { type Batcher, createBatcher } from '../pg/batcher.ts'
+import type { Logger } from '../pg/listener.ts'
 import {
   decodePacket,
   encodePacket,

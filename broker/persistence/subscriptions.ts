@@ -12,12 +12,12 @@
  * Start and reconnect: listen first, then load every subscription, then reload the clients
  * announced meanwhile. Any change is either committed before the load reads it, or announced
  * after the LISTEN and reloaded afterwards; nothing falls in between. While the LISTEN is down
- * announcements are lost, so every reconnect (pg-listener.ts) loads everything again; until then
+ * announcements are lost, so every reconnect (broker/pg/listener.ts) loads everything again; until then
  * this replica matches with what it had, and may miss a subscription made on another replica.
  */
 import { randomBytes } from 'node:crypto'
 import type { Sql } from 'postgres'
-import { type Listener, type ListenerOptions, type Logger, startListener } from '../emitter/pg-listener.ts'
+import { type Listener, type ListenerOptions, type Logger, startListener } from '../pg/listener.ts'
 import {
   deleteSubscriptions,
   readAllMatchable,

@@ -1,6 +1,5 @@
 import type { Context, Hono } from 'hono'
-import * as v from 'valibot'
-import { type Order, orderStatuses, UuidSchema } from '../../contract/index.ts'
+import { type Order, OrderListQuerySchema, routes } from '../../contract/index.ts'
 import { createBaseApp, type FunctionDeps } from '../shared/app.ts'
 import { isBar } from '../shared/auth.ts'
 import { Refusal } from '../shared/errors.ts'
@@ -9,26 +8,11 @@ import { check } from '../shared/validate.ts'
 import { toCsv } from './csv.ts'
 import { decodeCursor, encodeCursor } from './cursor.ts'
 
-const QuerySchema = v.strictObject({
-  guestId: v.optional(UuidSchema),
-  status: v.optional(
-    v.pipe(
-      v.string(),
-      v.transform((s) => s.split(',')),
-      v.array(v.picklist(orderStatuses, 'unknown status')),
-    ),
-  ),
-  since: v.optional(v.pipe(v.string(), v.isoTimestamp('since must be an ISO 8601 timestamp'))),
-  limit: v.optional(v.pipe(v.string(), v.toNumber(), v.integer(), v.minValue(1), v.maxValue(500)), '100'),
-  cursor: v.optional(v.string()),
-  format: v.optional(v.picklist(['json', 'csv'], 'format is json or csv'), 'json'),
-})
-
 /** `GET /api/orders`: a guest's own orders by `guestId`, or every order for the bar. */
 export function createApp(deps: FunctionDeps): Hono {
   const { sql, barToken } = deps
-  return createBaseApp(deps).get('/api/orders', async (c) => {
-    const query = check(QuerySchema, c.req.query())
+  return createBaseApp(deps).get(routes.orders, async (c) => {
+    const query = check(OrderListQuerySchema, c.req.query())
     const bar = isBar(c.req.header('authorization'), barToken)
     if (!bar && !query.guestId) throw new Refusal(401, 'unauthorized', 'listing all orders needs the bar token')
 

@@ -1,5 +1,6 @@
+import * as v from 'valibot'
 import { afterAll, beforeAll, expect, test } from 'vitest'
-import { type Menu, topics } from '../../contract/index.ts'
+import { type Menu, MenuSchema, OrderSchema, orderStatuses, topics } from '../../contract/index.ts'
 import { barAuth, collect, connectClient, json, startFunctionDeps } from '../../test/harness.ts'
 import { createApp } from './index.ts'
 
@@ -79,4 +80,33 @@ test('GET /api/openapi.json describes the API with the schemas that validate req
   // Characters as a guest counts them (grapheme clusters); maxLength bounds the code points.
   expect(placeOrder?.properties?.nickname).toMatchObject({ 'x-maxGraphemes': 32, maxLength: 32 * 16 })
   expect(placeOrder?.properties?.note).toMatchObject({ 'x-maxGraphemes': 140, maxLength: 140 * 16 })
+})
+
+test('GET /api/openapi.json gives every payload the shape of its contract schema, and every reference resolves', async () => {
+  const doc = (await (await app.request('/api/openapi.json')).json()) as {
+    components: { schemas: Record<string, { required?: string[]; properties?: Record<string, object> }> }
+  }
+  const { schemas } = doc.components
+  expect(schemas.Order?.required?.toSorted()).toEqual(Object.keys(OrderSchema.entries).toSorted())
+  expect(schemas.Order?.properties?.status).toMatchObject({ enum: [...orderStatuses] })
+  expect(schemas.Order?.properties?.number).toMatchObject({ type: 'integer', minimum: 1 })
+  for (const name of ['OrderEvent', 'TickerEvent', 'PickupBoard', 'Menu', 'OrderList', 'Error'])
+    expect(schemas, name).toHaveProperty(name)
+  const parameters = (doc as unknown as { paths: Record<string, Record<string, { parameters?: object[] }>> }).paths
+  expect(parameters['/api/orders']?.get?.parameters).toContainEqual({
+    name: 'status',
+    in: 'query',
+    explode: false,
+    schema: expect.objectContaining({ items: expect.objectContaining({ enum: [...orderStatuses] }) }),
+  })
+  expect(parameters['/api/menu/{drinkId}']?.put?.parameters).toContainEqual(
+    expect.objectContaining({ name: 'drinkId', schema: expect.objectContaining({ pattern: expect.any(String) }) }),
+  )
+  const refs = [...JSON.stringify(doc).matchAll(/"\$ref":"([^"]+)"/g)].map((match) => match[1])
+  expect(refs.length).toBeGreaterThan(0)
+  for (const ref of refs) expect(Object.keys(schemas)).toContain(ref?.replace('#/components/schemas/', ''))
+})
+
+test('the menu the API answers has the shape the contract gives it', async () => {
+  expect(v.is(MenuSchema, await (await app.request('/api/menu')).json())).toBe(true)
 })

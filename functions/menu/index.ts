@@ -1,7 +1,7 @@
 import type { Hono } from 'hono'
 import type { Sql } from 'postgres'
 import * as v from 'valibot'
-import { DrinkIdSchema, DrinkUpdateSchema, topics } from '../../contract/index.ts'
+import { DrinkIdSchema, DrinkUpdateSchema, routes, topics } from '../../contract/index.ts'
 import { createBaseApp, type FunctionDeps } from '../shared/app.ts'
 import { isBar } from '../shared/auth.ts'
 import { Refusal } from '../shared/errors.ts'
@@ -17,9 +17,9 @@ import { readJson } from '../shared/validate.ts'
 export function createApp(deps: FunctionDeps): Hono {
   const { sql, publisher, barToken, log } = deps
   return createBaseApp(deps)
-    .get('/api/menu', async (c) => c.json(await loadMenu(sql)))
-    .get('/api/openapi.json', (c) => c.json(openApiDocument()))
-    .put('/api/menu/:drinkId', async (c) => {
+    .get(routes.menu, async (c) => c.json(await loadMenu(sql)))
+    .get(routes.openapi, (c) => c.json(openApiDocument()))
+    .put(routes.drink, async (c) => {
       if (!isBar(c.req.header('authorization'), barToken))
         throw new Refusal(401, 'unauthorized', 'the bar token is needed')
       const drinkId = c.req.param('drinkId')

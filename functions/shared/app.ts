@@ -2,6 +2,7 @@ import { type Context, Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { requestId } from 'hono/request-id'
 import type { Sql } from 'postgres'
+import { routes } from '../../contract/index.ts'
 import type { Logger } from '../../runtime/logger.ts'
 import { errorBody, errorHandler } from './errors.ts'
 import type { FunctionMetrics } from './metrics.ts'
@@ -78,9 +79,9 @@ export function createBaseApp({ sql, publisher, log, metrics }: FunctionDeps): H
   )
   app.onError(errorHandler(log))
   app.notFound(notFound)
-  app.get('/api/healthz', (c) => c.json({ ok: true }))
+  app.get(routes.healthz, (c) => c.json({ ok: true }))
   const readiness = createReadinessCheck(sql, log)
-  app.get('/api/readyz', async (c) => {
+  app.get(routes.readyz, async (c) => {
     const ready = await readiness()
     // Ready without the broker: orders wait in the outbox until it is back, so a broker outage
     // must not take the API down with it.

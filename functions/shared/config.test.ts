@@ -46,3 +46,14 @@ test('a setting that cannot be read stops the start with its name', () => {
   expect(() => readFunctionSettings({ RATE_LIMIT_EDITS_GUEST: '0' })).toThrow(/RATE_LIMIT_EDITS_GUEST=0/)
   expect(() => readFunctionSettings({ UNDO_SECONDS: '-1' })).toThrow(/UNDO_SECONDS=-1/)
 })
+
+test('a standalone function needs its database and reads its ports as the other parts do', () => {
+  const tokens = { BAR_TOKEN: 'b', PRINTER_TOKEN: 'p', SERVICE_TOKEN: 's' }
+  expect(() => readFunctionConfig(tokens)).toThrow(/DATABASE_URL is not set/)
+  const config = readFunctionConfig({ ...tokens, DATABASE_URL: 'postgres://db/x', MQTT_PORT: '1990' })
+  expect(config).toMatchObject({ brokerUrl: 'mqtt://127.0.0.1:1990', port: 8080 })
+  expect(() => readFunctionConfig({ ...tokens, DATABASE_URL: 'postgres://db/x', MQTT_PORT: '188300' })).toThrow(
+    /MQTT_PORT=188300/,
+  )
+  expect(() => readFunctionSettings({ TICKER_NICKNAMES: 'no' })).toThrow(/TICKER_NICKNAMES=no/)
+})

@@ -1,3 +1,5 @@
+import { type ConfigReader, type Env, readEnv } from '../../runtime/config.ts'
+import { defaultPorts, localBrokerUrl } from '../../runtime/ports.ts'
 import { loadTokens, type Tokens } from '../../runtime/secrets.ts'
 import { defaultEditLimits, defaultOrderLimits, defaultUndoSeconds, type OrderLimits } from './app.ts'
 
@@ -21,14 +23,16 @@ export interface FunctionConfig extends FunctionSettings {
  * The functions' settings from the environment, else the defaults: read by a function's pod and
  * by `npm start` alike, so a setting cannot reach one and miss the other.
  */
-export function readFunctionSettings(env: NodeJS.ProcessEnv = process.env): FunctionSettings {
+export function readFunctionSettings(env: Env = process.env): FunctionSettings {
+  const read = readEnv(env)
   return {
     orderLimits: readOrderLimits(env),
     editLimits: {
-      perGuest: perMinute(env, 'RATE_LIMIT_EDITS_GUEST', defaultEditLimits.perGuest.limit),
-      perAddress: perMinute(env, 'RATE_LIMIT_EDITS_ADDRESS', defaultEditLimits.perAddress.limit),
+      perGuest: perMinute(read, 'RATE_LIMIT_EDITS_GUEST', defaultEditLimits.perGuest.limit),
+      perAddress: perMinute(read, 'RATE_LIMIT_EDITS_ADDRESS', defaultEditLimits.perAddress.limit),
     },
-    trustProxy: readFlag(env, 'TRUST_PROXY', false),
+    // A mistyped `TRUST_PROXY=yes` must not quietly count a whole venue behind the ingress as one address.
+    trustProxy: read.flag('TRUST_PROXY', false),
     tickerNicknames: readTickerNicknames(env),
     undoSeconds: readUndoSeconds(env),
   }
@@ -38,58 +42,39 @@ export function readFunctionSettings(env: NodeJS.ProcessEnv = process.env): Func
  * Rate limits from `RATE_LIMIT_GUEST` and `RATE_LIMIT_ADDRESS` (orders per minute), else the
  * defaults. Read by every deployable that places orders.
  */
-export function readOrderLimits(env: NodeJS.ProcessEnv = process.env): OrderLimits {
+export function readOrderLimits(env: Env = process.env): OrderLimits {
+  const read = readEnv(env)
   return {
-    perGuest: perMinute(env, 'RATE_LIMIT_GUEST', defaultOrderLimits.perGuest.limit),
-    perAddress: perMinute(env, 'RATE_LIMIT_ADDRESS', defaultOrderLimits.perAddress.limit),
+    perGuest: perMinute(read, 'RATE_LIMIT_GUEST', defaultOrderLimits.perGuest.limit),
+    perAddress: perMinute(read, 'RATE_LIMIT_ADDRESS', defaultOrderLimits.perAddress.limit),
   }
 }
 
 /** Configuration of a standalone function, read once at start; fails fast on what is missing. */
-export function readFunctionConfig(env: NodeJS.ProcessEnv = process.env): FunctionConfig {
-  const databaseUrl = env.DATABASE_URL
-  if (!databaseUrl)
-    throw new Error('DATABASE_URL is not set: a function needs its Postgres (npm start runs everything locally)')
-  const port = Number(env.PORT ?? 8080)
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT=${env.PORT} is not a port number`)
+export function readFunctionConfig(env: Env = process.env): FunctionConfig {
+  const read = readEnv(env)
   return {
-    databaseUrl,
-    brokerUrl: env.BROKER_URL ?? `mqtt://127.0.0.1:${env.MQTT_PORT ?? 1883}`,
-    port,
+    databaseUrl: read.required('DATABASE_URL', 'a function needs its Postgres (npm start runs everything locally)'),
+    brokerUrl: read.text('BROKER_URL', undefined) ?? localBrokerUrl(read.port('MQTT_PORT', defaultPorts.mqtt)),
+    port: read.port('PORT', defaultPorts.http),
     tokens: loadTokens(env),
     ...readFunctionSettings(env),
   }
 }
 
 /** `TICKER_NICKNAMES=false` hides nicknames from the public ticker (the bar still sees them). */
-export function readTickerNicknames(env: NodeJS.ProcessEnv = process.env): boolean {
-  return env.TICKER_NICKNAMES !== 'false'
+export function readTickerNicknames(env: Env = process.env): boolean {
+  return readEnv(env).flag('TICKER_NICKNAMES', true)
 }
 
-function perMinute(env: NodeJS.ProcessEnv, name: string, fallback: number) {
-  const value = env[name]
-  if (value === undefined || value === '') return { limit: fallback, windowMs: 60_000 }
-  const limit = Number(value)
-  if (!Number.isInteger(limit) || limit < 1) throw new Error(`${name}=${value} is not a positive whole number`)
-  return { limit, windowMs: 60_000 }
-}
-
-// A mistyped `TRUST_PROXY=yes` must not quietly count a whole venue behind the ingress as one address.
-function readFlag(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
-  const value = env[name]
-  if (value === undefined || value === '') return fallback
-  if (value === 'true' || value === 'false') return value === 'true'
-  throw new Error(`${name}=${value} is neither true nor false`)
+function perMinute(read: ConfigReader, name: string, fallback: number) {
+  return { limit: read.whole(name, fallback, { min: 1 }), windowMs: 60_000 }
 }
 
 /**
  * `UNDO_SECONDS`: how long the bar may undo its last move of an order (the update-order
  * function enforces it, the bar display shows the Undo button as long). 0 turns undo off.
  */
-export function readUndoSeconds(env: NodeJS.ProcessEnv = process.env): number {
-  const undoSeconds = Number(env.UNDO_SECONDS || defaultUndoSeconds)
-  if (!Number.isInteger(undoSeconds) || undoSeconds < 0 || undoSeconds > 60) {
-    throw new Error(`UNDO_SECONDS=${env.UNDO_SECONDS} is not a whole number of seconds from 0 to 60`)
-  }
-  return undoSeconds
+export function readUndoSeconds(env: Env = process.env): number {
+  return readEnv(env).whole('UNDO_SECONDS', defaultUndoSeconds, { min: 0, max: 60 })
 }

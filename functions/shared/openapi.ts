@@ -1,21 +1,52 @@
-import { type JsonSchema, type OverrideActionContext, toJsonSchema } from '@valibot/to-json-schema'
+import { type JsonSchema, type OverrideActionContext, toJsonSchema, toJsonSchemaDefs } from '@valibot/to-json-schema'
 import type { GenericSchema } from 'valibot'
 import {
+  DrinkBodySchema,
+  DrinkIdSchema,
   DrinkSchema,
   DrinkUpdateSchema,
-  errorCodes,
+  ErrorBodySchema,
   limits,
-  orderStatuses,
+  MenuSchema,
+  OrderBodySchema,
+  OrderEventSchema,
+  OrderListQuerySchema,
+  OrderListSchema,
+  OrderSchema,
+  PickupBoardSchema,
   PlaceOrderSchema,
+  routes,
+  TickerEventSchema,
   UpdateOrderSchema,
+  UuidSchema,
 } from '../../contract/index.ts'
 
-const schema = (s: GenericSchema) => {
-  const { $schema: _, ...rest } = toJsonSchema(s, { errorMode: 'ignore', overrideAction: graphemes }) as Record<
-    string,
-    unknown
-  >
-  return rest
+/**
+ * Every schema of the document, generated from the contract's schemas (the ones that validate
+ * requests and that readers check payloads against), so the document cannot drift from them.
+ * The MQTT payloads are listed too: integrators read their shape here.
+ */
+function schemas(): Record<string, unknown> {
+  const defs = toJsonSchemaDefs(
+    {
+      PlaceOrder: PlaceOrderSchema,
+      UpdateOrder: UpdateOrderSchema,
+      DrinkUpdate: DrinkUpdateSchema,
+      Drink: DrinkSchema,
+      DrinkBody: DrinkBodySchema,
+      Order: OrderSchema,
+      OrderBody: OrderBodySchema,
+      OrderList: OrderListSchema,
+      Menu: MenuSchema,
+      Error: ErrorBodySchema,
+      OrderEvent: OrderEventSchema,
+      TickerEvent: TickerEventSchema,
+      PickupBoard: PickupBoardSchema,
+    },
+    { target: 'draft-2020-12', errorMode: 'ignore', overrideAction: graphemes },
+  )
+  // The converter points references at `$defs`; OpenAPI keeps them under components.
+  return JSON.parse(JSON.stringify(defs).replaceAll('"#/$defs/', '"#/components/schemas/'))
 }
 
 /**
@@ -34,6 +65,30 @@ function graphemes({ valibotAction, jsonSchema }: OverrideActionContext): JsonSc
   }
   return undefined
 }
+const jsonSchema = (schema: GenericSchema) => {
+  const { $schema: _, ...rest } = toJsonSchema(schema, { target: 'draft-2020-12', errorMode: 'ignore' })
+  return rest
+}
+
+/**
+ * A query parameter from its schema. A list is sent comma-separated (`explode: false`); a
+ * default is the text the query carries, given as the number it is read as.
+ */
+function queryParameter(name: string, schema: GenericSchema) {
+  const json = jsonSchema(schema)
+  if (json.type === 'integer' && typeof json.default === 'string') json.default = Number(json.default)
+  return { name, in: 'query', ...(json.type === 'array' ? { explode: false } : {}), schema: json }
+}
+
+const pathParameter = (name: string, schema: GenericSchema) => ({
+  name,
+  in: 'path',
+  required: true,
+  schema: jsonSchema(schema),
+})
+
+/** A route as OpenAPI writes it: `/api/orders/{id}` for `/api/orders/:id`. */
+const openApiPath = (route: string) => route.replace(/:(\w+)/g, '{$1}')
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` })
 const body = (name: string) => ({ required: true, content: { 'application/json': { schema: ref(name) } } })
 const reply = (description: string, name: string) => ({
@@ -72,67 +127,10 @@ function build() {
     info: { title: 'Drinks', version: '1', description: 'Drink orders for events.' },
     components: {
       securitySchemes: { bar: { type: 'http', scheme: 'bearer', description: 'BAR_TOKEN' } },
-      schemas: {
-        PlaceOrder: schema(PlaceOrderSchema),
-        UpdateOrder: schema(UpdateOrderSchema),
-        DrinkUpdate: schema(DrinkUpdateSchema),
-        Drink: schema(DrinkSchema),
-        Order: {
-          type: 'object',
-          required: [
-            'id',
-            'number',
-            'guestId',
-            'nickname',
-            'drinkId',
-            'quantity',
-            'note',
-            'status',
-            'createdAt',
-            'updatedAt',
-          ],
-          properties: {
-            id: { type: 'string', format: 'uuid' },
-            number: { type: 'integer', description: 'pickup number' },
-            guestId: { type: 'string', format: 'uuid' },
-            nickname: { type: 'string' },
-            drinkId: { type: 'string' },
-            quantity: { type: 'integer' },
-            note: { type: 'string' },
-            status: { enum: [...orderStatuses] },
-            createdAt: { type: 'string', format: 'date-time' },
-            updatedAt: { type: 'string', format: 'date-time' },
-          },
-        },
-        OrderBody: { type: 'object', required: ['order'], properties: { order: ref('Order') } },
-        OrderList: {
-          type: 'object',
-          required: ['orders', 'nextCursor'],
-          properties: { orders: { type: 'array', items: ref('Order') }, nextCursor: { type: ['string', 'null'] } },
-        },
-        Menu: { type: 'object', required: ['drinks'], properties: { drinks: { type: 'array', items: ref('Drink') } } },
-        Error: {
-          type: 'object',
-          required: ['error'],
-          properties: {
-            error: {
-              type: 'object',
-              required: ['code', 'message'],
-              properties: {
-                code: { enum: [...errorCodes], description: 'what went wrong; clients word it themselves' },
-                message: { type: 'string', description: 'in English, for logs' },
-                issues: {
-                  type: 'array',
-                  items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } },
-                },
-              },
-            },
-          },
-        },
-      },
+      schemas: schemas(),
     },
     paths: {
-      '/api/orders': {
+      [openApiPath(routes.orders)]: {
         post: {
           summary: 'Place an order; the same id and body again is answered 200 with the stored order',
           requestBody: body('PlaceOrder'),
@@ -145,19 +143,9 @@ function build() {
         get: {
           summary: "A guest's orders (guestId), or all orders for the bar; newest first",
           security: [{}, ...bar],
-          parameters: [
-            { name: 'guestId', in: 'query', schema: { type: 'string', format: 'uuid' } },
-            { name: 'status', in: 'query', description: 'comma-separated statuses', schema: { type: 'string' } },
-            {
-              name: 'since',
-              in: 'query',
-              description: 'updated at or after',
-              schema: { type: 'string', format: 'date-time' },
-            },
-            { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 500, default: 100 } },
-            { name: 'cursor', in: 'query', schema: { type: 'string' } },
-            { name: 'format', in: 'query', schema: { enum: ['json', 'csv'], default: 'json' } },
-          ],
+          parameters: Object.entries(OrderListQuerySchema.entries).map(([name, schema]) =>
+            queryParameter(name, schema),
+          ),
           responses: {
             '200': {
               description: 'a page of orders, or a CSV download',
@@ -167,41 +155,43 @@ function build() {
           },
         },
       },
-      '/api/orders/{id}': {
+      [openApiPath(routes.order)]: {
         patch: {
           summary:
             'The bar moves an order along, or with undo: true takes its last move back within UNDO_SECONDS; ' +
             'its guest changes or cancels it while placed',
           security: [{}, ...bar],
-          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+          parameters: [pathParameter('id', UuidSchema)],
           requestBody: body('UpdateOrder'),
           responses: { '200': reply('changed', 'OrderBody'), ...errors(400, 401, 403, 404, 409, 413, 415) },
         },
       },
-      '/api/menu': { get: { summary: 'The drinks', responses: { '200': reply('the menu', 'Menu') } } },
-      '/api/menu/{drinkId}': {
+      [openApiPath(routes.menu)]: { get: { summary: 'The drinks', responses: { '200': reply('the menu', 'Menu') } } },
+      [openApiPath(routes.drink)]: {
         put: {
           summary: 'Change a drink, e.g. sold out',
           security: bar,
-          parameters: [{ name: 'drinkId', in: 'path', required: true, schema: { type: 'string' } }],
+          parameters: [pathParameter('drinkId', DrinkIdSchema)],
           requestBody: body('DrinkUpdate'),
           responses: {
             '200': {
               description: 'changed',
-              content: { 'application/json': { schema: { type: 'object', properties: { drink: ref('Drink') } } } },
+              content: { 'application/json': { schema: ref('DrinkBody') } },
             },
             ...errors(400, 401, 404, 413, 415),
           },
         },
       },
-      '/api/healthz': { get: { summary: 'Liveness', responses: { '200': { description: 'running' } } } },
-      '/api/readyz': {
+      [openApiPath(routes.healthz)]: { get: { summary: 'Liveness', responses: { '200': { description: 'running' } } } },
+      [openApiPath(routes.readyz)]: {
         get: {
           summary: 'Readiness: Postgres answers and the schema is migrated (the broker may be away)',
           responses: { '200': { description: 'ready' }, '503': { description: 'not ready' } },
         },
       },
-      '/api/openapi.json': { get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1' } } } },
+      [openApiPath(routes.openapi)]: {
+        get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1' } } },
+      },
     },
   }
 }

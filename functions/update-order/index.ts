@@ -1,6 +1,6 @@
 import type { Hono } from 'hono'
 import * as v from 'valibot'
-import { orderMessages, pickupMessage, UpdateOrderSchema, UuidSchema } from '../../contract/index.ts'
+import { orderMessages, pickupMessage, routes, UpdateOrderSchema, UuidSchema } from '../../contract/index.ts'
 import { createBaseApp, defaultEditLimits, defaultUndoSeconds, type FunctionDeps } from '../shared/app.ts'
 import { isBar } from '../shared/auth.ts'
 import { clientAddress } from '../shared/client-address.ts'
@@ -33,8 +33,8 @@ export function createApp(deps: FunctionDeps): Hono {
   // Guests' edits count once made. The bar's moves are never held back, nor is a guest's cancel
   // (one per order, and orders have their own limits).
   const counted = countedLimits((status) => status === 200)
-  const app = createBaseApp(deps).use('/api/orders/:id', counted.middleware)
-  return app.patch('/api/orders/:id', async (c) => {
+  const app = createBaseApp(deps).use(routes.order, counted.middleware)
+  return app.patch(routes.order, async (c) => {
     const id = c.req.param('id')
     if (!v.is(UuidSchema, id)) throw new Refusal(404, 'not_found', 'no such order')
     const change = await readJson(c, UpdateOrderSchema)

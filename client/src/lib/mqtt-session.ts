@@ -1,19 +1,9 @@
 import mqtt from 'mqtt'
-import * as v from 'valibot'
-import { BarStatusSchema, PickupBoardSchema } from '../../../contract/index.ts'
-import type { LiveMessage, PayloadKind, Session, SessionConfig, SessionEvents } from './live-session.ts'
-import { isMenu, isOrderEvent, isTickerEvent, parseJson } from './payloads.ts'
+import type { LiveMessage, Session, SessionConfig, SessionEvents } from './live-session.ts'
+import { fitsKind, parseJson } from './payloads.ts'
 
 // CONNACK return codes for bad credentials: MQTT 3.1.1 (4, 5) and MQTT 5 (134, 135).
 const refusedCodes = new Set([4, 5, 134, 135])
-
-const checks: Readonly<Record<PayloadKind, (payload: unknown) => boolean>> = {
-  menu: isMenu,
-  orderEvent: isOrderEvent,
-  ticker: isTickerEvent,
-  pickup: (payload) => v.is(PickupBoardSchema, payload),
-  barStatus: (payload) => v.is(BarStatusSchema, payload),
-}
 
 /**
  * Connects with mqtt.js, subscribes on every connect, checks each payload against the kind its
@@ -64,7 +54,7 @@ export function openSession(config: SessionConfig, events: SessionEvents): Sessi
   client.on('message', (topic, bytes) => {
     const kind = config.topics[topic]
     const payload = parseJson(bytes)
-    if (kind && checks[kind](payload)) events.message({ topic, kind, payload } as LiveMessage)
+    if (kind && fitsKind(kind, payload)) events.message({ topic, kind, payload } as LiveMessage)
     else events.warn('unexpected message on', topic)
   })
 

@@ -1,10 +1,10 @@
 import type { ReadonlySignal } from '@preact/signals-core'
 import { computed, createModel } from '@preact/signals-core'
-import type { Order } from '../../../contract/index.ts'
+import { type OpenStatus, type Order, openStatuses } from '../../../contract/index.ts'
 
 /** The statuses the bar still works on, in lifecycle order: the queue's columns. */
-export const queueStatuses = ['placed', 'preparing', 'ready'] as const
-export type QueueStatus = (typeof queueStatuses)[number]
+export const queueStatuses = openStatuses
+export type QueueStatus = OpenStatus
 
 /** What is still to make of one drink: placed and preparing orders. */
 export interface TallyLine {

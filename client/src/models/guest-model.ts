@@ -1,6 +1,6 @@
 import { computed, createModel, signal } from '@preact/signals-core'
 import type { Order, OrderEvent } from '../../../contract/index.ts'
-import { openStatuses } from '../../../contract/index.ts'
+import { isOpen } from '../../../contract/index.ts'
 import type { GuestApi } from '../lib/api-client.ts'
 import type { KeyValueStore } from '../lib/storage.ts'
 import { isUuid } from '../lib/uuid.ts'
@@ -45,7 +45,7 @@ export const GuestModel = createModel(({ api, storage, store, menu, outbox, newI
   /** What became of the last tap on "Order": placed (with its number), or kept for later. */
   const outcome = signal<{ placed: Order } | { queued: QueuedOrder } | null>(null)
   const orders = computed(() => store.list.value.filter((order) => order.guestId === guestId))
-  const openCount = computed(() => orders.value.filter((order) => openStatuses.includes(order.status)).length)
+  const openCount = computed(() => orders.value.filter((order) => isOpen(order.status)).length)
   /** Orders waiting for the network, until the server's copy is here. */
   const queued = computed(() => outbox.items.value.filter((item) => !store.byId.value.has(item.id)))
 

@@ -1,5 +1,5 @@
 import type { Order } from '../../../../contract/index.ts'
-import { openStatuses } from '../../../../contract/index.ts'
+import { isOpen } from '../../../../contract/index.ts'
 import { statusKey } from '../../i18n/format.ts'
 import type { I18n } from '../../i18n/i18n.ts'
 import type { GuestModel } from '../../models/guest-model.ts'
@@ -31,8 +31,8 @@ export function MyOrders({ guest, menu, outbox, editor, notifier, i18n }: MyOrde
   const messages = i18n.messages.value
   const orders = guest.orders.value
   const queued = guest.queued.value
-  const open = orders.filter((order) => openStatuses.includes(order.status))
-  const earlier = orders.filter((order) => !openStatuses.includes(order.status))
+  const open = orders.filter((order) => isOpen(order.status))
+  const earlier = orders.filter((order) => !isOpen(order.status))
   const refused = outbox.problem.value
   const editProblem = editor.editing.value ? null : editor.problem.value
   return (

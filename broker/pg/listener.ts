@@ -17,6 +17,9 @@ import type { Logger } from '../../runtime/logger.ts'
 // The project's one Logger, passed on for the owners that import it from here.
 export type { Logger }
 
+/** Largest NOTIFY payload in bytes: Postgres refuses 8000 and more. Larger messages must go through a table. */
+export const maxNotifyBytes = 7_999
+
 export interface ListenerOptions {
   /** The pool whose connection settings the LISTEN connection copies. It is not used otherwise. */
   sql: Sql

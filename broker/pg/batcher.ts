@@ -23,14 +23,17 @@ interface Entry<I, O> {
   reject: (error: unknown) => void
 }
 
+/** Most items per call of a batcher's `run` unless its owner says otherwise: bounds statement size and latency. */
+export const defaultMaxBatch = 500
+
 /**
  * @param run  writes a batch; returns one result per item, in order. If it throws, every item of
  *   the batch is rejected with that error.
- * @param maxBatch  most items per call of `run` (default 500): bounds statement size and latency.
+ * @param maxBatch  most items per call of `run` (default `defaultMaxBatch`).
  */
 export function createBatcher<I, O>(
   run: (items: I[]) => Promise<BatchResult<O>[]>,
-  { maxBatch = 500 }: { maxBatch?: number } = {},
+  { maxBatch = defaultMaxBatch }: { maxBatch?: number } = {},
 ): Batcher<I, O> {
   let queue: Entry<I, O>[] = []
   let running: Promise<void> | null = null
