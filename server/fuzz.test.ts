@@ -112,8 +112,15 @@ test('fuzzed packets over TCP and WebSocket leave the stack up, bounded and serv
   const bar = await connectClient(stack.wsUrl, { username: 'bar', password: testTokens.barToken })
   await bar.subscribeAsync(topics.barOrders, { qos: 1 })
   const inbox = collect(bar)
-  // The menu function publishes the retained menu once started: the only retained message.
-  await waitFor(async () => (await sql`select 1 from mqtt_retained where topic = ${topics.publicMenu}`).length === 1)
+  // The menu and update-order functions publish the retained menu and pickup list once started:
+  // the only retained messages.
+  await waitFor(
+    async () =>
+      (await sql`select 1 from mqtt_retained where topic in ${sql([topics.publicMenu, topics.publicPickup])}`)
+        .length === 2,
+    10_000,
+    'the retained menu and pickup list that the functions publish when they start',
+  )
   const retainedBefore = (await sql<{ topic: string }[]>`select topic from mqtt_retained`).map((r) => r.topic)
   const before = memory()
 

@@ -113,19 +113,29 @@ test("a printer session's queue shows depth, age and the connection, and empties
   const placed = await post({ guestId: randomUUID(), nickname: 'Dee', drinkId: 'espresso' })
   expect(placed.status).toBe(201)
   const session = { client_id: clientId }
-  const queued = await scrapeUntil(metricsUrl, 'the order queued for the offline printer', (now) => {
-    return now.value('drinks_mqtt_session_queued_messages', session) >= 1
-  })
+  const queued = await scrapeUntil(
+    metricsUrl,
+    'the order queued for the offline printer',
+    (now) => {
+      return now.value('drinks_mqtt_session_queued_messages', session) >= 1
+    },
+    30_000,
+  )
   expect(queued.value('drinks_mqtt_session_connected', session)).toBe(0)
   expect(queued.has('drinks_mqtt_session_oldest_queued_age_seconds', session)).toBe(true)
 
   const back = await connectClient(stack.mqttUrl, printerOptions)
-  await scrapeUntil(metricsUrl, 'the queue delivered once the printer is back', (now) => {
-    return (
-      now.value('drinks_mqtt_session_queued_messages', session) === 0 &&
-      now.value('drinks_mqtt_session_connected', session) === 1 &&
-      now.value('drinks_mqtt_session_oldest_queued_age_seconds', session) === 0
-    )
-  })
+  await scrapeUntil(
+    metricsUrl,
+    'the queue delivered once the printer is back',
+    (now) => {
+      return (
+        now.value('drinks_mqtt_session_queued_messages', session) === 0 &&
+        now.value('drinks_mqtt_session_connected', session) === 1 &&
+        now.value('drinks_mqtt_session_oldest_queued_age_seconds', session) === 0
+      )
+    },
+    30_000,
+  )
   await back.endAsync()
 })
