@@ -1,4 +1,5 @@
 import mqtt from 'mqtt'
+import { backoffDelay, reconnectPolicy } from './backoff.ts'
 import type { LiveMessage, PayloadKind, SessionConfig, SessionEvents } from './live-session.ts'
 import { isMenu, isOrderEvent, isTickerEvent, parseJson } from './payloads.ts'
 
@@ -18,6 +19,10 @@ const checks: Readonly<Record<PayloadKind, (payload: unknown) => boolean>> = {
  */
 export function openSession(config: SessionConfig, events: SessionEvents): { end(): void } {
   let refused = false
+  let ended = false
+  let attempts = 0
+  let retry: ReturnType<typeof setTimeout> | undefined
+  const policy = reconnectPolicy(config.reconnectPeriod)
   const client = mqtt.connect(config.url, {
     username: config.username,
     password: config.password,
@@ -25,7 +30,9 @@ export function openSession(config: SessionConfig, events: SessionEvents): { end
     clean: true,
     // Subscribing on every connect below is explicit, so mqtt.js must not repeat it.
     resubscribe: false,
-    reconnectPeriod: config.reconnectPeriod ?? 3000,
+    // Reconnecting is ours (below): mqtt.js' fixed period would bring every phone of a venue back
+    // in the same instant after a Wi-Fi drop.
+    reconnectPeriod: 0,
     connectTimeout: 10_000,
     keepalive: 30,
     // mqtt.js would otherwise run its keepalive timer in a blob: worker, which the page's
@@ -34,6 +41,7 @@ export function openSession(config: SessionConfig, events: SessionEvents): { end
   })
 
   client.on('connect', () => {
+    attempts = 0
     events.state('online')
     client.subscribe(Object.keys(config.topics), { qos: 1 }, (error, granted) => {
       if (error) events.warn('subscribe failed', error.message)
@@ -43,9 +51,15 @@ export function openSession(config: SessionConfig, events: SessionEvents): { end
       events.subscribed()
     })
   })
-  client.on('reconnect', () => events.state('connecting'))
   client.on('close', () => {
-    if (!refused) events.state('offline')
+    if (refused || ended) return
+    events.state('offline')
+    clearTimeout(retry)
+    retry = setTimeout(() => {
+      if (refused || ended) return
+      events.state('connecting')
+      client.reconnect()
+    }, backoffDelay(++attempts, policy))
   })
   client.on('error', (error) => {
     const code = (error as { code?: unknown }).code
@@ -64,5 +78,11 @@ export function openSession(config: SessionConfig, events: SessionEvents): { end
     else events.warn('unexpected message on', topic)
   })
 
-  return { end: () => void client.end(true) }
+  return {
+    end() {
+      ended = true
+      clearTimeout(retry)
+      client.end(true)
+    },
+  }
 }
