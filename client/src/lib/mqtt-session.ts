@@ -55,11 +55,14 @@ export function openSession(config: SessionConfig, events: SessionEvents): { end
     if (refused || ended) return
     events.state('offline')
     clearTimeout(retry)
-    retry = setTimeout(() => {
-      if (refused || ended) return
-      events.state('connecting')
-      client.reconnect()
-    }, backoffDelay(++attempts, policy))
+    retry = setTimeout(
+      () => {
+        if (refused || ended) return
+        events.state('connecting')
+        client.reconnect()
+      },
+      backoffDelay(++attempts, policy),
+    )
   })
   client.on('error', (error) => {
     const code = (error as { code?: unknown }).code
