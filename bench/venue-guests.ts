@@ -15,6 +15,8 @@ export type GuestCommand =
   | { type: 'reset' }
   | { type: 'drop' }
   | { type: 'count' }
+  | { type: 'watch' }
+  | { type: 'watched' }
   | { type: 'report' }
   | { type: 'close' }
 
@@ -22,6 +24,8 @@ export type GuestReport =
   | { type: 'opened'; ms: number }
   | { type: 'back'; msToMenu: number[]; guests: number }
   | { type: 'count'; ticker: number; own: number }
+  /** Since `watch`: per guest that lost its connection, ms until it held the menu again (NaN: not yet). */
+  | { type: 'watched'; lost: number; offlineMs: number[]; guests: number }
   | {
       type: 'report'
       /** Per order (its sequence number): when each guest received it on `public/ticker`, epoch ms. */
@@ -42,7 +46,11 @@ interface Guest {
   session: { end(): void }
   menuAt: number
   seen: Set<number>
+  /** Watching: when its connection broke, and when it held the menu again. */
+  lostAt?: number
+  backAt?: number
 }
+let watching = false
 
 const guests: Guest[] = []
 let ticker = new Map<number, number[]>()
@@ -65,6 +73,7 @@ function receive(guest: Guest, message: LiveMessage) {
   const at = now()
   if (message.kind === 'menu') {
     guest.menuAt = at
+    if (guest.lostAt !== undefined && guest.backAt === undefined) guest.backAt = at
     if (backWaiting?.delete(guest)) {
       backTimes.push(at - droppedAt)
       if (backWaiting.size === 0) {
@@ -104,7 +113,9 @@ function openGuest(id: string, url: string): Promise<Guest> {
         },
       },
       {
-        state: () => {},
+        state: (state) => {
+          if (watching && state === 'offline' && guest.lostAt === undefined) guest.lostAt = now()
+        },
         subscribed: () => {},
         message: (message) => {
           receive(guest, message)
@@ -148,6 +159,23 @@ process.on('message', (command: GuestCommand) => {
       let received = 0
       for (const list of ticker.values()) received += list.length
       send({ type: 'count', ticker: received, own: own.size })
+      return
+    }
+    case 'watch':
+      watching = true
+      for (const guest of guests) {
+        guest.lostAt = undefined
+        guest.backAt = undefined
+      }
+      return
+    case 'watched': {
+      const lost = guests.filter((guest) => guest.lostAt !== undefined)
+      send({
+        type: 'watched',
+        lost: lost.length,
+        offlineMs: lost.map((guest) => (guest.backAt === undefined ? -1 : guest.backAt - (guest.lostAt as number))),
+        guests: guests.length,
+      })
       return
     }
     case 'report': {

@@ -4,10 +4,11 @@
  * in a temporary folder, on a free loopback port. Postgres refuses to run as root: as root, its
  * commands run as the `postgres` OS user (`runuser`).
  */
-import { execFileSync } from 'node:child_process'
+import { execFile, execFileSync } from 'node:child_process'
 import { chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { promisify } from 'node:util'
 import { anyFreePort } from '../runtime/ports.ts'
 
 export interface PostgresCluster {
@@ -15,8 +16,8 @@ export interface PostgresCluster {
   url: string
   port: number
   /** `pg_ctl stop -m fast`: clients are disconnected, the server shuts down cleanly. */
-  stop(mode?: 'fast' | 'immediate'): void
-  start(): void
+  stop(mode?: 'fast' | 'immediate'): Promise<void>
+  start(): Promise<void>
   /** Stops the server and removes its folder. */
   destroy(): void
 }
@@ -48,29 +49,32 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
   const data = join(dir, 'data')
   const log = join(dir, 'server.log')
   const port = await anyFreePort()
-  const run = (command: string, args: string[]) => {
-    const file = bin ? join(bin, command) : command
-    const [cmd, argv] = asRoot ? ['runuser', ['-u', 'postgres', '--', file, ...args]] : [file, args]
-    execFileSync(cmd as string, argv as string[], { stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 })
+  const command = (name: string, args: string[]): [string, string[]] => {
+    const file = bin ? join(bin, name) : name
+    return asRoot ? ['runuser', ['-u', 'postgres', '--', file, ...args]] : [file, args]
   }
-  run('initdb', ['-D', data, '-U', 'postgres', '-A', 'trust', '--no-sync', '-E', 'UTF8'])
+  // Asynchronous, so that whoever drives the cluster keeps serving while it stops and starts.
+  const run = async (name: string, args: string[]) => {
+    await promisify(execFile)(...command(name, args), { timeout: 60_000 })
+  }
+  await run('initdb', ['-D', data, '-U', 'postgres', '-A', 'trust', '--no-sync', '-E', 'UTF8'])
   const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c max_connections=200`
   const start = () => run('pg_ctl', ['start', '-D', data, '-l', log, '-w', '-t', '30', '-o', options])
-  start()
+  await start()
   let running = true
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     port,
-    stop(mode = 'fast') {
-      run('pg_ctl', ['stop', '-D', data, '-m', mode, '-w', '-t', '30'])
+    async stop(mode = 'fast') {
+      await run('pg_ctl', ['stop', '-D', data, '-m', mode, '-w', '-t', '30'])
       running = false
     },
-    start() {
-      start()
+    async start() {
+      await start()
       running = true
     },
     destroy() {
-      if (running) run('pg_ctl', ['stop', '-D', data, '-m', 'immediate', '-w', '-t', '30'])
+      if (running) execFileSync(...command('pg_ctl', ['stop', '-D', data, '-m', 'immediate', '-w', '-t', '30']))
       running = false
       rmSync(dir, { recursive: true, force: true })
     },

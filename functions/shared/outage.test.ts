@@ -75,7 +75,7 @@ test('while Postgres is away every call is 503 in the error shape, and all is se
   // Orders in flight at the moment the server goes down: each is either acknowledged or 503.
   const ids = Array.from({ length: 20 }, () => randomUUID())
   const inFlight = ids.map((id) => timed(() => placeOrder(id)))
-  cluster.stop('fast')
+  await cluster.stop('fast')
   const answers = await Promise.all(inFlight)
   const statuses = answers.map((answer) => answer.status)
   expect(statuses.every((status) => status === 201 || status === 503)).toBe(true)
@@ -93,7 +93,7 @@ test('while Postgres is away every call is 503 in the error shape, and all is se
   expect((await apps.place.request('/api/readyz')).status).toBe(503)
   expect(Math.max(...[...answers, ...away].map((answer) => answer.ms))).toBeLessThan(answerWithinMs)
 
-  cluster.start()
+  await cluster.start()
   // The same app and pool, no restart: the first call after the restart may still meet a dead
   // connection of the pool (503); soon every call is served.
   await waitFor(async () => (await placeOrder()).status === 201, 15_000)
