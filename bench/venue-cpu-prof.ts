@@ -1,7 +1,7 @@
 /**
  * Preloaded into a broker by the venue bench (`NODE_OPTIONS=--import …`, where `--cpu-prof` is
  * not allowed): SIGUSR2 starts V8's CPU profiler, the next SIGUSR2 writes the profile to
- * `$VENUE_PROFILE_DIR/broker-<pid>.cpuprofile`, so the profile covers exactly the window measured.
+ * `$VENUE_PROFILE_DIR/broker-<pid>-<n>.cpuprofile`, so the profile covers exactly the window measured.
  */
 import { writeFileSync } from 'node:fs'
 import { Session } from 'node:inspector'
@@ -12,6 +12,7 @@ if (dir) {
   const session = new Session()
   session.connect()
   let running = false
+  let written = 0
   process.on('SIGUSR2', () => {
     if (!running) {
       running = true
@@ -21,7 +22,7 @@ if (dir) {
     running = false
     session.post('Profiler.stop', (error, result) => {
       if (error) console.error(`profiler: ${error.message}`)
-      else writeFileSync(join(dir, `broker-${process.pid}.cpuprofile`), JSON.stringify(result.profile))
+      else writeFileSync(join(dir, `broker-${process.pid}-${++written}.cpuprofile`), JSON.stringify(result.profile))
     })
   })
 }

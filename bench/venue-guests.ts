@@ -22,7 +22,6 @@ export type GuestCommand =
 
 export type GuestReport =
   | { type: 'opened'; ms: number }
-  | { type: 'back'; msToMenu: number[]; guests: number }
   | { type: 'count'; ticker: number; own: number }
   /** Since `watch`: per guest that lost its connection, ms until it held the menu again (NaN: not yet). */
   | { type: 'watched'; lost: number; offlineMs: number[]; guests: number }
@@ -56,9 +55,6 @@ const guests: Guest[] = []
 let ticker = new Map<number, number[]>()
 let own = new Map<number, number>()
 let duplicates = 0
-let droppedAt = 0
-let backWaiting: Set<Guest> | null = null
-const backTimes: number[] = []
 const send = (report: GuestReport) => process.send?.(report)
 
 // Every socket this process opens is a guest's: a Wi-Fi drop breaks them all at once.
@@ -74,13 +70,6 @@ function receive(guest: Guest, message: LiveMessage) {
   if (message.kind === 'menu') {
     guest.menuAt = at
     if (guest.lostAt !== undefined && guest.backAt === undefined) guest.backAt = at
-    if (backWaiting?.delete(guest)) {
-      backTimes.push(at - droppedAt)
-      if (backWaiting.size === 0) {
-        backWaiting = null
-        send({ type: 'back', msToMenu: backTimes.splice(0), guests: guests.length })
-      }
-    }
   } else if (message.kind === 'ticker') {
     const seq = seqOf(message.payload.nickname)
     if (Number.isNaN(seq)) return
@@ -138,6 +127,15 @@ async function open(list: { id: string; url: string }[], batch: number) {
   send({ type: 'opened', ms: now() - start })
 }
 
+/** From now on, notes when each guest loses its connection and when it holds the menu again. */
+function watch() {
+  watching = true
+  for (const guest of guests) {
+    guest.lostAt = undefined
+    guest.backAt = undefined
+  }
+}
+
 const cpuAtStart = process.cpuUsage()
 process.on('message', (command: GuestCommand) => {
   switch (command.type) {
@@ -151,8 +149,7 @@ process.on('message', (command: GuestCommand) => {
       for (const guest of guests) guest.seen.clear()
       return
     case 'drop':
-      droppedAt = now()
-      backWaiting = new Set(guests)
+      watch()
       for (const socket of sockets) socket.destroy()
       return
     case 'count': {
@@ -162,11 +159,7 @@ process.on('message', (command: GuestCommand) => {
       return
     }
     case 'watch':
-      watching = true
-      for (const guest of guests) {
-        guest.lostAt = undefined
-        guest.backAt = undefined
-      }
+      watch()
       return
     case 'watched': {
       const lost = guests.filter((guest) => guest.lostAt !== undefined)

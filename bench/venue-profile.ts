@@ -1,6 +1,5 @@
 /** Where a process spent its CPU in a time window, from the `.cpuprofile` that `--cpu-prof` wrote. */
-import { readdirSync, readFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { readFileSync } from 'node:fs'
 
 interface ProfileNode {
   id: number
@@ -23,11 +22,9 @@ function owner(url: string): string {
   return ours ? (ours[1] as string) : url
 }
 
-/** Self time per function and per package, from the first profile in `dir`. */
-export function summariseProfile(dir: string, top = 12): string {
-  const file = readdirSync(dir).find((name) => name.endsWith('.cpuprofile'))
-  if (!file) return `no .cpuprofile in ${dir}`
-  const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as Profile
+/** Self time per function and per package, of the busy time in the profile `file`. */
+export function summariseProfile(file: string, title: string, top = 12): string {
+  const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile
   const byId = new Map(profile.nodes.map((node) => [node.id, node]))
   const perFunction = new Map<string, number>()
   const perOwner = new Map<string, number>()
@@ -46,7 +43,7 @@ export function summariseProfile(dir: string, top = 12): string {
     const who = owner(frame.url)
     perOwner.set(who, (perOwner.get(who) ?? 0) + delta)
   })
-  if (total === 0) return `the profile in ${dir} has no samples`
+  if (total === 0) return `the profile ${file} has no samples`
   const table = (map: Map<string, number>) =>
     [...map]
       .sort((x, y) => y[1] - x[1])
@@ -54,7 +51,7 @@ export function summariseProfile(dir: string, top = 12): string {
       .map(([what, us]) => `| ${what} | ${((us / total) * 100).toFixed(1)}% |`)
       .join('\n')
   return [
-    `\nbroker CPU profile during the one-replica fan-out: busy ${(total / 1e6).toFixed(1)} s of ${(samples / 1e6).toFixed(1)} s; shares of the busy time:`,
+    `\n${title}: busy ${(total / 1e6).toFixed(1)} s of ${(samples / 1e6).toFixed(1)} s; shares of the busy time:`,
     '\n| by package or file | share |\n| --- | ---: |',
     table(perOwner),
     '\n| by function (self time) | share |\n| --- | ---: |',

@@ -21,6 +21,14 @@ export interface BrokerPart extends Part {
   ports: { mqtt: number; http: number }
 }
 
+/** Rows and transactions of `database` so far (pg_stat_database; Postgres flushes them within seconds). */
+export async function databaseWork(sql: postgres.Sql, database: string) {
+  const [row] = await sql<{ commits: string; inserted: string; deleted: string; returned: string }[]>`
+    select xact_commit as commits, tup_inserted as inserted, tup_deleted as deleted, tup_fetched as returned
+    from pg_stat_database where datname = ${database}`
+  return { commits: Number(row?.commits), inserted: Number(row?.inserted), deleted: Number(row?.deleted) }
+}
+
 /** Applies every part's migrations, as the migration Job does before the pods start. */
 export async function migrateAll(databaseUrl: string): Promise<void> {
   const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} })
@@ -111,13 +119,19 @@ export function rssBytes(pid: number | undefined): number {
   return match ? Number(match[1]) * 1024 : Number.NaN
 }
 
-/** CPU time of every `postgres` process on this machine, in ms: other databases of the server included. */
-export function postgresCpuMs(): number {
+/**
+ * CPU time so far of the Postgres backends serving `database`, in ms (their titles name it), so
+ * that other databases of a shared server do not count; the server's background processes
+ * (WAL writer, checkpointer) are left out. Backends that ended meanwhile are lost to the count.
+ */
+export function postgresCpuMs(database: string): number {
   let total = 0
   for (const pid of readdirSync('/proc')) {
     if (!/^\d+$/.test(pid)) continue
     try {
-      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres') total += cpuMs(Number(pid))
+      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() !== 'postgres') continue
+      const title = readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+      if (title.includes(` ${database} `)) total += cpuMs(Number(pid))
     } catch {
       // The process ended meanwhile.
     }

@@ -12,15 +12,23 @@
  * Every wait is bounded; everything runs on 127.0.0.1.
  */
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, readdirSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
+import postgres from 'postgres'
 import { benchDatabase } from './lib.ts'
 import { Guests, openBar } from './venue-load.ts'
 import { fanOut, type PhaseResult, wifiDrop } from './venue-phases.ts'
 import { summariseProfile } from './venue-profile.ts'
-import { type BrokerPart, migrateAll, rssBytes, startBrokerPart, startFunctionPart } from './venue-system.ts'
+import {
+  type BrokerPart,
+  databaseWork,
+  migrateAll,
+  rssBytes,
+  startBrokerPart,
+  startFunctionPart,
+} from './venue-system.ts'
 
 const { values: args } = parseArgs({
   options: {
@@ -36,12 +44,18 @@ const guestCount = Number(args.guests)
 const seconds = Number(args.seconds)
 const loaders = Number(args.loaders)
 const rate = Number(args.rate)
+const average = () =>
+  loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ')
 const settle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 const say = (line: string) => console.log(line)
 
 const db = await benchDatabase()
+const database = new URL(db.url).pathname.slice(1)
 await migrateAll(db.url)
+const stats = postgres(db.url, { max: 1, onnotice: () => {} })
 const profileDir = args.profile ? mkdtempSync(join(tmpdir(), 'venue-profile-')) : undefined
 const a = await startBrokerPart(db.url, { profileDir })
 const placeOrder = await startFunctionPart('place-order', db.url, a.tcpUrl)
@@ -50,16 +64,43 @@ const menu = await startFunctionPart('menu', db.url, a.tcpUrl)
 let b: BrokerPart | undefined
 const bar = openBar(a.wsUrl)
 let guests = new Guests(guestCount, loaders)
-let seq = 0
 const results: PhaseResult[] = []
+const profiles: string[] = []
+const common = { database, bar, base: placeOrder.base, rate, functions: [placeOrder] }
+
+type Work = Awaited<ReturnType<typeof databaseWork>>
+let perOrder: Work | undefined
+
+/**
+ * Runs a phase; with --profile, broker A's CPU profile covers it. The database's work is counted
+ * per order, or per guest back after the Wi-Fi drop, less the work of the orders placed meanwhile
+ * (at the two-replica run's rate per order).
+ */
+async function measured(title: string, perGuest: boolean, run: () => Promise<PhaseResult>) {
+  if (profileDir) a.child.kill('SIGUSR2')
+  const before = await databaseWork(stats, database)
+  const result = await run()
+  if (profileDir) {
+    a.child.kill('SIGUSR2')
+    profiles.push(title)
+  }
+  // Backends report their counts within a second or so of going idle.
+  await settle(1500)
+  const after = await databaseWork(stats, database)
+  const work = (key: keyof Work) => {
+    const total = after[key] - before[key]
+    if (!perGuest) return total / result.orders
+    return (total - result.orders * (perOrder?.[key] ?? 0)) / guestCount
+  }
+  const each: Work = { commits: work('commits'), inserted: work('inserted'), deleted: work('deleted') }
+  if (!perGuest) perOrder = each
+  result.detail += `; database per ${perGuest ? 'guest back (orders placed meanwhile subtracted)' : 'order'}: ${each.commits.toFixed(1)} transactions, ${each.inserted.toFixed(1)} rows inserted, ${each.deleted.toFixed(1)} deleted`
+  results.push(result)
+}
 
 try {
   say(`\n${guestCount} guests in ${guests.children.length} load processes, orders at ${rate}/s, ${seconds} s per run`)
-  say(
-    `machine: ${cpus().length} × ${cpus()[0]?.model}, Node ${process.version}, load average at start ${loadavg()
-      .map((x) => x.toFixed(2))
-      .join(' ')}`,
-  )
+  say(`machine: ${cpus().length} × ${cpus()[0]?.model}, Node ${process.version}, load average at start ${average()}`)
 
   // Memory: the broker's resident set before and after every guest connected and went idle.
   await settle(2000)
@@ -73,21 +114,9 @@ try {
   const rssAfter = rssBytes(a.child.pid)
   const perGuestKb = (rssAfter - rssBefore) / guestCount / 1024
 
-  if (profileDir) a.child.kill('SIGUSR2')
-  const single = await fanOut({
-    label: 'one replica',
-    guests,
-    bar,
-    base: placeOrder.base,
-    rate,
-    seconds,
-    firstSeq: seq,
-    brokers: [a],
-    functions: [placeOrder],
-  })
-  if (profileDir) a.child.kill('SIGUSR2')
-  seq += 10_000
-  results.push(single)
+  await measured('broker A during the one-replica fan-out', false, () =>
+    fanOut({ ...common, label: 'one replica', guests, seconds, firstSeq: 0, brokers: [a] }),
+  )
 
   // Two replicas: the same guests, half on each; functions and the bar stay on the first.
   b = await startBrokerPart(db.url)
@@ -95,30 +124,12 @@ try {
   guests = new Guests(guestCount, loaders)
   const replicas = [a, b]
   await guests.open((i) => (replicas[i % 2] as BrokerPart).wsUrl)
-  const split = await fanOut({
-    label: 'two replicas',
-    guests,
-    bar,
-    base: placeOrder.base,
-    rate,
-    seconds,
-    firstSeq: seq,
-    brokers: replicas,
-    functions: [placeOrder],
-  })
-  seq += 10_000
-  results.push(split)
-
-  const drop = await wifiDrop({
-    guests,
-    bar,
-    base: placeOrder.base,
-    rate,
-    firstSeq: seq,
-    brokers: replicas,
-    functions: [placeOrder],
-  })
-  results.push(drop)
+  await measured('broker A (half the guests, the bar, the functions) during the two-replica fan-out', false, () =>
+    fanOut({ ...common, label: 'two replicas', guests, seconds, firstSeq: 10_000, brokers: replicas }),
+  )
+  await measured('broker A during the Wi-Fi drop', true, () =>
+    wifiDrop({ ...common, guests, firstSeq: 20_000, brokers: replicas }),
+  )
 
   say(
     '\n| run | POST → guest p50 | p99 | max | delivered (distinct) | duplicates | bar p99 | CPU: brokers / functions / guests / postgres |',
@@ -129,15 +140,22 @@ try {
     `\nbroker RSS per idle guest connection: ${perGuestKb.toFixed(1)} KB (${(rssBefore / 2 ** 20).toFixed(1)} MB → ${(rssAfter / 2 ** 20).toFixed(1)} MB for ${guestCount})`,
   )
   for (const r of results) say(r.detail ?? '')
+  say(`load average after the runs: ${average()}`)
 } finally {
   bar.end()
   await guests.close()
   await Promise.all([placeOrder.stop(), menu.stop(), b?.stop()])
   await a.stop()
+  await stats.end({ timeout: 1 })
   await db.drop()
 }
 
-if (profileDir) say(summariseProfile(profileDir))
+if (profileDir) {
+  const files = readdirSync(profileDir)
+    .filter((name) => name.endsWith('.cpuprofile'))
+    .sort()
+  files.forEach((file, i) => say(summariseProfile(join(profileDir, file), profiles[i] ?? file)))
+}
 
 if (!args['no-qos']) {
   // QoS 1 to an online persistent session: the persistence bench's own scenario, in-memory against Postgres.
