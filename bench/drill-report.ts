@@ -47,8 +47,9 @@ export async function report(sql: postgres.Sql, o: Observed): Promise<number> {
   const acked = o.placed.filter((entry) => entry.status === 201 || entry.status === 200)
   const ids = acked.map((entry) => entry.id)
   const stored = ids.length ? (await sql`select id from orders where id in ${sql(ids)}`).length : 0
-  const barSeqs = new Set(o.bar.arrived.keys())
-  const atBar = acked.filter((entry) => barSeqs.has(entry.seq)).length
+  const live = acked.filter((entry) => o.bar.arrived.has(entry.seq)).length
+  const caught = acked.filter((entry) => !o.bar.arrived.has(entry.seq) && o.bar.caughtUp.has(entry.seq)).length
+  const atBar = live + caught
   const atPrinter = acked.filter((entry) => o.printer.received.has(entry.id)).length
 
   const lost = o.watched.reduce((sum, w) => sum + w.lost, 0)
@@ -67,7 +68,7 @@ export async function report(sql: postgres.Sql, o: Observed): Promise<number> {
     `| guests | ${lost} of ${guests} lost their connection; ${lost - notBack} back, subscribed and holding the menu${notBack ? `, ${notBack} NOT back` : ''} | p50 ${seconds(percentile(back, 50))}, max ${seconds(back.at(-1) ?? 0)} |`,
   )
   console.log(
-    `| bar display | ${barGaps.length ? `${barGaps.length} disconnection(s)` : 'stayed connected'}; ${atBar} of ${acked.length} acknowledged orders arrived, ${o.bar.duplicates()} twice | ${barGaps.length ? seconds(Math.max(...barGaps)) : '0 s'} |`,
+    `| bar display | ${barGaps.length ? `${barGaps.length} disconnection(s)` : 'stayed connected'}; ${atBar} of ${acked.length} acknowledged orders shown: ${live} live (${o.bar.duplicates()} twice), ${caught} only by its catch-up from GET /api/orders | ${barGaps.length ? seconds(Math.max(...barGaps)) : '0 s'} |`,
   )
   console.log(
     `| printer (clean: false) | ${gaps.length ? `${gaps.length} disconnection(s), ${connects.length} reconnect(s), ${newSessions ? `${newSessions} with its SESSION LOST` : 'session resumed each time'}` : 'stayed connected'}; ${atPrinter} of ${acked.length} printed, ${o.printer.duplicates()} twice | ${gaps.length ? seconds(Math.max(...gaps.map((g) => (g.to ?? Number.POSITIVE_INFINITY) - g.from))) : '0 s'} |`,

@@ -2,7 +2,7 @@
  * `npm run drill`: the failures of a venue night, on real processes on loopback, under a steady
  * load of orders: (a) a broker replica SIGKILLed, (b) Postgres restarted. The drill owns its
  * Postgres (a throwaway cluster made with the machine's initdb and pg_ctl), runs two broker
- * replicas behind a TCP forwarder standing in for the load balancer, the place-order and menu
+ * replicas behind a TCP forwarder standing in for the load balancer, the place-order, menu and list-orders
  * functions, guests (the page's own session), the bar display's session and a printer on a
  * persistent session. For each failure it prints what guests, the bar and the printer saw and
  * for how long, and the counts: acknowledged, stored, delivered, duplicates.
@@ -59,9 +59,10 @@ const ws = await startForwarder([a.ports.http, b.ports.http])
 const tcp = await startForwarder([a.ports.mqtt, b.ports.mqtt])
 const fn = await startFunctionPart('place-order', cluster.url, `mqtt://127.0.0.1:${tcp.port}`)
 const menu = await startFunctionPart('menu', cluster.url, `mqtt://127.0.0.1:${tcp.port}`)
+const list = await startFunctionPart('list-orders', cluster.url, `mqtt://127.0.0.1:${tcp.port}`)
 const wsUrl = `ws://127.0.0.1:${ws.port}/mqtt`
 const guests = new Guests(Number(args.guests), 1)
-const bar = openBar(wsUrl)
+const bar = openBar(wsUrl, list.base)
 const printer = startDrillPrinter(`mqtt://127.0.0.1:${tcp.port}`)
 // A new guest for every order, so that no guest reaches the limit of open orders.
 const orderGuests = Array.from({ length: 20_000 }, () => randomUUID())
@@ -84,7 +85,8 @@ async function drill(title: string, failure: () => Promise<string[]>): Promise<O
   seq += placed.length
   const acked = placed.filter((entry) => entry.status === 201 || entry.status === 200)
   // The outbox relay publishes what the functions could not, within seconds: wait for it.
-  await until(() => acked.every((e) => bar.arrived.has(e.seq) && printer.received.has(e.id)), 20_000)
+  const shown = (seq: number) => bar.arrived.has(seq) || bar.caughtUp.has(seq)
+  await until(() => acked.every((e) => shown(e.seq) && printer.received.has(e.id)), 20_000)
   const watched = await guests.ask({ type: 'watched' }, 'watched', 10_000)
   return { title, placed, at, watched, barStates: bar.takeStates(), bar, printer, printerFrom, extra }
 }
@@ -126,6 +128,20 @@ try {
   restarted.extra.push(
     `| first order acknowledged after the restart | ${firstAfter ? `${((firstAfter.answeredAt ?? 0) - restarted.at) / 1000} s after the stop` : 'none'} | |`,
   )
+  // Does place-order serve again by itself? One order a second until one is acknowledged, 60 s at most.
+  const probeStart = now()
+  const serving = await until(async () => {
+    const res = await fetch(`${fn.base}/api/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ guestId: randomUUID(), nickname: 'probe', drinkId: 'water' }),
+      signal: AbortSignal.timeout(1000),
+    }).catch(() => null)
+    return res?.status === 201
+  }, 60_000)
+  restarted.extra.push(
+    `| place-order after the run, one order at a time | ${serving ? `acknowledged again ${((now() - probeStart) / 1000).toFixed(1)} s after the load stopped` : 'NOT serving 60 s after the load stopped'} | |`,
+  )
   const fiveHundreds = restarted.placed.filter((e) => e.status >= 500 && e.status !== 503).length
   missing += await report(sql, restarted)
   if (fiveHundreds) console.log(`\n${fiveHundreds} answer(s) were 5xx other than 503`)
@@ -133,7 +149,7 @@ try {
   bar.end()
   await printer.stop()
   await guests.close()
-  await Promise.all([fn.stop(), menu.stop(), a.stop(), b.stop()])
+  await Promise.all([fn.stop(), menu.stop(), list.stop(), a.stop(), b.stop()])
   await Promise.all([ws.close(), tcp.close()])
   await sql.end({ timeout: 1 })
   cluster.destroy()

@@ -144,16 +144,49 @@ export async function postOrders(
   return placed
 }
 
-/** The bar display's own session on `bar/orders`: when each order (by `v<seq>`) first arrived, and repeats. */
-export function openBar(url: string) {
+/**
+ * The bar display's own session on `bar/orders`: when each order (by `v<seq>`) first arrived, and
+ * repeats. With `catchUp` (the list-orders function's address), it catches up from
+ * `GET /api/orders` after every reconnect, as the page does, and notes what only that brought.
+ */
+export function openBar(url: string, catchUp?: string) {
   const arrived = new Map<number, number>()
+  const caughtUp = new Map<number, number>()
   let duplicates = 0
   let states: string[] = []
+  let lastOnline = now()
+  let connects = 0
+
+  async function listSince(since: number) {
+    let cursor: string | null = null
+    do {
+      const query = new URLSearchParams({ since: new Date(since).toISOString(), limit: '500' })
+      if (cursor) query.set('cursor', cursor)
+      const res = await fetch(`${catchUp}/api/orders?${query}`, {
+        headers: { authorization: `Bearer ${benchTokens.BAR_TOKEN}` },
+        signal: AbortSignal.timeout(10_000),
+      })
+      if (!res.ok) return
+      const page = (await res.json()) as { orders: { nickname: string }[]; nextCursor: string | null }
+      for (const order of page.orders) {
+        const seq = Number(order.nickname.slice(1))
+        if (!arrived.has(seq) && !caughtUp.has(seq)) caughtUp.set(seq, now())
+      }
+      cursor = page.nextCursor
+    } while (cursor)
+  }
+
   const session = openSession(
     { url, username: 'bar', password: benchTokens.BAR_TOKEN, topics: { [topics.barOrders]: 'orderEvent' } },
     {
-      state: (state) => states.push(`${Math.round(now())} ${state}`),
-      subscribed: () => {},
+      state: (state) => {
+        if (state !== 'online' && states.at(-1)?.endsWith('online')) lastOnline = now()
+        states.push(`${Math.round(now())} ${state}`)
+      },
+      subscribed: () => {
+        // The page's catch-up: what changed since a little before the connection was lost.
+        if (catchUp && connects++ > 0) void listSince(lastOnline - 5000).catch(() => {})
+      },
       message: (message) => {
         if (message.kind !== 'orderEvent' || message.payload.event !== 'placed') return
         const seq = Number(message.payload.order.nickname.slice(1))
@@ -166,6 +199,7 @@ export function openBar(url: string) {
   )
   return {
     arrived,
+    caughtUp,
     duplicates: () => duplicates,
     takeStates: () => states.splice(0),
     end: () => {
