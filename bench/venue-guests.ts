@@ -24,7 +24,7 @@ export type GuestReport =
   | { type: 'opened'; ms: number }
   | { type: 'count'; ticker: number; own: number }
   /** Since `watch`: per guest that lost its connection, ms until it held the menu again (NaN: not yet). */
-  | { type: 'watched'; lost: number; offlineMs: number[]; guests: number }
+  | { type: 'watched'; lost: number; offlineMs: number[]; attempts: number[]; guests: number }
   | {
       type: 'report'
       /** Per order (its sequence number): when each guest received it on `public/ticker`, epoch ms. */
@@ -48,6 +48,8 @@ interface Guest {
   /** Watching: when its connection broke, and when it held the menu again. */
   lostAt?: number
   backAt?: number
+  /** Connection attempts since it was lost. */
+  attempts: number
 }
 let watching = false
 
@@ -90,7 +92,7 @@ function receive(guest: Guest, message: LiveMessage) {
 
 function openGuest(id: string, url: string): Promise<Guest> {
   return new Promise((resolve) => {
-    const guest: Guest = { session: { end() {} }, menuAt: 0, seen: new Set() }
+    const guest: Guest = { session: { end() {} }, menuAt: 0, seen: new Set(), attempts: 0 }
     let resolved = false
     guest.session = openSession(
       {
@@ -104,6 +106,7 @@ function openGuest(id: string, url: string): Promise<Guest> {
       {
         state: (state) => {
           if (watching && state === 'offline' && guest.lostAt === undefined) guest.lostAt = now()
+          if (state === 'connecting' && guest.lostAt !== undefined && guest.backAt === undefined) guest.attempts++
         },
         subscribed: () => {},
         message: (message) => {
@@ -133,6 +136,7 @@ function watch() {
   for (const guest of guests) {
     guest.lostAt = undefined
     guest.backAt = undefined
+    guest.attempts = 0
   }
 }
 
@@ -167,6 +171,7 @@ process.on('message', (command: GuestCommand) => {
         type: 'watched',
         lost: lost.length,
         offlineMs: lost.map((guest) => (guest.backAt === undefined ? -1 : guest.backAt - (guest.lostAt as number))),
+        attempts: lost.map((guest) => guest.attempts),
         guests: guests.length,
       })
       return

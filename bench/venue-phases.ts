@@ -151,6 +151,8 @@ export async function wifiDrop(options: PhaseOptions): Promise<PhaseResult> {
   const barMs = barLatencies(bar, during)
   const back = sorted(watched.flatMap((w) => w.offlineMs).filter((ms) => ms >= 0))
   const missing = guests.ids.length - back.length
+  const attempts = sorted(watched.flatMap((w) => w.attempts))
+  const retried = attempts.filter((n) => n > 1).length
   const error = allBack ? '' : ' (not all back within 60 s)'
   return {
     p99: percentile(back, 99),
@@ -158,6 +160,6 @@ export async function wifiDrop(options: PhaseOptions): Promise<PhaseResult> {
     row:
       `| Wi-Fi drop: ${guests.ids.length} guests back (subscribed, menu held) | ${ms(percentile(back, 50))} | ${ms(percentile(back, 99))} | ${ms(back.at(-1) ?? Number.NaN)} ` +
       `| ${back.length}/${guests.ids.length}${error} | | ${ms(percentile(barMs, 99))} (${barMs.length}/${during.length} orders) | ${usage} |`,
-    detail: `Wi-Fi drop: every guest back by ${ms(allBackMs)} (polled)${missing ? `, ${missing} not back` : ''}; bar p50 ${ms(percentile(barMs, 50))}, p99 ${ms(percentile(barMs, 99))}, max ${ms(barMs.at(-1) ?? Number.NaN)} over ${during.length} orders placed meanwhile`,
+    detail: `Wi-Fi drop: every guest back by ${ms(allBackMs)} (polled)${missing ? `, ${missing} not back` : ''}; bar p50 ${ms(percentile(barMs, 50))}, p99 ${ms(percentile(barMs, 99))}, max ${ms(barMs.at(-1) ?? Number.NaN)} over ${during.length} orders placed meanwhile; connection attempts per guest: median ${percentile(attempts, 50)}, max ${attempts.at(-1)}, ${retried} guests needed more than one`,
   }
 }

@@ -68,6 +68,7 @@ const results: PhaseResult[] = []
 const profiles: string[] = []
 const common = { database, bar, base: placeOrder.base, rate, functions: [placeOrder] }
 
+const statsFlushMs = 11_000
 type Work = Awaited<ReturnType<typeof databaseWork>>
 let perOrder: Work | undefined
 
@@ -77,15 +78,17 @@ let perOrder: Work | undefined
  * (at the two-replica run's rate per order).
  */
 async function measured(title: string, perGuest: boolean, run: () => Promise<PhaseResult>) {
-  if (profileDir) a.child.kill('SIGUSR2')
+  // Backends report their counts to pg_stat_database within 10 s of going idle: let the work
+  // of what came before arrive, and this run's after it.
+  await settle(statsFlushMs)
   const before = await databaseWork(stats, database)
+  if (profileDir) a.child.kill('SIGUSR2')
   const result = await run()
   if (profileDir) {
     a.child.kill('SIGUSR2')
     profiles.push(title)
   }
-  // Backends report their counts within a second or so of going idle.
-  await settle(1500)
+  await settle(statsFlushMs)
   const after = await databaseWork(stats, database)
   const work = (key: keyof Work) => {
     const total = after[key] - before[key]
