@@ -157,7 +157,7 @@ if (profileDir) {
   const files = readdirSync(profileDir)
     .filter((name) => name.endsWith('.cpuprofile'))
     .sort()
-  files.forEach((file, i) => say(summariseProfile(join(profileDir, file), profiles[i] ?? file)))
+  for (const [i, file] of files.entries()) say(summariseProfile(join(profileDir, file), profiles[i] ?? file))
 }
 
 if (!args['no-qos']) {
