@@ -57,6 +57,7 @@ export async function report(sql: postgres.Sql, o: Observed): Promise<number> {
   const offline = o.watched.flatMap((w) => w.offlineMs).sort((x, y) => x - y)
   const notBack = offline.filter((ms) => ms < 0).length
   const back = offline.filter((ms) => ms >= 0)
+  const attempts = o.watched.flatMap((w) => w.attempts).sort((x, y) => x - y)
   const barGaps = offlinePeriods(o.barStates)
   const connects = o.printer.connects.slice(o.printerFrom.connects)
   const gaps = o.printer.gaps.slice(o.printerFrom.gaps)
@@ -65,7 +66,7 @@ export async function report(sql: postgres.Sql, o: Observed): Promise<number> {
   console.log(`\n### ${o.title}\n`)
   console.log('| who | what they saw | for how long |\n| --- | --- | ---: |')
   console.log(
-    `| guests | ${lost} of ${guests} lost their connection; ${lost - notBack} back, subscribed and holding the menu${notBack ? `, ${notBack} NOT back` : ''} | p50 ${seconds(percentile(back, 50))}, max ${seconds(back.at(-1) ?? 0)} |`,
+    `| guests | ${lost} of ${guests} lost their connection; ${lost - notBack} back, subscribed and holding the menu${notBack ? `, ${notBack} NOT back` : ''}; connection attempts each: median ${percentile(attempts, 50)}, max ${attempts.at(-1) ?? 0} | p50 ${seconds(percentile(back, 50))}, max ${seconds(back.at(-1) ?? 0)} |`,
   )
   console.log(
     `| bar display | ${barGaps.length ? `${barGaps.length} disconnection(s)` : 'stayed connected'}; ${atBar} of ${acked.length} acknowledged orders shown: ${live} live (${o.bar.duplicates()} twice), ${caught} only by its catch-up from GET /api/orders | ${barGaps.length ? seconds(Math.max(...barGaps)) : '0 s'} |`,

@@ -21,7 +21,7 @@ import { startDrillPrinter } from './drill-printer.ts'
 import { type Observed, report } from './drill-report.ts'
 import { now } from './venue-guests.ts'
 import { Guests, openBar, type Placed, postOrders } from './venue-load.ts'
-import { type BrokerPart, migrateAll, startBrokerPart, startFunctionPart } from './venue-system.ts'
+import { type BrokerPart, cpuMs, migrateAll, startBrokerPart, startFunctionPart } from './venue-system.ts'
 
 const { values: args } = parseArgs({
   options: {
@@ -75,12 +75,24 @@ async function drill(title: string, failure: () => Promise<string[]>): Promise<O
   bar.takeStates()
   const printerFrom = { connects: printer.connects.length, gaps: printer.gaps.length }
   const placed: Placed[] = []
+  const parts = () => [fn.child.pid, a.child.pid, b.child.pid].map(cpuMs)
+  const [fnBefore = 0, aBefore = 0, bBefore = 0] = parts()
+  const guestsBefore = guests.cpuMs()
+  const selfBefore = process.cpuUsage()
+  const startedAt = performance.now()
   let stop = false
   const posting = postOrders(fn.base, orderGuests, rate, () => stop, seq, placed)
   await sleep(3000)
   const at = now()
   const extra = await failure()
   stop = true
+  const wall = performance.now() - startedAt
+  const share = (used: number) => `${Math.round((used / wall) * 100)}%`
+  const [fnNow = 0, aNow = 0, bNow = 0] = parts()
+  const self = process.cpuUsage(selfBefore)
+  extra.push(
+    `| CPU while it ran (of one core) | place-order ${share(fnNow - fnBefore)}, brokers ${share(aNow - aBefore)} and ${share(bNow - bBefore)}, guests ${share(guests.cpuMs() - guestsBefore)}, this process (orders, forwarders, bar, printer) ${share((self.user + self.system) / 1000)}; load average ${loadavg()[0]?.toFixed(1)} | |`,
+  )
   await posting
   seq += placed.length
   const acked = placed.filter((entry) => entry.status === 201 || entry.status === 200)
