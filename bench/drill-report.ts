@@ -66,7 +66,7 @@ export async function report(sql: postgres.Sql, o: Observed): Promise<number> {
   console.log(`\n### ${o.title}\n`)
   console.log('| who | what they saw | for how long |\n| --- | --- | ---: |')
   console.log(
-    `| guests | ${lost} of ${guests} lost their connection; ${lost - notBack} back, subscribed and holding the menu${notBack ? `, ${notBack} NOT back` : ''}; connection attempts each: median ${percentile(attempts, 50)}, max ${attempts.at(-1) ?? 0} | p50 ${seconds(percentile(back, 50))}, max ${seconds(back.at(-1) ?? 0)} |`,
+    `| guests | ${lost} of ${guests} lost their connection; ${lost - notBack} back, subscribed and holding the menu${notBack ? `, ${notBack} NOT back` : ''}; connection attempts each: ${attempts.length ? `median ${percentile(attempts, 50)}, max ${attempts.at(-1)}` : 'none'} | p50 ${seconds(percentile(back, 50))}, max ${seconds(back.at(-1) ?? 0)} |`,
   )
   console.log(
     `| bar display | ${barGaps.length ? `${barGaps.length} disconnection(s)` : 'stayed connected'}; ${atBar} of ${acked.length} acknowledged orders shown: ${live} live (${o.bar.duplicates()} twice), ${caught} only by its catch-up from GET /api/orders | ${barGaps.length ? seconds(Math.max(...barGaps)) : '0 s'} |`,

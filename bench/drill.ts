@@ -87,7 +87,8 @@ async function drill(title: string, failure: () => Promise<string[]>): Promise<O
   const extra = await failure()
   stop = true
   const wall = performance.now() - startedAt
-  const share = (used: number) => `${Math.round((used / wall) * 100)}%`
+  // A killed process has no CPU figure left to read.
+  const share = (used: number) => (used < 0 ? 'killed' : `${Math.round((used / wall) * 100)}%`)
   const [fnNow = 0, aNow = 0, bNow = 0] = parts()
   const self = process.cpuUsage(selfBefore)
   extra.push(
@@ -138,7 +139,7 @@ try {
   // Answers while Postgres was away, and the first acknowledged order after it.
   const firstAfter = restarted.placed.filter((e) => e.status === 201 && e.sentAt > restarted.at + 5000)[0]
   restarted.extra.push(
-    `| first order acknowledged after the restart | ${firstAfter ? `${((firstAfter.answeredAt ?? 0) - restarted.at) / 1000} s after the stop` : 'none'} | |`,
+    `| first order acknowledged after the restart | ${firstAfter ? `${(((firstAfter.answeredAt ?? 0) - restarted.at) / 1000).toFixed(2)} s after the stop` : 'none'} | |`,
   )
   // Does place-order serve again by itself? One order a second until one is acknowledged, 60 s at most.
   const probeStart = now()
