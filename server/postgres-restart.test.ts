@@ -15,8 +15,12 @@ const tokenEnv = {
   PRINTER_TOKEN: testTokens.printerToken,
   SERVICE_TOKEN: testTokens.serviceToken,
 }
-/** Postgres back, the broker must be ready and delivering within this. */
-const recoverWithinMs = 5000
+/**
+ * Postgres back, the broker must be ready and delivering within this. The LISTEN connection's
+ * retry delay grows to 10 s (broker/emitter/pg-listener.ts), so after a 5 s outage its next
+ * attempt may come up to 10 s after Postgres is back; live messages of that gap are lost.
+ */
+const recoverWithinMs = 15_000
 let cluster: PostgresCluster
 const running: Part[] = []
 
