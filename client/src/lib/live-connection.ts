@@ -1,5 +1,6 @@
 import type { ReadonlySignal } from '@preact/signals-core'
 import { computed, createModel, effect, signal } from '@preact/signals-core'
+import { backoffDelay, reconnectPolicy } from './backoff.ts'
 import type { LiveMessage, LiveState, Session, SessionConfig, SessionOpener } from './live-session.ts'
 import { openInWorker } from './worker-session.ts'
 
@@ -32,7 +33,8 @@ export function liveUrl(location: Pick<Location, 'protocol' | 'host'>): string {
 export const LiveConnection = createModel((options: LiveOptions) => {
   const { onMessage, onConnect, online, open = openInWorker, log = console, ...config } = options
   const state = signal<LiveState>('connecting')
-  const retryMs = config.reconnectPeriod ?? 3000
+  const retry = reconnectPolicy(config.reconnectPeriod)
+  let failures = 0
   let session: Session | null = null
   let started = false
   let stopped = false
@@ -44,6 +46,7 @@ export const LiveConnection = createModel((options: LiveOptions) => {
         state.value = next
       },
       subscribed: () => {
+        failures = 0
         try {
           onConnect()
         } catch (error) {
@@ -62,7 +65,7 @@ export const LiveConnection = createModel((options: LiveOptions) => {
         // Tried again as a reconnect would be.
         state.value = 'offline'
         session = null
-        setTimeout(start, retryMs)
+        setTimeout(start, backoffDelay(++failures, retry))
       },
     })
   }

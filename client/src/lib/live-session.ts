@@ -25,7 +25,7 @@ export interface SessionConfig {
   password?: string
   /** The topics to subscribe to, each with the kind of payload it carries. */
   topics: Readonly<Record<string, PayloadKind>>
-  /** Milliseconds between reconnect attempts. */
+  /** Upper bound of the first reconnect delay in ms (backoff.ts: full jitter, doubling, capped); default 2,000. */
   reconnectPeriod?: number
 }
 

@@ -1,4 +1,5 @@
 import mqtt from 'mqtt'
+import { backoffDelay, reconnectPolicy } from './backoff.ts'
 import type { LiveMessage, Session, SessionConfig, SessionEvents } from './live-session.ts'
 import { fitsKind, parseJson } from './payloads.ts'
 
@@ -12,6 +13,10 @@ const refusedCodes = new Set([4, 5, 134, 135])
  */
 export function openSession(config: SessionConfig, events: SessionEvents): Session {
   let refused = false
+  let ended = false
+  let attempts = 0
+  let retry: ReturnType<typeof setTimeout> | undefined
+  const policy = reconnectPolicy(config.reconnectPeriod)
   const client = mqtt.connect(config.url, {
     username: config.username,
     password: config.password,
@@ -19,7 +24,9 @@ export function openSession(config: SessionConfig, events: SessionEvents): Sessi
     clean: true,
     // Subscribing on every connect below is explicit, so mqtt.js must not repeat it.
     resubscribe: false,
-    reconnectPeriod: config.reconnectPeriod ?? 3000,
+    // Reconnecting is ours (below): mqtt.js' fixed period would bring every phone of a venue back
+    // in the same instant after a Wi-Fi drop.
+    reconnectPeriod: 0,
     connectTimeout: 10_000,
     keepalive: 30,
     // mqtt.js would otherwise run its keepalive timer in a blob: worker, which the page's
@@ -28,6 +35,7 @@ export function openSession(config: SessionConfig, events: SessionEvents): Sessi
   })
 
   client.on('connect', () => {
+    attempts = 0
     events.state('online')
     client.subscribe(Object.keys(config.topics), { qos: 1 }, (error, granted) => {
       if (error) events.warn('subscribe failed', error.message)
@@ -37,9 +45,18 @@ export function openSession(config: SessionConfig, events: SessionEvents): Sessi
       events.subscribed()
     })
   })
-  client.on('reconnect', () => events.state('connecting'))
   client.on('close', () => {
-    if (!refused) events.state('offline')
+    if (refused || ended) return
+    events.state('offline')
+    clearTimeout(retry)
+    retry = setTimeout(
+      () => {
+        if (refused || ended) return
+        events.state('connecting')
+        client.reconnect()
+      },
+      backoffDelay(++attempts, policy),
+    )
   })
   client.on('error', (error) => {
     const code = (error as { code?: unknown }).code
@@ -59,11 +76,24 @@ export function openSession(config: SessionConfig, events: SessionEvents): Sessi
   })
 
   return {
-    end: () => void client.end(true),
+    end() {
+      ended = true
+      clearTimeout(retry)
+      client.end(true)
+    },
     // The network came back or went: a socket from before may be dead without knowing it yet,
-    // so it is dropped and mqtt.js connects afresh, subscribes, and the page catches up.
-    renew: () => {
-      if (client.connected) client.stream.destroy()
+    // so it is dropped (the close schedules the reconnect); one waiting for its next try tries
+    // now. Either way the page subscribes again and catches up.
+    renew() {
+      if (ended || refused) return
+      if (client.connected) {
+        client.stream.destroy()
+        return
+      }
+      clearTimeout(retry)
+      attempts = 0
+      events.state('connecting')
+      client.reconnect()
     },
   }
 }
