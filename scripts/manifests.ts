@@ -49,6 +49,12 @@ const fromSecret = (name: string, secret: string) => ({
   valueFrom: { secretKeyRef: { name: secret, key: name } },
 })
 
+/** A setting of the event (k8s/event/event.env), the function's default when it is not set there. */
+const fromEvent = (name: string) => ({
+  name,
+  valueFrom: { configMapKeyRef: { name: 'drinks-event', key: name, optional: true } },
+})
+
 /**
  * Where a Prometheus that reads pod annotations scrapes: the app's own port, not Knative's
  * queue-proxy, so scrapes neither count as requests nor keep a function from scaling to zero.
@@ -114,6 +120,9 @@ function knativeService(fn: FunctionDefinition) {
                 fromSecret('BAR_TOKEN', 'drinks-tokens'),
                 fromSecret('PRINTER_TOKEN', 'drinks-tokens'),
                 fromSecret('SERVICE_TOKEN', 'drinks-tokens'),
+                // The server's undo window must be the one the bar display offers.
+                fromEvent('UNDO_SECONDS'),
+                fromEvent('TICKER_NICKNAMES'),
               ],
               // No periodSeconds: Knative then probes every few milliseconds while a pod starts,
               // which is what keeps a cold start short.
