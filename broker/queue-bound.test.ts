@@ -64,12 +64,24 @@ describe.each(['tcp', 'ws'] as const)('over %s', (transport) => {
     for (const payload of sent) await service.publishAsync(topic, payload, { qos: 1 })
     await service.endAsync()
     await waitFor(() => warnings.some((line) => line.includes(`queue of printer-${transport} is full`)))
+    // A PUBACK does not wait for the queue write, nor the log for the last trim: wait until the
+    // queue in Postgres holds the newest tickets and only they.
+    const newest = sent.slice(-MAX_QUEUED)
+    await waitFor(
+      async () => {
+        const rows = await sql<{ payload: Buffer }[]>`
+          select payload from mqtt_outgoing where client_id = ${session.clientId} order by id`
+        return rows.map((row) => Buffer.from(row.payload).toString()).join('\n') === newest.join('\n')
+      },
+      10_000,
+      `the newest ${MAX_QUEUED} tickets, and only they, queued for printer-${transport}`,
+    )
 
     // Listening before CONNACK: the queue follows it at once.
     const back = mqtt.connect(urls[transport], { ...session, clean: false, reconnectPeriod: 0 })
     const inbox = collect(back)
     await inbox.next((m) => m.payload === sent.at(-1))
-    expect(inbox.received.map((m) => m.payload)).toEqual(sent.slice(-MAX_QUEUED))
+    expect(inbox.received.map((m) => m.payload)).toEqual(newest)
     await back.endAsync()
   })
 })
