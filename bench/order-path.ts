@@ -18,6 +18,8 @@ import { anyFreePort } from '../runtime/ports.ts'
 import { benchDatabase, percentile, pgbench, startProcess } from './lib.ts'
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10)
+/** BENCH_PROFILE=<dir>: the server writes a CPU profile there (open it in Chrome's DevTools). */
+const profileFlags = process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE] : []
 const tokens = { BAR_TOKEN: 'bench-bar', PRINTER_TOKEN: 'bench-printer', SERVICE_TOKEN: 'bench-service' }
 
 const db = await benchDatabase()
@@ -25,7 +27,7 @@ const [port, mqttPort] = [await anyFreePort(), await anyFreePort()]
 const base = `http://127.0.0.1:${port}`
 const server = await startProcess(
   process.execPath,
-  ['--import', 'tsx', 'server/start.ts'],
+  [...profileFlags, '--import', 'tsx', 'server/start.ts'],
   {
     ...tokens,
     DATABASE_URL: db.url,
