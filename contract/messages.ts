@@ -40,3 +40,11 @@ export function orderMessages(
   }
   return messages
 }
+
+/**
+ * The outbox, written by functions and relayed by the broker. Each row carries a lease
+ * (`lease_until`): until then the function that wrote it is publishing it, and the relay leaves
+ * it alone, so a row is published twice only when something failed. The lease outlasts the
+ * publisher's wait for an acknowledgement.
+ */
+export const outboxLeaseMs = 5000
