@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { Context, Hono } from 'hono'
 import { limits, type Order, orderMessages, type PlaceOrder, PlaceOrderSchema } from '../../contract/index.ts'
+import { createAdmission } from '../shared/admission.ts'
 import { createBaseApp, defaultOrderLimits, type FunctionDeps } from '../shared/app.ts'
 import { clientAddress } from '../shared/client-address.ts'
 import { ApiError } from '../shared/errors.ts'
@@ -15,9 +16,11 @@ export function createApp(deps: FunctionDeps): Hono {
   const { sql, publisher, log, orderLimits = defaultOrderLimits, trustProxy = false, tickerNicknames = true } = deps
   const perAddress = createRateLimiter(orderLimits.perAddress)
   const perGuest = createRateLimiter(orderLimits.perGuest)
+  const admit = createAdmission(sql, publisher, deps.overloadLimits)
   return createBaseApp(deps).post('/api/orders', async (c) => {
     limit(c, perAddress.take(clientAddress(c, trustProxy)), 'from your network')
     const input = await readJson(c, PlaceOrderSchema)
+    await admit(c)
     const id = input.id ?? randomUUID()
     const { order, created, outbox } = await sql.begin(async (tx) => {
       // Sent together, answered in one round trip, run in this order. The lock places one

@@ -3,6 +3,7 @@ import { bodyLimit } from 'hono/body-limit'
 import { requestId } from 'hono/request-id'
 import type { Sql } from 'postgres'
 import type { Logger } from '../../runtime/logger.ts'
+import type { OverloadLimits } from './admission.ts'
 import { errorBody, errorHandler } from './errors.ts'
 import type { Publisher } from './publisher.ts'
 import type { RateLimit } from './rate-limit.ts'
@@ -19,6 +20,8 @@ export interface FunctionDeps {
   trustProxy?: boolean
   /** Whether the public ticker shows nicknames. Default true. */
   tickerNicknames?: boolean
+  /** When new orders are refused with 503; `defaultOverloadLimits` when omitted. */
+  overloadLimits?: OverloadLimits
 }
 
 export interface OrderLimits {
