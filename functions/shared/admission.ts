@@ -19,16 +19,22 @@ export const defaultOverloadLimits: OverloadLimits = { maxOutboxBacklog: 20_000,
 /**
  * Throws 503 `overloaded` with `Retry-After` when what would be acknowledged now cannot reach
  * the bar within the bounds: the broker is connected but behind (the publisher's in-flight
- * bounds), or it is away and the outbox holds `maxOutboxBacklog` messages already. Called before
+ * bounds), the order writer has its bound of orders waiting, or it is away and the outbox holds `maxOutboxBacklog` messages already. Called before
  * anything of the order is stored.
  */
-export function createAdmission(sql: Sql, publisher: Publisher, limits: OverloadLimits = defaultOverloadLimits) {
+export function createAdmission(
+  sql: Sql,
+  publisher: Publisher,
+  limits: OverloadLimits = defaultOverloadLimits,
+  /** Whether the order writer has as many orders waiting as it allows. */
+  writerBusy: () => boolean = () => false,
+) {
   const refuse = (c: Context, why: string): never => {
     c.header('retry-after', String(limits.retryAfterSeconds))
     throw new ApiError(503, 'overloaded', `${why}; try again in ${limits.retryAfterSeconds} s`)
   }
   return async (c: Context): Promise<void> => {
-    if (publisher.saturated()) refuse(c, 'the bar is busy')
+    if (publisher.saturated() || writerBusy()) refuse(c, 'the bar is busy')
     if (publisher.connected()) return
     // Counting stops at the bound, so a long outage costs each order a bounded scan.
     const [row] = await sql<{ waiting: number }[]>`

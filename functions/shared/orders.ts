@@ -37,10 +37,3 @@ export async function findOrder(db: Db, id: string, { lock = false } = {}): Prom
     : await db<OrderRow[]>`select * from orders where id = ${id}`
   return row ? toOrder(row) : null
 }
-
-export async function countOpenOrders(db: Db, guestId: string): Promise<number> {
-  const [row] = await db<{ count: number }[]>`
-    select count(*)::int as count from orders
-    where guest_id = ${guestId} and status in ('placed', 'preparing', 'ready')`
-  return row?.count ?? 0
-}

@@ -10,8 +10,8 @@ export interface Publisher {
   /** Whether the broker is connected right now. */
   connected(): boolean
   /**
-   * Whether the broker is connected but behind: as many messages in flight as allowed, or the
-   * oldest one waiting longer than allowed. What is acknowledged now would reach the bar late.
+   * Whether the broker is connected but behind: as many messages in flight as allowed. What is
+   * acknowledged now would reach the bar late.
    */
   saturated(): boolean
   close(): Promise<void>
@@ -25,10 +25,11 @@ export interface MqttPublisherOptions {
   log: Logger
   /** How long a publish may wait for its acknowledgement; the outbox covers the rest. Default 2 s. */
   timeoutMs?: number
-  /** QoS 1 messages sent and not yet acknowledged, at most; more fail at once. Default 2,000. */
+  /**
+   * QoS 1 messages sent and not yet acknowledged, at most; more fail at once (the outbox keeps
+   * them). Default 1,000: about 330 orders, a tenth of a second of a broker's work.
+   */
   maxInFlight?: number
-  /** Saturated once the oldest message in flight waited this long. Default 100 ms. */
-  maxAckDelayMs?: number
   /** Default 30 s: the broker closes a silent connection after 1.5 times that [MQTT-3.1.2-24]. */
   keepaliveSeconds?: number
   /** Reconnect delays: from this, doubling, up to 5 s, with jitter. Default 250 ms. */
@@ -37,8 +38,7 @@ export interface MqttPublisherOptions {
 
 export const publisherDefaults = {
   timeoutMs: 2000,
-  maxInFlight: 2000,
-  maxAckDelayMs: 100,
+  maxInFlight: 1000,
   keepaliveSeconds: 30,
   reconnectMs: 250,
 }
@@ -46,7 +46,6 @@ export const publisherDefaults = {
 interface InFlight {
   resolve(): void
   reject(error: Error): void
-  sentAt: number
   timer: NodeJS.Timeout
 }
 
@@ -57,7 +56,7 @@ interface InFlight {
  */
 export function createMqttPublisher(options: MqttPublisherOptions): Publisher {
   const { url, username, password, log } = options
-  const { timeoutMs, maxInFlight, maxAckDelayMs, keepaliveSeconds, reconnectMs } = { ...publisherDefaults, ...options }
+  const { timeoutMs, maxInFlight, keepaliveSeconds, reconnectMs } = { ...publisherDefaults, ...options }
   const clientId = `fn-${Math.random().toString(16).slice(2, 10)}`
   const inFlight = new Map<number, InFlight>()
   let transport: Transport | null = null
@@ -149,14 +148,9 @@ export function createMqttPublisher(options: MqttPublisherOptions): Publisher {
   }
   connect()
 
-  const oldestWait = () => {
-    const first = inFlight.values().next()
-    return first.done ? 0 : Date.now() - first.value.sentAt
-  }
-
   return {
     connected: () => ready,
-    saturated: () => ready && (inFlight.size >= maxInFlight || oldestWait() > maxAckDelayMs),
+    saturated: () => ready && inFlight.size >= maxInFlight,
     publish({ topic, payload, qos, retain }) {
       if (!ready) return Promise.reject(new Error('broker not connected'))
       const bytes = Buffer.from(payload)
@@ -173,7 +167,7 @@ export function createMqttPublisher(options: MqttPublisherOptions): Publisher {
           inFlight.delete(packetId)
           reject(new Error('broker did not acknowledge in time'))
         }, timeoutMs)
-        inFlight.set(packetId, { resolve, reject, sentAt: Date.now(), timer })
+        inFlight.set(packetId, { resolve, reject, timer })
         send(encodePublish(topic, bytes, { qos, retain, packetId }))
       })
     },

@@ -1,0 +1,212 @@
+import type { Sql, TransactionSql } from 'postgres'
+import { type Drink, limits, type Message, type Order, orderMessages, type PlaceOrder } from '../../contract/index.ts'
+import { ApiError } from './errors.ts'
+import { type OrderRow, toOrder } from './orders.ts'
+import { enqueue, type OutboxEntry } from './outbox.ts'
+
+/** What placing an order gave: the order, whether this call stored it, its outbox entries. */
+export interface Placed {
+  order: Order
+  created: boolean
+  outbox: OutboxEntry[]
+}
+
+export interface OrderWriterOptions {
+  /** Whether the public ticker shows nicknames. Default true. */
+  tickerNicknames?: boolean
+  /** Orders written in one transaction, at most. Default 256. */
+  maxBatch?: number
+  /** Transactions under way at once, at most. Default 2. */
+  maxConcurrent?: number
+  /** Orders waiting for a transaction, at most; `busy()` says when it is reached. Default 2,000. */
+  maxWaiting?: number
+}
+
+export const orderWriterDefaults = { maxBatch: 256, maxConcurrent: 2, maxWaiting: 2000 }
+
+interface Pending {
+  id: string
+  input: PlaceOrder
+  onNew: (() => void) | undefined
+  resolve(placed: Placed): void
+  reject(error: unknown): void
+}
+
+/**
+ * Places orders in batches: those that arrive in one event-loop turn (and while earlier batches
+ * are being written) share one transaction, with one round trip for every check and one
+ * statement each for the orders and their outbox messages. The spec's rules hold per order: an
+ * id already stored answers with the stored order (200) or a conflict, a guest has at most
+ * `limits.openOrders` open (guests are locked for the transaction, so concurrent batches and
+ * pods count right), a drink must be on the menu and available, and pickup numbers come from the
+ * table's identity, so they are distinct.
+ */
+export function createOrderWriter(sql: Sql, options: OrderWriterOptions = {}) {
+  const { maxBatch, maxConcurrent, maxWaiting } = { ...orderWriterDefaults, ...options }
+  const tickerNicknames = options.tickerNicknames ?? true
+  const waiting: Pending[] = []
+  let running = 0
+  let scheduled = false
+
+  const pump = () => {
+    scheduled = false
+    while (running < maxConcurrent && waiting.length > 0) {
+      const batch = waiting.splice(0, maxBatch)
+      running++
+      void writeBatch(sql, batch, tickerNicknames).finally(() => {
+        running--
+        pump()
+      })
+    }
+  }
+
+  return {
+    /**
+     * Stores `input` under `id` unless it is a retry. `onNew` runs only for an order not stored
+     * yet, before it is: it may throw to refuse the order (a per-guest rate limit).
+     */
+    place(id: string, input: PlaceOrder, onNew?: () => void): Promise<Placed> {
+      return new Promise<Placed>((resolve, reject) => {
+        waiting.push({ id: id.toLowerCase(), input, onNew, resolve, reject })
+        // After this turn's other requests joined the batch.
+        if (!scheduled && running < maxConcurrent) {
+          scheduled = true
+          setImmediate(pump)
+        }
+      })
+    },
+    /** Whether as many orders wait as allowed: new ones would be acknowledged late. */
+    busy: () => waiting.length >= maxWaiting,
+  }
+}
+
+type Outcome = Placed | Error
+
+async function writeBatch(sql: Sql, batch: Pending[], tickerNicknames: boolean): Promise<void> {
+  const outcomes = new Map<Pending, Outcome>()
+  try {
+    await sql.begin((tx) => decideAndWrite(tx, batch, outcomes, tickerNicknames))
+  } catch (error) {
+    // Nothing of this batch was stored: refusals stand, every other order gets the failure.
+    for (const pending of batch) if (!(outcomes.get(pending) instanceof ApiError)) outcomes.set(pending, error as Error)
+  }
+  for (const pending of batch) {
+    const outcome = outcomes.get(pending) ?? new Error('the order was not decided')
+    if (outcome instanceof Error) pending.reject(outcome)
+    else pending.resolve(outcome)
+  }
+}
+
+async function decideAndWrite(tx: TransactionSql, batch: Pending[], outcomes: Map<Pending, Outcome>, ticker: boolean) {
+  const guests = [...new Set(batch.map((p) => p.input.guestId.toLowerCase()))]
+  // Sent together, answered in one round trip, run in this order. Locks are taken in one order
+  // by every batch, so two batches sharing guests wait for each other instead of deadlocking.
+  const [, storedRows, drinkRows, openRows] = await Promise.all([
+    tx`select pg_advisory_xact_lock(h) from (
+         select distinct hashtext(g) as h from unnest(${tx.array(guests)}::text[]) as g order by h) as locks`,
+    tx<OrderRow[]>`select * from orders where id = any(${tx.array(batch.map((p) => p.id))}::uuid[])`,
+    tx<Pick<Drink, 'id' | 'name' | 'available'>[]>`
+      select id, name, available from drinks where id = any(${tx.array(batch.map((p) => p.input.drinkId))}::text[])`,
+    tx<{ guest_id: string; open: number }[]>`
+      select guest_id, count(*)::int as open from orders
+      where guest_id = any(${tx.array(guests)}::uuid[]) and status in ('placed', 'preparing', 'ready')
+      group by guest_id`,
+  ])
+  const stored = new Map(storedRows.map((row) => [row.id, toOrder(row)]))
+  const drinks = new Map(drinkRows.map((drink) => [drink.id, drink]))
+  const open = new Map(openRows.map((row) => [row.guest_id, row.open]))
+  const planned = new Map<string, Pending>()
+  const twins: [Pending, Pending][] = []
+  for (const pending of batch) {
+    try {
+      const { id, input } = pending
+      const existing = stored.get(id)
+      if (existing) {
+        outcomes.set(pending, { order: sameOrder(existing, input), created: false, outbox: [] })
+        continue
+      }
+      const first = planned.get(id)
+      if (first) {
+        if (!sameInput(first.input, input)) throw idConflict()
+        twins.push([pending, first])
+        continue
+      }
+      // A retry of a stored order is answered above, and does not count against the guest's rate.
+      pending.onNew?.()
+      const drink = drinks.get(input.drinkId)
+      if (!drink) {
+        throw new ApiError(400, 'invalid_input', `drinkId: there is no drink "${input.drinkId}"`, [
+          { path: 'drinkId', message: 'not on the menu' },
+        ])
+      }
+      if (!drink.available) throw new ApiError(409, 'sold_out', `${drink.name.en} is sold out`)
+      const guest = input.guestId.toLowerCase()
+      const count = open.get(guest) ?? 0
+      if (count >= limits.openOrders) {
+        throw new ApiError(409, 'too_many_open_orders', `a guest may have ${limits.openOrders} orders open at once`)
+      }
+      open.set(guest, count + 1)
+      planned.set(id, pending)
+    } catch (error) {
+      outcomes.set(pending, error as Error)
+    }
+  }
+  if (planned.size === 0) return
+  const inserted = await insertOrders(tx, [...planned.values()])
+  const messages: Message[] = []
+  const owners: { pending: Pending; order: Order; from: number; count: number }[] = []
+  for (const pending of planned.values()) {
+    const order = inserted.get(pending.id)
+    // Another request stored this id between our read and our insert.
+    if (!order) {
+      outcomes.set(pending, idConflict())
+      continue
+    }
+    const drinkName = drinks.get(order.drinkId)?.name.en ?? order.drinkId
+    const own = orderMessages('placed', order, drinkName, { tickerNicknames: ticker })
+    owners.push({ pending, order, from: messages.length, count: own.length })
+    messages.push(...own)
+  }
+  const entries = await enqueue(tx, messages)
+  for (const { pending, order, from, count } of owners) {
+    outcomes.set(pending, { order, created: true, outbox: entries.slice(from, from + count) })
+  }
+  for (const [twin, first] of twins) {
+    const order = inserted.get(first.id)
+    outcomes.set(twin, order ? { order, created: false, outbox: [] } : idConflict())
+  }
+}
+
+/** One INSERT for every new order of the batch; pickup numbers follow the batch's order. */
+async function insertOrders(tx: TransactionSql, orders: Pending[]): Promise<Map<string, Order>> {
+  const column = <T>(pick: (input: PlaceOrder) => T) => tx.array(orders.map((p) => pick(p.input)) as never[])
+  const rows = await tx<OrderRow[]>`
+    insert into orders (id, guest_id, nickname, drink_id, quantity, note)
+    select * from unnest(
+      ${tx.array(orders.map((p) => p.id))}::uuid[], ${column((i) => i.guestId)}::uuid[],
+      ${column((i) => i.nickname)}::text[], ${column((i) => i.drinkId)}::text[],
+      ${column((i) => i.quantity)}::int[], ${column((i) => i.note)}::text[])
+    on conflict (id) do nothing
+    returning *`
+  return new Map(rows.map((row) => [row.id, toOrder(row)]))
+}
+
+function idConflict(): ApiError {
+  return new ApiError(409, 'id_conflict', 'an order with this id exists with other content')
+}
+
+function sameInput(a: PlaceOrder, b: PlaceOrder): boolean {
+  return (
+    a.guestId === b.guestId &&
+    a.nickname === b.nickname &&
+    a.drinkId === b.drinkId &&
+    a.quantity === b.quantity &&
+    a.note === b.note
+  )
+}
+
+/** A retry must carry the same order; anything else under an existing id is a conflict. */
+function sameOrder(stored: Order, input: PlaceOrder): Order {
+  if (!sameInput(stored, input)) throw idConflict()
+  return stored
+}
