@@ -17,6 +17,7 @@ import { join } from 'node:path'
 import { functions } from '../hono.config.ts'
 import { anyFreePort } from '../runtime/ports.ts'
 import { bundle } from '../scripts/bundle.ts'
+import { podSizedHeap } from './lib.ts'
 
 const RUNS = Number(process.env.RUNS ?? 20)
 const ORDERS = 1000
@@ -131,12 +132,6 @@ const median = (values: number[]) => {
   const mid = Math.floor(sorted.length / 2)
   return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2
 }
-
-/**
- * In a pod Node sizes V8's heap from the container's memory limit (192Mi for a function); a
- * process here sees the whole machine. These flags give V8 about the sizes it picks for 192 MiB.
- */
-const podSizedHeap = '--max-old-space-size=96 --max-semi-space-size=1'
 
 async function rssAfterOrders(dir: string, env: Record<string, string>): Promise<number> {
   const port = await anyFreePort()

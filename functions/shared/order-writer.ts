@@ -18,13 +18,20 @@ export interface OrderWriterOptions {
   maxBatch?: number
   /** Transactions under way at once, at most. Default 2. */
   maxConcurrent?: number
-  /** Orders waiting for a transaction, at most; `busy()` says when it is reached. Default 2,000. */
+  /** Orders waiting for a transaction, at most; `busy()` says when it is reached. Default 1,000. */
   maxWaiting?: number
+  /**
+   * How long the oldest order may wait for a transaction before `busy()` says so: the database
+   * is behind, and what is acknowledged now would reach the bar late. Default 100 ms.
+   */
+  maxWaitMs?: number
 }
 
-export const orderWriterDefaults = { maxBatch: 256, maxConcurrent: 2, maxWaiting: 2000 }
+export const orderWriterDefaults = { maxBatch: 256, maxConcurrent: 2, maxWaiting: 1000, maxWaitMs: 100 }
 
 interface Pending {
+  /** When it joined the queue, `performance.now()`. */
+  at: number
   id: string
   input: PlaceOrder
   onNew: (() => void) | undefined
@@ -42,7 +49,7 @@ interface Pending {
  * table's identity, so they are distinct.
  */
 export function createOrderWriter(sql: Sql, options: OrderWriterOptions = {}) {
-  const { maxBatch, maxConcurrent, maxWaiting } = { ...orderWriterDefaults, ...options }
+  const { maxBatch, maxConcurrent, maxWaiting, maxWaitMs } = { ...orderWriterDefaults, ...options }
   const tickerNicknames = options.tickerNicknames ?? true
   const waiting: Pending[] = []
   let running = 0
@@ -67,7 +74,7 @@ export function createOrderWriter(sql: Sql, options: OrderWriterOptions = {}) {
      */
     place(id: string, input: PlaceOrder, onNew?: () => void): Promise<Placed> {
       return new Promise<Placed>((resolve, reject) => {
-        waiting.push({ id: id.toLowerCase(), input, onNew, resolve, reject })
+        waiting.push({ at: performance.now(), id: id.toLowerCase(), input, onNew, resolve, reject })
         // After this turn's other requests joined the batch.
         if (!scheduled && running < maxConcurrent) {
           scheduled = true
@@ -75,8 +82,10 @@ export function createOrderWriter(sql: Sql, options: OrderWriterOptions = {}) {
         }
       })
     },
-    /** Whether as many orders wait as allowed: new ones would be acknowledged late. */
-    busy: () => waiting.length >= maxWaiting,
+    /** Whether as many orders wait, or the oldest waited, as long as allowed: new ones would be late. */
+    busy: () =>
+      waiting.length >= maxWaiting ||
+      (waiting.length > 0 && performance.now() - (waiting[0] as Pending).at > maxWaitMs),
   }
 }
 
