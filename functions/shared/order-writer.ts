@@ -1,8 +1,8 @@
 import type { Sql, TransactionSql } from 'postgres'
-import { type Drink, limits, type Message, type Order, orderMessages, type PlaceOrder } from '../../contract/index.ts'
+import { limits, type Order, orderMessages, type PlaceOrder } from '../../contract/index.ts'
 import { ApiError } from './errors.ts'
-import { type OrderRow, toOrder } from './orders.ts'
-import { enqueue, type OutboxEntry } from './outbox.ts'
+import { insertOrdersWithMessages, readBatchFacts } from './order-batch.ts'
+import type { OutboxEntry } from './outbox.ts'
 
 /** What placing an order gave: the order, whether this call stored it, its outbox entries. */
 export interface Placed {
@@ -21,13 +21,21 @@ export interface OrderWriterOptions {
   /** Orders waiting for a transaction, at most; `busy()` says when it is reached. Default 1,000. */
   maxWaiting?: number
   /**
-   * How long the oldest order may wait for a transaction before `busy()` says so: the database
+   * Busy, once at least `rushWaiting` orders wait and the oldest waited this long: the database
    * is behind, and what is acknowledged now would reach the bar late. Default 100 ms.
    */
   maxWaitMs?: number
+  /** Default 16: a few orders behind one slow transaction are not a rush. */
+  rushWaiting?: number
 }
 
-export const orderWriterDefaults = { maxBatch: 256, maxConcurrent: 2, maxWaiting: 1000, maxWaitMs: 100 }
+export const orderWriterDefaults = {
+  maxBatch: 256,
+  maxConcurrent: 2,
+  maxWaiting: 1000,
+  maxWaitMs: 100,
+  rushWaiting: 16,
+}
 
 interface Pending {
   /** When it joined the queue, `performance.now()`. */
@@ -49,7 +57,7 @@ interface Pending {
  * table's identity, so they are distinct.
  */
 export function createOrderWriter(sql: Sql, options: OrderWriterOptions = {}) {
-  const { maxBatch, maxConcurrent, maxWaiting, maxWaitMs } = { ...orderWriterDefaults, ...options }
+  const { maxBatch, maxConcurrent, maxWaiting, maxWaitMs, rushWaiting } = { ...orderWriterDefaults, ...options }
   const tickerNicknames = options.tickerNicknames ?? true
   const waiting: Pending[] = []
   let running = 0
@@ -85,7 +93,7 @@ export function createOrderWriter(sql: Sql, options: OrderWriterOptions = {}) {
     /** Whether as many orders wait, or the oldest waited, as long as allowed: new ones would be late. */
     busy: () =>
       waiting.length >= maxWaiting ||
-      (waiting.length > 0 && performance.now() - (waiting[0] as Pending).at > maxWaitMs),
+      (waiting.length >= rushWaiting && performance.now() - (waiting[0] as Pending).at > maxWaitMs),
   }
 }
 
@@ -107,23 +115,11 @@ async function writeBatch(sql: Sql, batch: Pending[], tickerNicknames: boolean):
 }
 
 async function decideAndWrite(tx: TransactionSql, batch: Pending[], outcomes: Map<Pending, Outcome>, ticker: boolean) {
-  const guests = [...new Set(batch.map((p) => p.input.guestId.toLowerCase()))]
-  // Sent together, answered in one round trip, run in this order. Locks are taken in one order
-  // by every batch, so two batches sharing guests wait for each other instead of deadlocking.
-  const [, storedRows, drinkRows, openRows] = await Promise.all([
-    tx`select pg_advisory_xact_lock(h) from (
-         select distinct hashtext(g) as h from unnest(${tx.array(guests)}::text[]) as g order by h) as locks`,
-    tx<OrderRow[]>`select * from orders where id = any(${tx.array(batch.map((p) => p.id))}::uuid[])`,
-    tx<Pick<Drink, 'id' | 'name' | 'available'>[]>`
-      select id, name, available from drinks where id = any(${tx.array(batch.map((p) => p.input.drinkId))}::text[])`,
-    tx<{ guest_id: string; open: number }[]>`
-      select guest_id, count(*)::int as open from orders
-      where guest_id = any(${tx.array(guests)}::uuid[]) and status in ('placed', 'preparing', 'ready')
-      group by guest_id`,
-  ])
-  const stored = new Map(storedRows.map((row) => [row.id, toOrder(row)]))
-  const drinks = new Map(drinkRows.map((drink) => [drink.id, drink]))
-  const open = new Map(openRows.map((row) => [row.guest_id, row.open]))
+  const facts = await readBatchFacts(
+    tx,
+    batch.map((p) => ({ id: p.id, guestId: p.input.guestId, drinkId: p.input.drinkId })),
+  )
+  const { stored, drinks, open } = facts
   const planned = new Map<string, Pending>()
   const twins: [Pending, Pending][] = []
   for (const pending of batch) {
@@ -161,43 +157,39 @@ async function decideAndWrite(tx: TransactionSql, batch: Pending[], outcomes: Ma
     }
   }
   if (planned.size === 0) return
-  const inserted = await insertOrders(tx, [...planned.values()])
-  const messages: Message[] = []
-  const owners: { pending: Pending; order: Order; from: number; count: number }[] = []
-  for (const pending of planned.values()) {
-    const order = inserted.get(pending.id)
+  const createdAt = facts.now.toISOString()
+  const placed = [...planned.values()].map((pending, index) => {
+    const { input } = pending
+    const order: Order = {
+      id: pending.id,
+      number: facts.numbers[index] as number,
+      guestId: input.guestId.toLowerCase(),
+      nickname: input.nickname,
+      drinkId: input.drinkId,
+      quantity: input.quantity,
+      note: input.note,
+      status: 'placed',
+      createdAt,
+      updatedAt: createdAt,
+    }
+    const drinkName = drinks.get(order.drinkId)?.name.en ?? order.drinkId
+    return { pending, order, messages: orderMessages('placed', order, drinkName, { tickerNicknames: ticker }) }
+  })
+  const { orders, messageIds } = await insertOrdersWithMessages(tx, placed)
+  let next = 0
+  for (const { pending, order, messages } of placed) {
     // Another request stored this id between our read and our insert.
-    if (!order) {
+    if (!orders.has(order.id)) {
       outcomes.set(pending, idConflict())
       continue
     }
-    const drinkName = drinks.get(order.drinkId)?.name.en ?? order.drinkId
-    const own = orderMessages('placed', order, drinkName, { tickerNicknames: ticker })
-    owners.push({ pending, order, from: messages.length, count: own.length })
-    messages.push(...own)
-  }
-  const entries = await enqueue(tx, messages)
-  for (const { pending, order, from, count } of owners) {
-    outcomes.set(pending, { order, created: true, outbox: entries.slice(from, from + count) })
+    const outbox = messages.map((message) => ({ id: messageIds[next++] as string, message }))
+    outcomes.set(pending, { order, created: true, outbox })
   }
   for (const [twin, first] of twins) {
-    const order = inserted.get(first.id)
-    outcomes.set(twin, order ? { order, created: false, outbox: [] } : idConflict())
+    const order = outcomes.get(first)
+    outcomes.set(twin, order && !(order instanceof Error) ? { ...order, created: false, outbox: [] } : idConflict())
   }
-}
-
-/** One INSERT for every new order of the batch; pickup numbers follow the batch's order. */
-async function insertOrders(tx: TransactionSql, orders: Pending[]): Promise<Map<string, Order>> {
-  const column = <T>(pick: (input: PlaceOrder) => T) => tx.array(orders.map((p) => pick(p.input)) as never[])
-  const rows = await tx<OrderRow[]>`
-    insert into orders (id, guest_id, nickname, drink_id, quantity, note)
-    select * from unnest(
-      ${tx.array(orders.map((p) => p.id))}::uuid[], ${column((i) => i.guestId)}::uuid[],
-      ${column((i) => i.nickname)}::text[], ${column((i) => i.drinkId)}::text[],
-      ${column((i) => i.quantity)}::int[], ${column((i) => i.note)}::text[])
-    on conflict (id) do nothing
-    returning *`
-  return new Map(rows.map((row) => [row.id, toOrder(row)]))
 }
 
 function idConflict(): ApiError {

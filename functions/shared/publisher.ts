@@ -10,8 +10,9 @@ export interface Publisher {
   /** Whether the broker is connected right now. */
   connected(): boolean
   /**
-   * Whether the broker is connected but behind: as many messages in flight as allowed. What is
-   * acknowledged now would reach the bar late.
+   * Whether the broker is connected but behind: as many messages in flight as allowed, or a
+   * rush of them with the oldest unacknowledged for longer than allowed. What is acknowledged
+   * now would reach the bar late.
    */
   saturated(): boolean
   close(): Promise<void>
@@ -30,6 +31,13 @@ export interface MqttPublisherOptions {
    * them). Default 1,000: about 330 orders, a tenth of a second of a broker's work.
    */
   maxInFlight?: number
+  /**
+   * Behind, once at least `rushInFlight` messages are in flight and the oldest waited this
+   * long for its acknowledgement. Default 250 ms; a few slow ones (a pause) are not a rush.
+   */
+  maxAckWaitMs?: number
+  /** Default 64. */
+  rushInFlight?: number
   /** Default 30 s: the broker closes a silent connection after 1.5 times that [MQTT-3.1.2-24]. */
   keepaliveSeconds?: number
   /** Reconnect delays: from this, doubling, up to 5 s, with jitter. Default 250 ms. */
@@ -39,6 +47,8 @@ export interface MqttPublisherOptions {
 export const publisherDefaults = {
   timeoutMs: 2000,
   maxInFlight: 1000,
+  maxAckWaitMs: 250,
+  rushInFlight: 64,
   keepaliveSeconds: 30,
   reconnectMs: 250,
 }
@@ -47,6 +57,7 @@ interface InFlight {
   resolve(): void
   reject(error: Error): void
   timer: NodeJS.Timeout
+  sentAt: number
 }
 
 /**
@@ -56,7 +67,10 @@ interface InFlight {
  */
 export function createMqttPublisher(options: MqttPublisherOptions): Publisher {
   const { url, username, password, log } = options
-  const { timeoutMs, maxInFlight, keepaliveSeconds, reconnectMs } = { ...publisherDefaults, ...options }
+  const { timeoutMs, maxInFlight, maxAckWaitMs, rushInFlight, keepaliveSeconds, reconnectMs } = {
+    ...publisherDefaults,
+    ...options,
+  }
   const clientId = `fn-${Math.random().toString(16).slice(2, 10)}`
   const inFlight = new Map<number, InFlight>()
   let transport: Transport | null = null
@@ -150,7 +164,13 @@ export function createMqttPublisher(options: MqttPublisherOptions): Publisher {
 
   return {
     connected: () => ready,
-    saturated: () => ready && inFlight.size >= maxInFlight,
+    saturated: () => {
+      if (!ready) return false
+      if (inFlight.size >= maxInFlight) return true
+      // Map iteration follows insertion: the first entry is the oldest in flight.
+      const oldest = inFlight.values().next().value
+      return inFlight.size >= rushInFlight && !!oldest && performance.now() - oldest.sentAt > maxAckWaitMs
+    },
     publish({ topic, payload, qos, retain }) {
       if (!ready) return Promise.reject(new Error('broker not connected'))
       const bytes = Buffer.from(payload)
@@ -167,7 +187,7 @@ export function createMqttPublisher(options: MqttPublisherOptions): Publisher {
           inFlight.delete(packetId)
           reject(new Error('broker did not acknowledge in time'))
         }, timeoutMs)
-        inFlight.set(packetId, { resolve, reject, timer })
+        inFlight.set(packetId, { resolve, reject, timer, sentAt: performance.now() })
         send(encodePublish(topic, bytes, { qos, retain, packetId }))
       })
     },
