@@ -6,7 +6,15 @@ import type { ScratchDatabase } from '../db/scratch.ts'
 import { migrateFunctions } from '../functions/shared/db.ts'
 import { enqueue } from '../functions/shared/outbox.ts'
 import { createTestDatabase } from '../test/db.ts'
-import { collect, connectClient, quiet, startTestBroker, type TestBroker, testTokens } from '../test/harness.ts'
+import {
+  collect,
+  connectClient,
+  quiet,
+  startTestBroker,
+  type TestBroker,
+  testTokens,
+  waitFor,
+} from '../test/harness.ts'
 import { startOutboxRelay } from './outbox-relay.ts'
 
 let database: ScratchDatabase
@@ -47,8 +55,11 @@ test('the relay leaves a row its function is still publishing, and relays one wh
     // Rows are relayed in id order in one round: once the later row arrived, the earlier was decided.
     await inbox.next((m) => m.payload === abandoned, 5000)
     expect(inbox.received.map((m) => m.payload)).not.toContain(publishing)
-    const left = await sql<{ payload: Buffer }[]>`select payload from outbox`
-    expect(left.map((row) => row.payload.toString())).toEqual([publishing])
+    // The relay deletes what it published when its transaction commits, just after delivery.
+    const left = async () =>
+      (await sql<{ payload: Buffer }[]>`select payload from outbox`).map((r) => r.payload.toString())
+    await waitFor(async () => (await left()).length === 1, 5000)
+    expect(await left()).toEqual([publishing])
   } finally {
     await relay.stop()
     await bar.endAsync()

@@ -6,10 +6,10 @@ import { type ServerType, serve } from '@hono/node-server'
 import { Hono } from 'hono'
 import { startDurableBroker } from '../broker/durable.ts'
 import { attachWebSocket, closeServer, listenTcp } from '../broker/listeners.ts'
+import { createLocalPublisher } from '../broker/local-publisher.ts'
 import { createBaseApp, type FunctionDeps, notFound, type OrderLimits } from '../functions/shared/app.ts'
 import { createSql, migrateFunctions } from '../functions/shared/db.ts'
 import type { FunctionModule } from '../functions/shared/function-module.ts'
-import { createMqttPublisher } from '../functions/shared/publisher.ts'
 import { functions } from '../hono.config.ts'
 import { createLogger, type Logger } from '../runtime/logger.ts'
 import type { Tokens } from '../runtime/secrets.ts'
@@ -58,12 +58,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const tcp = await listenTcp(broker, options.mqttPort)
   const mqttPort = (tcp.address() as AddressInfo).port
 
-  const publisher = createMqttPublisher({
-    url: `mqtt://127.0.0.1:${mqttPort}`,
-    username: 'service',
-    password: tokens.serviceToken,
-    log: createLogger('publisher', log),
-  })
+  // The broker is in this process: messages are handed to it, not sent through a loopback socket.
+  const publisher = createLocalPublisher(broker)
   const deps: FunctionDeps = {
     sql,
     publisher,

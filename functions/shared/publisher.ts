@@ -1,22 +1,9 @@
-import type { Message } from '../../contract/index.ts'
+import type { Publisher } from '../../contract/index.ts'
 import type { Logger } from '../../runtime/logger.ts'
 import { createPacketReader, encodeConnect, encodePublish, type Packet, packetType, pingreq } from './mqtt-wire.ts'
 import { openTransport, type Transport } from './transport.ts'
 
-/** Where functions send MQTT messages. */
-export interface Publisher {
-  /** Resolves once the broker acknowledged the message (QoS 1) or it was written (QoS 0). */
-  publish(message: Message): Promise<void>
-  /** Whether the broker is connected right now. */
-  connected(): boolean
-  /**
-   * Whether the broker is connected but behind: as many messages in flight as allowed, or a
-   * rush of them with the oldest unacknowledged for longer than allowed. What is acknowledged
-   * now would reach the bar late.
-   */
-  saturated(): boolean
-  close(): Promise<void>
-}
+export type { Publisher }
 
 export interface MqttPublisherOptions {
   /** `mqtt://host:port`, `mqtts://…`, or `ws://host:port/mqtt` (WebSocket needs Node 22). */
