@@ -1,4 +1,4 @@
-import type { TransactionSql } from 'postgres'
+import type { Sql } from 'postgres'
 import { type Drink, type Message, type Order, outboxLeaseMs } from '../../contract/index.ts'
 import { type OrderRow, toOrder } from './orders.ts'
 
@@ -21,24 +21,24 @@ export interface BatchFacts {
  * Numbers reserved for orders that are then refused are skipped, as a rolled-back insert's are.
  */
 export async function readBatchFacts(
-  tx: TransactionSql,
+  tx: Sql,
   orders: { id: string; guestId: string; drinkId: string }[],
 ): Promise<BatchFacts> {
   const guests = [...new Set(orders.map((o) => o.guestId.toLowerCase()))]
   const [, storedRows, drinkRows, openRows, numberRows, [clock]] = await Promise.all([
     tx`select pg_advisory_xact_lock(h) from (
-         select distinct hashtext(g) as h from unnest(${tx.array(guests)}::text[]) as g order by h) as locks`,
-    tx<OrderRow[]>`select * from orders where id = any(${tx.array(orders.map((o) => o.id))}::uuid[])`,
+         select distinct hashtext(g) as h from unnest(${tx.array(guests)}::text[]) as g order by h) as locks`.execute(),
+    tx<OrderRow[]>`select * from orders where id = any(${tx.array(orders.map((o) => o.id))}::uuid[])`.execute(),
     tx<Pick<Drink, 'id' | 'name' | 'available'>[]>`
-      select id, name, available from drinks where id = any(${tx.array(orders.map((o) => o.drinkId))}::text[])`,
+      select id, name, available from drinks where id = any(${tx.array(orders.map((o) => o.drinkId))}::text[])`.execute(),
     tx<{ guest_id: string; open: number }[]>`
       select guest_id, count(*)::int as open from orders
       where guest_id = any(${tx.array(guests)}::uuid[]) and status in ('placed', 'preparing', 'ready')
-      group by guest_id`,
+      group by guest_id`.execute(),
     tx<{ number: number }[]>`
       select nextval(pg_get_serial_sequence('orders', 'number'))::int as number
-      from generate_series(1, ${orders.length})`,
-    tx<{ now: Date }[]>`select now()::timestamptz(3) as now`,
+      from generate_series(1, ${orders.length})`.execute(),
+    tx<{ now: Date }[]>`select now()::timestamptz(3) as now`.execute(),
   ])
   return {
     stored: new Map(storedRows.map((row) => [row.id, toOrder(row)])),
@@ -55,14 +55,14 @@ export async function readBatchFacts(
  * of the orders inserted and to the outbox ids of their messages, in the order given.
  */
 export async function insertOrdersWithMessages(
-  tx: TransactionSql,
+  tx: Sql,
   placed: { order: Order; messages: Message[] }[],
 ): Promise<{ orders: Set<string>; messageIds: string[] }> {
   const orders = placed.map((p) => p.order)
   const col = <T>(pick: (order: Order) => T) => tx.array(orders.map(pick) as never[])
   const messages = placed.flatMap((p) => p.messages.map((message) => ({ orderId: p.order.id, message })))
   const msg = <T>(pick: (m: (typeof messages)[number]) => T) => tx.array(messages.map(pick) as never[])
-  const [result] = await tx<{ orders: string[] | null; messages: string[] | null }[]>`
+  const query = tx<{ orders: string[] | null; messages: string[] | null }[]>`
     with inserted as (
       insert into orders (id, number, guest_id, nickname, drink_id, quantity, note, created_at, updated_at)
       overriding system value
@@ -86,5 +86,7 @@ export async function insertOrdersWithMessages(
       returning id
     )
     select (select array_agg(id) from inserted) as orders, (select array_agg(id order by id) from queued) as messages`
+  // Sent now, before the caller queues anything after it on this connection (COMMIT).
+  const [result] = await query.execute()
   return { orders: new Set(result?.orders ?? []), messageIds: result?.messages ?? [] }
 }

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import type { Sql } from 'postgres'
-import { afterAll, beforeAll, expect, test } from 'vitest'
+import { afterAll, beforeAll, beforeEach, expect, test } from 'vitest'
 import type { Order } from '../../contract/index.ts'
 import type { ScratchDatabase } from '../../db/scratch.ts'
 import { createTestDatabase } from '../../test/db.ts'
@@ -36,6 +36,9 @@ beforeAll(async () => {
   const deps = { sql, publisher, barToken: testTokens.barToken, log: quiet }
   pods = [createApp(deps), createApp({ ...deps, sql: createSql(database.url, { max: 6 }) })]
 })
+
+// The messages of the test before are acknowledged first: a broker still behind refuses new orders.
+beforeEach(() => waitFor(() => !publisher.saturated(), 10_000))
 
 afterAll(async () => {
   await publisher?.close()

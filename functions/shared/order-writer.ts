@@ -1,4 +1,4 @@
-import type { Sql, TransactionSql } from 'postgres'
+import type { ReservedSql, Sql } from 'postgres'
 import { limits, type Order, orderMessages, type PlaceOrder } from '../../contract/index.ts'
 import { ApiError } from './errors.ts'
 import { insertOrdersWithMessages, readBatchFacts } from './order-batch.ts'
@@ -101,11 +101,15 @@ type Outcome = Placed | Error
 
 async function writeBatch(sql: Sql, batch: Pending[], tickerNicknames: boolean): Promise<void> {
   const outcomes = new Map<Pending, Outcome>()
+  let db: ReservedSql | undefined
   try {
-    await sql.begin((tx) => decideAndWrite(tx, batch, outcomes, tickerNicknames))
+    db = await sql.reserve()
+    await inTransaction(db, (commit) => decideAndWrite(db as ReservedSql, batch, outcomes, tickerNicknames, commit))
   } catch (error) {
     // Nothing of this batch was stored: refusals stand, every other order gets the failure.
     for (const pending of batch) if (!(outcomes.get(pending) instanceof ApiError)) outcomes.set(pending, error as Error)
+  } finally {
+    db?.release()
   }
   for (const pending of batch) {
     const outcome = outcomes.get(pending) ?? new Error('the order was not decided')
@@ -114,7 +118,34 @@ async function writeBatch(sql: Sql, batch: Pending[], tickerNicknames: boolean):
   }
 }
 
-async function decideAndWrite(tx: TransactionSql, batch: Pending[], outcomes: Map<Pending, Outcome>, ticker: boolean) {
+/**
+ * A transaction in two round trips: BEGIN leaves with the first statements, COMMIT with the
+ * last ones (`write` sends them, then calls `commit`). When a statement fails, the transaction
+ * is aborted and Postgres answers that COMMIT as a ROLLBACK, so nothing is half stored.
+ */
+async function inTransaction(db: ReservedSql, write: (commit: () => Promise<unknown>) => Promise<void>) {
+  const begin = db`begin`.execute()
+  let committed = false
+  try {
+    const commit = () => {
+      committed = true
+      return db`commit`.execute()
+    }
+    await Promise.all([begin, write(commit)])
+    if (!committed) await db`commit`
+  } catch (error) {
+    await db`rollback`.catch(() => {})
+    throw error
+  }
+}
+
+async function decideAndWrite(
+  tx: ReservedSql,
+  batch: Pending[],
+  outcomes: Map<Pending, Outcome>,
+  ticker: boolean,
+  commit: () => Promise<unknown>,
+) {
   const facts = await readBatchFacts(
     tx,
     batch.map((p) => ({ id: p.id, guestId: p.input.guestId, drinkId: p.input.drinkId })),
@@ -175,7 +206,8 @@ async function decideAndWrite(tx: TransactionSql, batch: Pending[], outcomes: Ma
     const drinkName = drinks.get(order.drinkId)?.name.en ?? order.drinkId
     return { pending, order, messages: orderMessages('placed', order, drinkName, { tickerNicknames: ticker }) }
   })
-  const { orders, messageIds } = await insertOrdersWithMessages(tx, placed)
+  const written = insertOrdersWithMessages(tx, placed)
+  const [{ orders, messageIds }] = await Promise.all([written, commit()])
   let next = 0
   for (const { pending, order, messages } of placed) {
     // Another request stored this id between our read and our insert.
