@@ -6,6 +6,7 @@ import type { ScratchDatabase } from '../../db/scratch.ts'
 import { anyFreePort } from '../../runtime/ports.ts'
 import { createTestDatabase } from '../../test/db.ts'
 import { json, quiet, startTestBroker, type TestBroker, testTokens, waitFor } from '../../test/harness.ts'
+import { defaultOverloadLimits } from '../shared/admission.ts'
 import { createSql, migrateFunctions } from '../shared/db.ts'
 import { createMqttPublisher, type Publisher } from '../shared/publisher.ts'
 import { createApp } from './index.ts'
@@ -98,7 +99,7 @@ test('the broker away and the outbox at its bound: 503 overloaded, nothing of th
     publisher,
     barToken: testTokens.barToken,
     log: quiet,
-    overloadLimits: { maxOutboxBacklog: 8, retryAfterSeconds: 1 },
+    overloadLimits: { ...defaultOverloadLimits, maxOutboxBacklog: 8 },
   })
   const place = (body: unknown) =>
     app.request('/api/orders', { method: 'POST', headers: json, body: JSON.stringify(body) })
