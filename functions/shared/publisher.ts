@@ -136,7 +136,10 @@ export function createMqttPublisher(options: MqttPublisherOptions): Publisher {
         retry = setTimeout(connect, ceiling / 2 + (Math.random() * ceiling) / 2)
       },
     })
-    const reader = createPacketReaderSafe(onPacket, () => current.close())
+    const reader = createPacketReaderSafe(onPacket, () => {
+      report('the broker sent a malformed packet; reconnecting')
+      current.close()
+    })
     transport = current
     heard = Date.now()
     current.write(encodeConnect({ clientId, username, password, keepaliveSeconds }))
