@@ -1,4 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { startEmbeddedPostgres } from '../db/embedded.ts'
 import { createScratchDatabase } from '../db/scratch.ts'
 
@@ -63,8 +64,9 @@ export async function startProcess(
   args: string[],
   env: NodeJS.ProcessEnv,
   ready: () => Promise<boolean>,
+  { cwd }: { cwd?: string } = {},
 ) {
-  const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] })
+  const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] })
   const until = Date.now() + 60_000
   while (!(await ready().catch(() => false))) {
     if (Date.now() > until || child.exitCode !== null)
@@ -79,4 +81,22 @@ export async function startProcess(
         child.kill('SIGTERM')
       }),
   }
+}
+
+/**
+ * In a pod Node sizes V8's heap from the container's memory limit (192Mi for a function); a
+ * process here sees the whole machine. These flags give V8 about the sizes it picks for 192 MiB.
+ */
+export const podSizedHeap = '--max-old-space-size=96 --max-semi-space-size=1'
+
+/** Resident memory of process `pid` in MB. */
+export function rssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024
+}
+
+/** CPU time process `pid` used so far, user and system, in ms (/proc counts in 1/100 s). */
+export function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []
+  return (Number(fields[11]) + Number(fields[12])) * 10
 }

@@ -1,170 +1,231 @@
 /**
- * The order path under load, on loopback: orders per second, and the latency from sending
- * POST /api/orders to a bar subscriber receiving the order, at a fixed 200 orders/s and at
- * saturation; beside it, in the same run, the database's ceiling for a one-row INSERT (pgbench).
- * At saturation the load comes from wrk (Debian's `wrk`) when installed, which leaves the
- * cores to the server; the latency there is from the order's commit (`createdAt`) to the bar.
+ * The order path under load, on loopback, in two shapes: the all-in-one of `npm start` in its own
+ * process, and as deployed (the bundled broker and place-order, each a process started as its pod
+ * starts it). For each: a fixed 200 orders/s, saturation with wrk (32 connections), and an open
+ * loop at twice the rate saturation reached. Beside them, in the same run, a bare `node:http`
+ * server parsing and answering the same JSON under the same wrk, and pgbench's one-row INSERT.
  *
- *   npm run bench -- order-path
+ * Latency is from the request being sent (its time travels in the order's note) to a bar
+ * subscriber on `bar/orders` receiving the order. "Delivered" counts distinct orders; the wait
+ * for them ends when every acknowledged order arrived, or SETTLE_MS after the run.
+ *
+ *   npm run bench -- order-path          (BENCH_SECONDS=10 a run; BENCH_PROFILE=<dir> profiles npm start)
  */
-import { spawnSync } from 'node:child_process'
-import { randomUUID } from 'node:crypto'
-import { writeFileSync } from 'node:fs'
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import mqtt from 'mqtt'
 import postgres from 'postgres'
 import { anyFreePort } from '../runtime/ports.ts'
-import { benchDatabase, percentile, pgbench, startProcess } from './lib.ts'
+import { bundle } from '../scripts/bundle.ts'
+import { watchBar } from './bar-watch.ts'
+import { benchDatabase, cpuMs, percentile, pgbench, podSizedHeap, rssMb, startProcess } from './lib.ts'
+import { bareServer, hasWrk, openLoop, wrk } from './order-load.ts'
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10)
+/** How long after a run the bar may still receive acknowledged orders. */
+const SETTLE_MS = 10_000
+/** BENCH_PROFILE=<dir>: the all-in-one writes a CPU profile there (open it in Chrome's DevTools). */
+const profileFlags = process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE] : []
 const tokens = { BAR_TOKEN: 'bench-bar', PRINTER_TOKEN: 'bench-printer', SERVICE_TOKEN: 'bench-service' }
+const unlimited = { RATE_LIMIT_GUEST: '1000000', RATE_LIMIT_ADDRESS: '1000000' }
+if (!hasWrk) throw new Error('the order-path bench needs wrk (Debian: apt-get install wrk)')
+
+interface Row {
+  run: string
+  perSecond: number
+  created: number
+  overloaded: number
+  other: number
+  p50: number
+  p99: number
+  delivered: number
+  duplicates: number
+  /** CPU time of the system's processes per 201, in ms. */
+  cpuPerOrder: number
+  note?: string
+}
+
+const ready = (url: string) => async () => (await fetch(url)).ok
+
+/**
+ * The three runs against one shape of the system: `pids` are its processes, whose CPU time is
+ * counted; the memory of the first is watched.
+ */
+async function measure(shape: string, base: string, mqttUrl: string, pids: number[]): Promise<Row[]> {
+  const pid = pids[0] as number
+  const bar = await watchBar(mqttUrl, tokens.BAR_TOKEN)
+  const rows: Row[] = []
+  const cpu = () => pids.reduce((sum, p) => sum + cpuMs(p), 0)
+  let cpuAtStart = 0
+  const start = () => {
+    bar.reset()
+    cpuAtStart = cpu()
+  }
+  type Counts = Pick<Row, 'perSecond' | 'created' | 'overloaded' | 'other'>
+  const settle = async (run: string, created: number, counts: Counts) => {
+    const cpuPerOrder = (cpu() - cpuAtStart) / created
+    const seen = await bar.settle(created, SETTLE_MS)
+    const row: Row = {
+      run: `${shape}: ${run}`,
+      ...counts,
+      delivered: seen.delivered,
+      duplicates: seen.duplicates,
+      cpuPerOrder,
+      p50: percentile(seen.latencies, 50),
+      p99: percentile(seen.latencies, 99),
+    }
+    rows.push(row)
+    return row
+  }
+  await wrk(base, 8, 3) // warm-up: JIT, pools, caches
+  await bar.settle(Number.POSITIVE_INFINITY, 2000)
+
+  start()
+  const steady = await openLoop(base, 200, seconds)
+  await settle('fixed 200 orders/s', steady['201'] ?? 0, counts(steady))
+
+  start()
+  const saturated = await wrk(base, 32, seconds)
+  const { perSecond, created, overloaded, other } = saturated
+  await settle('saturation, wrk 32 connections', created, { perSecond, created, overloaded, other })
+  const sustainable = Math.max(50, Math.round(created / seconds))
+
+  start()
+  const before = rssMb(pid)
+  let peak = before
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, rssMb(pid))
+  }, 250)
+  const overload = await openLoop(base, 2 * sustainable, seconds)
+  clearInterval(sampler)
+  const row = await settle(
+    `open loop at ${2 * sustainable}/s (twice saturation)`,
+    overload['201'] ?? 0,
+    counts(overload),
+  )
+  row.note = `RSS ${before.toFixed(0)} MB before, ${peak.toFixed(0)} MB at most, ${rssMb(pid).toFixed(0)} MB after`
+  await bar.close()
+  return rows
+}
+
+function counts(statuses: Record<string, number>) {
+  const created = statuses['201'] ?? 0
+  const overloaded = statuses['503'] ?? 0
+  const all = Object.values(statuses).reduce((sum, n) => sum + n, 0)
+  return { perSecond: all / seconds, created, overloaded, other: all - created - overloaded }
+}
+
+/** The all-in-one of `npm start` of the checkout in `cwd`. */
+async function allInOne(shape: string, cwd: string, flags: string[]): Promise<Row[]> {
+  const [port, mqttPort] = [await anyFreePort(), await anyFreePort()]
+  const base = `http://127.0.0.1:${port}`
+  const server = await startProcess(
+    process.execPath,
+    [...flags, '--import', 'tsx', 'server/start.ts'],
+    { ...tokens, ...unlimited, DATABASE_URL: db.url, PORT: String(port), MQTT_PORT: String(mqttPort) },
+    ready(`${base}/api/readyz`),
+    { cwd },
+  )
+  try {
+    return await measure(shape, base, `mqtt://127.0.0.1:${mqttPort}`, [server.child.pid as number])
+  } finally {
+    await server.stop()
+    await sql`truncate orders, outbox`
+  }
+}
 
 const db = await benchDatabase()
-const [port, mqttPort] = [await anyFreePort(), await anyFreePort()]
-const base = `http://127.0.0.1:${port}`
-const server = await startProcess(
-  process.execPath,
-  ['--import', 'tsx', 'server/start.ts'],
-  {
-    ...tokens,
-    DATABASE_URL: db.url,
-    PORT: String(port),
-    MQTT_PORT: String(mqttPort),
-    RATE_LIMIT_GUEST: '1000000',
-    RATE_LIMIT_ADDRESS: '1000000',
-  },
-  async () => (await fetch(`${base}/api/readyz`)).ok,
-)
-
-const bar = await mqtt.connectAsync(`mqtt://127.0.0.1:${mqttPort}`, { username: 'bar', password: tokens.BAR_TOKEN })
-await bar.subscribeAsync('bar/orders', { qos: 1 })
-const sentAt = new Map<string, number>()
-const toBar: number[] = []
-const commitToBar: number[] = []
-bar.on('message', (_, payload) => {
-  const { event, order } = JSON.parse(payload.toString()) as { event: string; order: { id: string; createdAt: string } }
-  if (event !== 'placed') return
-  commitToBar.push(Date.now() - Date.parse(order.createdAt))
-  const at = sentAt.get(order.id)
-  if (at !== undefined) {
-    toBar.push(performance.now() - at)
-    sentAt.delete(order.id)
-  }
-})
-
-async function placeOne(): Promise<boolean> {
-  const id = randomUUID()
-  sentAt.set(id, performance.now())
-  const res = await fetch(`${base}/api/orders`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ id, guestId: randomUUID(), nickname: 'Bench', drinkId: 'coffee', note: 'oat milk' }),
-  })
-  await res.arrayBuffer()
-  return res.status === 201
-}
-
-async function fixedRate(perSecond: number) {
-  toBar.length = 0
-  const total = perSecond * seconds
-  const start = performance.now()
-  const pending: Promise<boolean>[] = []
-  for (let i = 0; i < total; i++) {
-    const due = start + (i * 1000) / perSecond
-    const wait = due - performance.now()
-    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait))
-    pending.push(placeOne())
-  }
-  const ok = (await Promise.all(pending)).filter(Boolean).length
-  return summary(ok, (performance.now() - start) / 1000, toBar)
-}
-
-async function saturation(concurrency: number) {
-  toBar.length = 0
-  const start = performance.now()
-  const until = start + seconds * 1000
-  let ok = 0
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (performance.now() < until) if (await placeOne()) ok++
-    }),
-  )
-  return summary(ok, (performance.now() - start) / 1000, toBar)
-}
-
-/** Waits (10 s at most) until the bar received every acknowledged order, then sums up. */
-async function summary(ok: number, elapsedSeconds: number, latencies: number[]) {
-  const until = Date.now() + 10_000
-  while (latencies.length < ok && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 50))
-  const sorted = [...latencies].sort((a, b) => a - b)
-  return {
-    ordersPerSecond: ok / elapsedSeconds,
-    received: sorted.length,
-    ok,
-    p50: percentile(sorted, 50),
-    p99: percentile(sorted, 99),
-  }
-}
-
-/** Saturation driven by wrk: each request a new guest, so the open-order limit never refuses. */
-async function wrkSaturation(connections: number) {
-  commitToBar.length = 0
-  const script = join(tmpdir(), 'place-order.lua')
-  writeFileSync(
-    script,
-    `wrk.method = "POST"
-wrk.headers["content-type"] = "application/json"
-local function uuid()
-  return (string.gsub("xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx", "[xy]", function (c)
-    local v = (c == "x") and math.random(0, 15) or math.random(8, 11)
-    return string.format("%x", v)
-  end))
-end
-request = function()
-  return wrk.format(nil, "/api/orders", nil, '{"guestId":"' .. uuid() .. '","nickname":"Bench","drinkId":"coffee","note":"oat milk"}')
-end
-`,
-  )
-  const out = spawnSync(
-    'wrk',
-    ['-t', '1', '-c', String(connections), '-d', `${seconds}s`, '-s', script, `${base}/api/orders`],
-    {
-      encoding: 'utf8',
-    },
-  ).stdout
-  const requests = Number(/(\d+) requests in/.exec(out)?.[1] ?? 0)
-  const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0)
-  return summary(requests - non2xx, seconds, commitToBar)
-}
-
-const hasWrk = spawnSync('wrk', ['--version']).error === undefined
-await saturation(8) // warm-up: JIT, pools, caches
-const steady = await fixedRate(200)
-const saturated = await saturation(32)
-const withWrk = hasWrk ? await wrkSaturation(32) : null
-await bar.endAsync()
-await server.stop()
-
-const script = join(tmpdir(), 'one-row-insert.sql')
-writeFileSync(
-  script,
-  "insert into bench_orders (id, guest_id, nickname, drink_id, note) values (gen_random_uuid(), gen_random_uuid(), 'Bench', 'coffee', 'oat milk');\n",
-)
+const dir = await mkdtemp(join(tmpdir(), 'drinks-order-path-'))
 const sql = postgres(db.url, { max: 1, onnotice: () => {} })
-await sql`create table bench_orders (id uuid primary key, number integer generated always as identity, guest_id uuid, nickname text, drink_id text, note text, created_at timestamptz default now())`
-await sql.end()
-const ceiling = pgbench(db.url, script, { clients: 16, seconds })
-await db.drop()
+try {
+  // The baseline: the same wrk against a server that parses the JSON and answers it.
+  await writeFile(join(dir, 'bare.mjs'), bareServer)
+  const barePort = await anyFreePort()
+  const bare = await startProcess(
+    process.execPath,
+    [join(dir, 'bare.mjs')],
+    { PORT: String(barePort) },
+    async () => (await fetch(`http://127.0.0.1:${barePort}/`, { method: 'POST', body: '{}' })).ok,
+  )
+  const bareRun = await wrk(`http://127.0.0.1:${barePort}`, 32, seconds)
+  await bare.stop()
 
-const f = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '–')
-console.log(`
-| run (${seconds} s each) | orders/s | POST → bar p50 (ms) | p99 (ms) | delivered to bar |
-| --- | --- | --- | --- | --- |
-| fixed 200 orders/s | ${f(steady.ordersPerSecond)} | ${f(steady.p50)} | ${f(steady.p99)} | ${steady.received}/${steady.ok} |
-| saturation, 32 in flight (Node client) | ${f(saturated.ordersPerSecond)} | ${f(saturated.p50)} | ${f(saturated.p99)} | ${saturated.received}/${saturated.ok} |
-${withWrk ? `| saturation, 32 connections (wrk; commit → bar) | ${f(withWrk.ordersPerSecond)} | ${f(withWrk.p50)} | ${f(withWrk.p99)} | ${withWrk.received}/${withWrk.ok} |` : '| saturation with wrk | not run: wrk is not installed | | | |'}
-| pgbench one-row INSERT, 16 clients | ${f(ceiling)} tx/s | | | |
+  // BENCH_BEFORE=<a checkout of an earlier version>: its `npm start` too, in the same run.
+  const before = process.env.BENCH_BEFORE ? await allInOne('before: npm start', process.env.BENCH_BEFORE, []) : []
+  const after = await allInOne('npm start', process.cwd(), profileFlags)
 
-Order path at saturation / database ceiling: ${(Math.max(saturated.ordersPerSecond, withWrk?.ordersPerSecond ?? 0) / ceiling).toFixed(2)}
-`)
+  // As deployed: the bundles, each started as its pod starts it, on the same database.
+  await bundle({ outDir: join(dir, 'dist') })
+  const ports = { mqtt: await anyFreePort(), broker: await anyFreePort(), fn: await anyFreePort() }
+  const pod = { NODE_ENV: 'production', DATABASE_URL: db.url, ...tokens }
+  const broker = await startProcess(
+    process.execPath,
+    [join(dir, 'dist/broker.mjs')],
+    { ...pod, MQTT_PORT: String(ports.mqtt), PORT: String(ports.broker) },
+    ready(`http://127.0.0.1:${ports.broker}/api/readyz`),
+  )
+  const fnBase = `http://127.0.0.1:${ports.fn}`
+  const fn = await startProcess(
+    process.execPath,
+    [...podSizedHeap.split(' '), join(dir, 'dist/functions/place-order.mjs')],
+    { ...pod, ...unlimited, PORT: String(ports.fn), BROKER_URL: `mqtt://127.0.0.1:${ports.mqtt}` },
+    async () => ((await (await fetch(`${fnBase}/api/readyz`)).json()) as { broker: boolean }).broker,
+  )
+  const deployed = await measure('deployed', fnBase, `mqtt://127.0.0.1:${ports.mqtt}`, [
+    fn.child.pid as number,
+    broker.child.pid as number,
+  ])
+  const fnRss = rssMb(fn.child.pid as number)
+  const bundleKiB = (await stat(join(dir, 'dist/functions/place-order.mjs'))).size / 1024
+  await fn.stop()
+  await broker.stop()
+
+  // The database's ceiling for a one-row INSERT into a table shaped like orders.
+  const script = join(dir, 'one-row-insert.sql')
+  await writeFile(
+    script,
+    "insert into bench_orders (id, guest_id, nickname, drink_id, note) values (gen_random_uuid(), gen_random_uuid(), 'Bench', 'coffee', 'oat milk');\n",
+  )
+  await sql`create table bench_orders (id uuid primary key, number integer generated always as identity, guest_id uuid, nickname text, drink_id text, note text, created_at timestamptz default now())`
+  const ceiling = pgbench(db.url, script, { clients: 16, seconds })
+
+  const f = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '–')
+  const lines = [
+    `| run (${seconds} s each) | answers/s | 201 | 503 | other | POST → bar p50 ms | p99 ms | delivered / 201 | duplicates | CPU ms / order |`,
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    `| bare node:http, same JSON, wrk 32 connections | ${f(bareRun.perSecond, 0)} | | | | | | | | |`,
+    `| pgbench one-row INSERT, 16 clients | ${f(ceiling, 0)} tx/s | | | | | | | | |`,
+    ...[...before, ...after, ...deployed].map(
+      (r) =>
+        `| ${r.run} | ${f(r.perSecond, 0)} | ${r.created} | ${r.overloaded} | ${r.other} | ${f(r.p50)} | ${f(r.p99)} | ${r.delivered} / ${r.created} | ${r.duplicates} | ${f(r.cpuPerOrder, 2)} |`,
+    ),
+  ]
+  const notes = [...before, ...after, ...deployed].filter((r) => r.note).map((r) => `${r.run}: ${r.note}`)
+  const goals = (rows: Row[], shape: string) => {
+    const [steady, sat] = rows as [Row, Row, Row]
+    const ordersPerSecond = sat.created / seconds
+    return [
+      `${shape}: orders/s at saturation ${f(ordersPerSecond, 0)}; / bare node:http ${f(ordersPerSecond / bareRun.perSecond, 3)} (goal ≥ 0.25); / pgbench ${f(ordersPerSecond / ceiling, 2)} (goal ≥ 1); absolute goal ≥ 10,000/s`,
+      `${shape}: p99 POST → bar at 200/s ${f(steady.p99)} ms (goal ≤ 5); at saturation ${f(sat.p99)} ms (goal ≤ 250); duplicates ${rows.reduce((n, r) => n + r.duplicates, 0)} (goal 0)`,
+    ]
+  }
+  console.log(
+    [
+      '',
+      ...lines,
+      '',
+      ...notes,
+      `deployed place-order: bundle ${f(bundleKiB, 0)} KiB (goal ≤ 250), RSS ${f(fnRss)} MB after its runs with the heap sized as in a 192Mi pod`,
+      `the wait for deliveries ends when every 201 arrived or ${SETTLE_MS / 1000} s after the run`,
+      '',
+      ...(before.length > 0 ? goals(before, 'before: npm start') : []),
+      ...goals(after, 'npm start'),
+      ...goals(deployed, 'deployed'),
+      '',
+    ].join('\n'),
+  )
+} finally {
+  await sql.end({ timeout: 5 })
+  await rm(dir, { recursive: true, force: true })
+  await db.drop()
+}

@@ -8,11 +8,6 @@ export interface OutboxRelayOptions {
   log: Logger
   /** How often the outbox is checked. Default 1000 ms. */
   intervalMs?: number
-  /**
-   * Messages younger than this are left to the function that wrote them, which publishes right
-   * after its commit. Default 2000 ms.
-   */
-  graceMs?: number
   /** Messages relayed per round. Default 200. */
   batch?: number
 }
@@ -27,17 +22,11 @@ interface OutboxRow {
 
 /**
  * Publishes what functions committed to the `outbox` table but could not hand to the broker
- * (broker down, pod gone). Replicas share the work: rows are claimed with SKIP LOCKED.
- * Delivery is at least once; consumers drop duplicates by order id.
+ * (broker down, pod gone): rows whose lease ran out (see `outboxLeaseMs` in the contract), so
+ * never one the function that wrote it is still publishing. Replicas share the work: rows are
+ * claimed with SKIP LOCKED. Delivery is at least once; consumers drop duplicates by order id.
  */
-export function startOutboxRelay({
-  sql,
-  broker,
-  log,
-  intervalMs = 1000,
-  graceMs = 2000,
-  batch = 200,
-}: OutboxRelayOptions) {
+export function startOutboxRelay({ sql, broker, log, intervalMs = 1000, batch = 200 }: OutboxRelayOptions) {
   let timer: NodeJS.Timeout | undefined
   let running: Promise<void> = Promise.resolve()
   let stopped = false
@@ -60,7 +49,7 @@ export function startOutboxRelay({
     await sql.begin(async (tx) => {
       const rows = await tx<OutboxRow[]>`
         select id, topic, payload, qos, retain from outbox
-        where created_at < now() - ${graceMs} * interval '1 millisecond'
+        where lease_until < now()
         order by id
         limit ${batch}
         for update skip locked`

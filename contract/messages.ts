@@ -10,6 +10,21 @@ export interface Message {
   retain: boolean
 }
 
+/** Where functions send MQTT messages: the broker over MQTT, or in the all-in-one the broker itself. */
+export interface Publisher {
+  /** Resolves once the broker acknowledged the message (QoS 1) or it was written (QoS 0). */
+  publish(message: Message): Promise<void>
+  /** Whether the broker is connected right now. */
+  connected(): boolean
+  /**
+   * Whether the broker is connected but behind: as many messages in flight as allowed, or a
+   * rush of them with the oldest unacknowledged for longer than allowed. What is acknowledged
+   * now would reach the bar late.
+   */
+  saturated(): boolean
+  close(): Promise<void>
+}
+
 export interface OrderMessageOptions {
   /** Whether the public ticker shows nicknames. Default true. */
   tickerNicknames?: boolean
@@ -48,3 +63,11 @@ export function orderMessages(
 export function pickupMessage(board: PickupBoard): Message {
   return { topic: topics.publicPickup, payload: JSON.stringify(board), qos: 1, retain: true }
 }
+
+/**
+ * The outbox, written by functions and relayed by the broker. Each row carries a lease
+ * (`lease_until`): until then the function that wrote it is publishing it, and the relay leaves
+ * it alone, so a row is published twice only when something failed. The lease outlasts the
+ * publisher's wait for an acknowledgement.
+ */
+export const outboxLeaseMs = 5000

@@ -97,6 +97,7 @@ export const errorCodes = [
   'http_error',
   'internal',
   'unavailable',
+  'overloaded',
 ] as const
 export type ErrorCode = (typeof errorCodes)[number]
 

@@ -3,7 +3,7 @@
  * above it, against the test database and a real broker.
  */
 import { randomUUID } from 'node:crypto'
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { request } from 'node:http'
 import { isBuiltin } from 'node:module'
 import { tmpdir } from 'node:os'
@@ -81,6 +81,13 @@ it('bundles every function of hono.config.ts, the broker, the migration and the 
   for (const fn of functions) expect(files).toContain(join('functions', `${fn.name}.mjs`))
   expect(files).toEqual(expect.arrayContaining(['broker.mjs', 'migrate.mjs', 'client-server.mjs']))
   expect(files).toContain(join('functions', 'shared', 'migrations', '001_menu.sql'))
+})
+
+it('keeps each function bundle under 250 KiB: what a pod compiles when it wakes from zero', async () => {
+  for (const fn of functions) {
+    const size = (await stat(join(dir, 'dist', 'functions', `${fn.name}.mjs`))).size
+    expect(size, fn.name).toBeLessThanOrEqual(250 * 1024)
+  }
 })
 
 it('leaves no package to load from node_modules at run time', async () => {

@@ -8,11 +8,11 @@ import { type BrokerConfig, readBrokerConfig } from '../broker/config.ts'
 import { createBrokerSql, startDurableBroker } from '../broker/durable.ts'
 import { ConnectionGuard } from '../broker/guard.ts'
 import { attachWebSocket, closeServer, listenTcp } from '../broker/listeners.ts'
+import { createLocalPublisher } from '../broker/local-publisher.ts'
 import { createBaseApp, type FunctionDeps, notFound, type OrderLimits } from '../functions/shared/app.ts'
 import { createSql, migrateFunctions } from '../functions/shared/db.ts'
 import type { FunctionModule } from '../functions/shared/function-module.ts'
 import { createFunctionMetrics } from '../functions/shared/metrics.ts'
-import { createMqttPublisher } from '../functions/shared/publisher.ts'
 import { functions } from '../hono.config.ts'
 import { createLogger, type Logger } from '../runtime/logger.ts'
 import { createMetricsRegistry, METRICS_PATH, metricsResponse, type Registry } from '../runtime/metrics.ts'
@@ -78,12 +78,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const tcp = await listenTcp(broker, options.mqttPort, undefined, guard)
   const mqttPort = (tcp.address() as AddressInfo).port
 
-  const publisher = createMqttPublisher({
-    url: `mqtt://127.0.0.1:${mqttPort}`,
-    username: 'service',
-    password: tokens.serviceToken,
-    log: createLogger('publisher', log),
-  })
+  // The broker is in this process: messages are handed to it, not sent through a loopback socket.
+  const publisher = createLocalPublisher(broker)
   const clientConfig = options.clientConfig ?? readClientConfig({})
   const deps: FunctionDeps = {
     sql,

@@ -4,6 +4,7 @@ import { requestId } from 'hono/request-id'
 import type { Sql } from 'postgres'
 import { routes } from '../../contract/index.ts'
 import type { Logger } from '../../runtime/logger.ts'
+import type { OverloadLimits } from './admission.ts'
 import { errorBody, errorHandler } from './errors.ts'
 import type { FunctionMetrics } from './metrics.ts'
 import { observeRequests } from './observe.ts'
@@ -29,6 +30,8 @@ export interface FunctionDeps {
   metrics?: FunctionMetrics
   /** Seconds within which the bar may undo its last move of an order. Default 5. */
   undoSeconds?: number
+  /** When new orders are refused with 503; `defaultOverloadLimits` when omitted. */
+  overloadLimits?: OverloadLimits
 }
 
 /** Seconds within which the bar may undo a move (`UNDO_SECONDS`). */

@@ -65,6 +65,7 @@ export function createFunctionMetrics(registry: Registry): FunctionMetrics {
     countPublishes(publisher) {
       return {
         connected: () => publisher.connected(),
+        saturated: () => publisher.saturated(),
         close: () => publisher.close(),
         async publish(message: Message) {
           const topic = topicFamily(message.topic)

@@ -1,5 +1,5 @@
 import type { Sql, TransactionSql } from 'postgres'
-import type { Message } from '../../contract/index.ts'
+import { type Message, outboxLeaseMs } from '../../contract/index.ts'
 import type { Logger } from '../../runtime/logger.ts'
 import type { Publisher } from './publisher.ts'
 
@@ -8,19 +8,52 @@ export interface OutboxEntry {
   message: Message
 }
 
-/** Writes messages to the outbox inside the transaction of the change they announce. */
+/**
+ * Writes messages to the outbox inside the transaction of the change they announce, leased to
+ * this process for `outboxLeaseMs` (the relay leaves them alone meanwhile). One statement
+ * whatever the number of messages.
+ */
 export async function enqueue(tx: TransactionSql, messages: Message[]): Promise<OutboxEntry[]> {
   if (messages.length === 0) return []
-  const rows = messages.map((m) => ({ topic: m.topic, payload: Buffer.from(m.payload), qos: m.qos, retain: m.retain }))
-  const ids = await tx<
-    { id: string }[]
-  >`insert into outbox ${tx(rows, 'topic', 'payload', 'qos', 'retain')} returning id`
-  return ids.map((row, index) => ({ id: row.id, message: messages[index] as Message }))
+  const rows = await tx<{ id: string }[]>`
+    insert into outbox (topic, payload, qos, retain, lease_until)
+    select topic, convert_to(payload, 'UTF8'), qos, retain, clock_timestamp() + ${outboxLeaseMs} * interval '1 millisecond'
+    from unnest(
+      ${tx.array(messages.map((m) => m.topic))}::text[], ${tx.array(messages.map((m) => m.payload))}::text[],
+      ${tx.array(messages.map((m) => m.qos))}::smallint[], ${tx.array(messages.map((m) => m.retain))}::boolean[]
+    ) as m(topic, payload, qos, retain)
+    returning id`
+  // Identity values follow the order rows were inserted in, which is the order of the arrays.
+  const ids = rows.map((row) => BigInt(row.id)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+  return ids.map((id, index) => ({ id: String(id), message: messages[index] as Message }))
+}
+
+/** Acknowledged outbox rows waiting to be deleted, per pool: one statement per event-loop turn. */
+const clearing = new WeakMap<Sql, { ids: string[]; log: Logger }>()
+
+function clearLater(sql: Sql, ids: string[], log: Logger): void {
+  const pending = clearing.get(sql)
+  if (pending) {
+    pending.ids.push(...ids)
+    return
+  }
+  clearing.set(sql, { ids: [...ids], log })
+  setImmediate(async () => {
+    const batch = clearing.get(sql)
+    clearing.delete(sql)
+    if (!batch) return
+    try {
+      await sql`delete from outbox where id = any(${batch.ids}::bigint[])`
+    } catch (error) {
+      // Their lease runs out and the relay publishes them once more; consumers drop duplicates by order id.
+      batch.log.warn(`could not clear the outbox: ${(error as Error).message}`)
+    }
+  })
 }
 
 /**
  * Publishes committed outbox entries in order and deletes the ones the broker acknowledged.
- * Never throws: what stays in the outbox is relayed by the broker within seconds.
+ * Never throws: what stays in the outbox is relayed by the broker once its lease ran out.
  */
 export async function flush(sql: Sql, publisher: Publisher, entries: OutboxEntry[], log: Logger): Promise<void> {
   // Handed to the client together: they leave on one connection in this order, and their
@@ -31,11 +64,5 @@ export async function flush(sql: Sql, publisher: Publisher, entries: OutboxEntry
   if (failed) {
     log.warn(`left ${entries.length - sent.length} message(s) to the outbox relay: ${(failed.reason as Error).message}`)
   }
-  if (sent.length === 0) return
-  try {
-    await sql`delete from outbox where id in ${sql(sent)}`
-  } catch (error) {
-    // They will be relayed once more; consumers drop duplicates by order id.
-    log.warn(`could not clear the outbox: ${(error as Error).message}`)
-  }
+  if (sent.length > 0) clearLater(sql, sent, log)
 }

@@ -1,0 +1,112 @@
+import { randomUUID } from 'node:crypto'
+import type { AuthorizePublishHandler } from 'aedes'
+import type { Sql } from 'postgres'
+import { afterAll, beforeAll, expect, test } from 'vitest'
+import type { ScratchDatabase } from '../../db/scratch.ts'
+import { anyFreePort } from '../../runtime/ports.ts'
+import { createTestDatabase } from '../../test/db.ts'
+import { json, quiet, startTestBroker, type TestBroker, testTokens, waitFor } from '../../test/harness.ts'
+import { defaultOverloadLimits } from '../shared/admission.ts'
+import { createSql, migrateFunctions } from '../shared/db.ts'
+import { createMqttPublisher, type Publisher } from '../shared/publisher.ts'
+import { createApp } from './index.ts'
+
+let database: ScratchDatabase
+let sql: Sql
+let broker: TestBroker
+const publishers: Publisher[] = []
+
+beforeAll(async () => {
+  // A database of its own: the outbox backlog counted here is this suite's alone.
+  database = await createTestDatabase()
+  sql = createSql(database.url, { max: 4 })
+  await migrateFunctions(sql)
+  broker = await startTestBroker()
+})
+
+afterAll(async () => {
+  await Promise.all(publishers.map((publisher) => publisher.close()))
+  await broker?.close()
+  await sql?.end({ timeout: 5 })
+  await database?.drop()
+})
+
+const anOrder = () => ({ id: randomUUID(), guestId: randomUUID(), nickname: 'Rush', drinkId: 'beer' })
+
+function publisherTo(url: string, bounds: { maxInFlight?: number } = {}) {
+  const publisher = createMqttPublisher({
+    url,
+    username: 'service',
+    password: testTokens.serviceToken,
+    log: quiet,
+    ...bounds,
+  })
+  publishers.push(publisher)
+  return publisher
+}
+
+async function storedOf(order: { id: string; guestId: string }) {
+  const orders = await sql`select 1 from orders where id = ${order.id} or guest_id = ${order.guestId}`
+  const messages =
+    await sql`select 1 from outbox where position(${order.id}::text in convert_from(payload, 'UTF8')) > 0`
+  return orders.length + messages.length
+}
+
+async function expectOverloaded(res: Response, order: { id: string; guestId: string }) {
+  expect(res.status).toBe(503)
+  expect(res.headers.get('retry-after')).toBe('1')
+  expect(await res.json()).toMatchObject({ error: { code: 'overloaded' } })
+  expect(await storedOf(order)).toBe(0)
+}
+
+test('a broker behind by the in-flight bound: 503 overloaded with Retry-After, nothing of the order stored', async () => {
+  // The broker holds every publish until told: what a broker at its limit looks like to a function.
+  const held: (() => void)[] = []
+  const authorize = broker.broker.authorizePublish as AuthorizePublishHandler
+  broker.broker.authorizePublish = (client, packet, done) => {
+    held.push(() => authorize.call(broker.broker, client, packet, done))
+  }
+  try {
+    const publisher = publisherTo(broker.url, { maxInFlight: 3 })
+    await waitFor(() => publisher.connected(), 5000)
+    const app = createApp({ sql, publisher, barToken: testTokens.barToken, log: quiet })
+    const place = (body: unknown) =>
+      app.request('/api/orders', { method: 'POST', headers: json, body: JSON.stringify(body) })
+
+    const first = anOrder()
+    expect((await place(first)).status).toBe(201)
+    // Its three QoS 1 messages wait for their acknowledgement: the bound is reached.
+    await waitFor(() => publisher.saturated(), 5000)
+    const second = anOrder()
+    await expectOverloaded(await place(second), second)
+
+    // Once the broker caught up, the guest's page retries with the same id and is served.
+    broker.broker.authorizePublish = authorize
+    for (const release of held.splice(0)) release()
+    await waitFor(() => !publisher.saturated(), 5000)
+    expect((await place(second)).status).toBe(201)
+  } finally {
+    broker.broker.authorizePublish = authorize
+    for (const release of held.splice(0)) release()
+  }
+})
+
+test('the broker away and the outbox at its bound: 503 overloaded, nothing of the order stored', async () => {
+  // Nothing listens on this port: the broker is away, orders wait in the outbox.
+  const publisher = publisherTo(`mqtt://127.0.0.1:${await anyFreePort()}`)
+  const app = createApp({
+    sql,
+    publisher,
+    barToken: testTokens.barToken,
+    log: quiet,
+    overloadLimits: { ...defaultOverloadLimits, maxOutboxBacklog: 8 },
+  })
+  const place = (body: unknown) =>
+    app.request('/api/orders', { method: 'POST', headers: json, body: JSON.stringify(body) })
+  await sql`delete from outbox`
+  // Two orders of four messages each fill the backlog; the SPEC's promise holds up to the bound.
+  expect((await place(anOrder())).status).toBe(201)
+  expect((await place(anOrder())).status).toBe(201)
+  const third = anOrder()
+  await expectOverloaded(await place(third), third)
+})

@@ -1,0 +1,56 @@
+import type { Context } from 'hono'
+import type { Sql } from 'postgres'
+import { Refusal } from './errors.ts'
+import { watchLoopLag } from './loop-lag.ts'
+import type { Publisher } from './publisher.ts'
+
+/** When a function refuses new orders rather than acknowledge ones the bar would see late. */
+export interface OverloadLimits {
+  /**
+   * With the broker away, orders wait in the outbox; past this many messages (four an order)
+   * new orders are refused. Default 20,000: minutes of a busy bar, far below what Postgres holds.
+   */
+  maxOutboxBacklog: number
+  /** The `Retry-After` of a refusal, in seconds. Default 1. */
+  retryAfterSeconds: number
+  /**
+   * Refused while the event loop has run every timer this late for three samples in a row
+   * (150 ms): requests wait before any handler sees them. Default 100 ms.
+   */
+  maxLoopLagMs: number
+}
+
+export const defaultOverloadLimits: OverloadLimits = {
+  maxOutboxBacklog: 20_000,
+  retryAfterSeconds: 1,
+  maxLoopLagMs: 100,
+}
+
+/**
+ * Throws 503 `overloaded` with `Retry-After` when what would be acknowledged now cannot reach
+ * the bar within the bounds: the broker is connected but behind (the publisher's in-flight
+ * bounds), the order writer has its bound of orders waiting, this process's event loop is
+ * lastingly late, or it is away and the outbox holds `maxOutboxBacklog` messages already. Called before
+ * anything of the order is stored.
+ */
+export function createAdmission(
+  sql: Sql,
+  publisher: Publisher,
+  limits: OverloadLimits = defaultOverloadLimits,
+  /** Whether the order writer has as many orders waiting as it allows. */
+  writerBusy: () => boolean = () => false,
+) {
+  const loop = watchLoopLag({ maxLagMs: limits.maxLoopLagMs })
+  const refuse = (c: Context, why: string): never => {
+    c.header('retry-after', String(limits.retryAfterSeconds))
+    throw new Refusal(503, 'overloaded', `${why}; try again in ${limits.retryAfterSeconds} s`)
+  }
+  return async (c: Context): Promise<void> => {
+    if (publisher.saturated() || writerBusy() || loop.behind()) refuse(c, 'the bar is busy')
+    if (publisher.connected()) return
+    // Counting stops at the bound, so a long outage costs each order a bounded scan.
+    const [row] = await sql<{ waiting: number }[]>`
+      select count(*)::int as waiting from (select 1 from outbox limit ${limits.maxOutboxBacklog}) as backlog`
+    if ((row?.waiting ?? 0) >= limits.maxOutboxBacklog) refuse(c, 'orders are waiting for the bar already')
+  }
+}

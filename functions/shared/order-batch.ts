@@ -1,0 +1,92 @@
+import type { Sql } from 'postgres'
+import { type Drink, type Message, type Order, outboxLeaseMs } from '../../contract/index.ts'
+import { type OrderRow, toOrder } from './orders.ts'
+
+/** What one batch of orders needs to know before deciding, read in one round trip. */
+export interface BatchFacts {
+  stored: Map<string, Order>
+  drinks: Map<string, Pick<Drink, 'id' | 'name' | 'available'>>
+  /** Open orders per guest id (lower case). */
+  open: Map<string, number>
+  /** Pickup numbers reserved for this batch, one per order in it, increasing. */
+  numbers: number[]
+  /** The transaction's time, as stored (milliseconds). */
+  now: Date
+}
+
+/**
+ * Locks the batch's guests, then reads stored ids, drinks, open orders, pickup numbers and the
+ * time: sent together, answered in one round trip, run in this order. Locks are taken in one
+ * order by every batch, so two batches sharing guests wait for each other, never deadlock.
+ * Numbers reserved for orders that are then refused are skipped, as a rolled-back insert's are.
+ */
+export async function readBatchFacts(
+  tx: Sql,
+  orders: { id: string; guestId: string; drinkId: string }[],
+): Promise<BatchFacts> {
+  const guests = [...new Set(orders.map((o) => o.guestId.toLowerCase()))]
+  const [, storedRows, drinkRows, openRows, numberRows, [clock]] = await Promise.all([
+    tx`select pg_advisory_xact_lock(h) from (
+         select distinct hashtext(g) as h from unnest(${tx.array(guests)}::text[]) as g order by h) as locks`.execute(),
+    tx<OrderRow[]>`select * from orders where id = any(${tx.array(orders.map((o) => o.id))}::uuid[])`.execute(),
+    tx<Pick<Drink, 'id' | 'name' | 'available'>[]>`
+      select id, name, available from drinks where id = any(${tx.array(orders.map((o) => o.drinkId))}::text[])`.execute(),
+    tx<{ guest_id: string; open: number }[]>`
+      select guest_id, count(*)::int as open from orders
+      where guest_id = any(${tx.array(guests)}::uuid[]) and status in ('placed', 'preparing', 'ready')
+      group by guest_id`.execute(),
+    tx<{ number: number }[]>`
+      select nextval(pg_get_serial_sequence('orders', 'number'))::int as number
+      from generate_series(1, ${orders.length})`.execute(),
+    tx<{ now: Date }[]>`select now()::timestamptz(3) as now`.execute(),
+  ])
+  return {
+    stored: new Map(storedRows.map((row) => [row.id, toOrder(row)])),
+    drinks: new Map(drinkRows.map((drink) => [drink.id, drink])),
+    open: new Map(openRows.map((row) => [row.guest_id, row.open])),
+    numbers: numberRows.map((row) => row.number).sort((a, b) => a - b),
+    now: (clock as { now: Date }).now,
+  }
+}
+
+/**
+ * Inserts the orders and the outbox messages of those inserted, in one statement: an order whose
+ * id another request stored meanwhile is skipped, and so are its messages. Resolves to the ids
+ * of the orders inserted and to the outbox ids of their messages, in the order given.
+ */
+export async function insertOrdersWithMessages(
+  tx: Sql,
+  placed: { order: Order; messages: Message[] }[],
+): Promise<{ orders: Set<string>; messageIds: string[] }> {
+  const orders = placed.map((p) => p.order)
+  const col = <T>(pick: (order: Order) => T) => tx.array(orders.map(pick) as never[])
+  const messages = placed.flatMap((p) => p.messages.map((message) => ({ orderId: p.order.id, message })))
+  const msg = <T>(pick: (m: (typeof messages)[number]) => T) => tx.array(messages.map(pick) as never[])
+  const query = tx<{ orders: string[] | null; messages: string[] | null }[]>`
+    with inserted as (
+      insert into orders (id, number, guest_id, nickname, drink_id, quantity, note, created_at, updated_at)
+      overriding system value
+      select o.*, ${orders[0]?.createdAt ?? null}::timestamptz, ${orders[0]?.createdAt ?? null}::timestamptz
+      from unnest(
+        ${col((o) => o.id)}::uuid[], ${col((o) => o.number)}::int[], ${col((o) => o.guestId)}::uuid[],
+        ${col((o) => o.nickname)}::text[], ${col((o) => o.drinkId)}::text[],
+        ${col((o) => o.quantity)}::int[], ${col((o) => o.note)}::text[]) as o
+      on conflict (id) do nothing
+      returning id
+    ), queued as (
+      insert into outbox (topic, payload, qos, retain, lease_until)
+      select m.topic, convert_to(m.payload, 'UTF8'), m.qos, m.retain,
+        clock_timestamp() + ${outboxLeaseMs} * interval '1 millisecond'
+      from unnest(
+        ${msg((m) => m.orderId)}::uuid[], ${msg((m) => m.message.topic)}::text[], ${msg((m) => m.message.payload)}::text[],
+        ${msg((m) => m.message.qos)}::smallint[], ${msg((m) => m.message.retain)}::boolean[]
+      ) with ordinality as m(order_id, topic, payload, qos, retain, position)
+      join inserted on inserted.id = m.order_id
+      order by m.position
+      returning id
+    )
+    select (select array_agg(id) from inserted) as orders, (select array_agg(id order by id) from queued) as messages`
+  // Sent now, before the caller queues anything after it on this connection (COMMIT).
+  const [result] = await query.execute()
+  return { orders: new Set(result?.orders ?? []), messageIds: result?.messages ?? [] }
+}

@@ -1,0 +1,109 @@
+/**
+ * Orders placed at the same moment are written together (order-writer.ts); every rule of the
+ * spec must still hold per order, within one batch and across batches of two pods.
+ */
+import { randomUUID } from 'node:crypto'
+import type { Sql } from 'postgres'
+import { afterAll, beforeAll, beforeEach, expect, test } from 'vitest'
+import type { Order } from '../../contract/index.ts'
+import type { ScratchDatabase } from '../../db/scratch.ts'
+import { createTestDatabase } from '../../test/db.ts'
+import { json, quiet, startTestBroker, type TestBroker, testTokens, waitFor } from '../../test/harness.ts'
+import { createApp } from '../place-order/index.ts'
+import { createSql, migrateFunctions } from './db.ts'
+import { createMqttPublisher, type Publisher } from './publisher.ts'
+
+let database: ScratchDatabase
+let sql: Sql
+let broker: TestBroker
+let publisher: Publisher
+/** Two pods: each batches its own requests; they meet only in Postgres. */
+let pods: ReturnType<typeof createApp>[]
+
+beforeAll(async () => {
+  // A database of its own: this suite sells a drink out.
+  database = await createTestDatabase()
+  sql = createSql(database.url, { max: 6 })
+  await migrateFunctions(sql)
+  broker = await startTestBroker()
+  publisher = createMqttPublisher({
+    url: broker.url,
+    username: 'service',
+    password: testTokens.serviceToken,
+    log: quiet,
+  })
+  await waitFor(() => publisher.connected(), 5000)
+  const deps = { sql, publisher, barToken: testTokens.barToken, log: quiet }
+  pods = [createApp(deps), createApp({ ...deps, sql: createSql(database.url, { max: 6 }) })]
+})
+
+// The messages of the test before are acknowledged first: a broker still behind refuses new orders.
+beforeEach(() => waitFor(() => !publisher.saturated(), 10_000))
+
+afterAll(async () => {
+  await publisher?.close()
+  await broker?.close()
+  await sql?.end({ timeout: 5 })
+  await database?.drop()
+})
+
+interface Answer {
+  status: number
+  body: { order?: Order; error?: { code: string } }
+}
+
+/** Sends every body at once, alternating between the two pods; answers in the order sent. */
+async function placeAll(bodies: object[]): Promise<Answer[]> {
+  return Promise.all(
+    bodies.map(async (body, index) => {
+      const pod = pods[index % 2] as (typeof pods)[number]
+      const res = await pod.request('/api/orders', { method: 'POST', headers: json, body: JSON.stringify(body) })
+      return { status: res.status, body: (await res.json()) as Answer['body'] }
+    }),
+  )
+}
+
+const count = (answers: Answer[], status: number) => answers.filter((a) => a.status === status).length
+const anOrder = (overrides: object = {}) => ({ guestId: randomUUID(), nickname: 'Batch', drinkId: 'tea', ...overrides })
+
+test('one id sent ten times at once is stored once; the same id with another body is a conflict', async () => {
+  const id = randomUUID()
+  const order = anOrder({ id })
+  const answers = await placeAll([...Array.from({ length: 10 }, () => order), { ...order, note: 'other' }])
+  expect(count(answers, 201)).toBe(1)
+  expect(count(answers, 200)).toBe(9)
+  expect(answers.at(-1)).toMatchObject({ status: 409, body: { error: { code: 'id_conflict' } } })
+  expect(new Set(answers.slice(0, 10).map((a) => a.body.order?.number)).size).toBe(1)
+  expect(await sql`select 1 from orders where id = ${id}`).toHaveLength(1)
+})
+
+test('a guest sending ten orders at once to two pods gets three placed, the rest too_many_open_orders', async () => {
+  const guestId = randomUUID()
+  const answers = await placeAll(Array.from({ length: 10 }, () => anOrder({ guestId })))
+  expect(count(answers, 201)).toBe(3)
+  expect(answers.filter((a) => a.status === 409).map((a) => a.body.error?.code)).toEqual(
+    Array(7).fill('too_many_open_orders'),
+  )
+  expect(await sql`select 1 from orders where guest_id = ${guestId}`).toHaveLength(3)
+})
+
+test('two hundred orders at once on two pods get two hundred distinct pickup numbers', async () => {
+  const answers = await placeAll(Array.from({ length: 200 }, () => anOrder()))
+  expect(count(answers, 201)).toBe(200)
+  expect(new Set(answers.map((a) => a.body.order?.number)).size).toBe(200)
+})
+
+test('in one batch a sold-out drink is refused while the other orders are placed', async () => {
+  await sql`update drinks set available = false where id = 'beer'`
+  try {
+    const bodies = Array.from({ length: 20 }, (_, i) => anOrder({ drinkId: i % 2 ? 'beer' : 'tea' }))
+    const answers = await placeAll(bodies)
+    answers.forEach((answer, i) => {
+      if (i % 2) expect(answer).toMatchObject({ status: 409, body: { error: { code: 'sold_out' } } })
+      else expect(answer.status).toBe(201)
+    })
+    expect(await sql`select 1 from orders where drink_id = 'beer'`).toHaveLength(0)
+  } finally {
+    await sql`update drinks set available = true where id = 'beer'`
+  }
+})

@@ -1,0 +1,245 @@
+import type { ReservedSql, Sql } from 'postgres'
+import { limits, type Order, orderMessages, type PlaceOrder } from '../../contract/index.ts'
+import { Refusal } from './errors.ts'
+import { insertOrdersWithMessages, readBatchFacts } from './order-batch.ts'
+import type { OutboxEntry } from './outbox.ts'
+
+/** What placing an order gave: the order, whether this call stored it, its outbox entries. */
+export interface Placed {
+  order: Order
+  created: boolean
+  outbox: OutboxEntry[]
+}
+
+export interface OrderWriterOptions {
+  /** Whether the public ticker shows nicknames. Default true. */
+  tickerNicknames?: boolean
+  /** Orders written in one transaction, at most. Default 256. */
+  maxBatch?: number
+  /** Transactions under way at once, at most. Default 2. */
+  maxConcurrent?: number
+  /** Orders waiting for a transaction, at most; `busy()` says when it is reached. Default 1,000. */
+  maxWaiting?: number
+  /**
+   * Busy, once at least `rushWaiting` orders wait and the oldest waited this long: the database
+   * is behind, and what is acknowledged now would reach the bar late. Default 100 ms.
+   */
+  maxWaitMs?: number
+  /** Default 16: a few orders behind one slow transaction are not a rush. */
+  rushWaiting?: number
+}
+
+export const orderWriterDefaults = {
+  maxBatch: 256,
+  maxConcurrent: 2,
+  maxWaiting: 1000,
+  maxWaitMs: 100,
+  rushWaiting: 16,
+}
+
+interface Pending {
+  /** When it joined the queue, `performance.now()`. */
+  at: number
+  id: string
+  input: PlaceOrder
+  onNew: (() => void) | undefined
+  resolve(placed: Placed): void
+  reject(error: unknown): void
+}
+
+/**
+ * Places orders in batches: those that arrive in one event-loop turn (and while earlier batches
+ * are being written) share one transaction, with one round trip for every check and one
+ * statement each for the orders and their outbox messages. The spec's rules hold per order: an
+ * id already stored answers with the stored order (200) or a conflict, a guest has at most
+ * `limits.openOrders` open (guests are locked for the transaction, so concurrent batches and
+ * pods count right), a drink must be on the menu and available, and pickup numbers come from the
+ * table's identity, so they are distinct.
+ */
+export function createOrderWriter(sql: Sql, options: OrderWriterOptions = {}) {
+  const { maxBatch, maxConcurrent, maxWaiting, maxWaitMs, rushWaiting } = { ...orderWriterDefaults, ...options }
+  const tickerNicknames = options.tickerNicknames ?? true
+  const waiting: Pending[] = []
+  let running = 0
+  let scheduled = false
+
+  const pump = () => {
+    scheduled = false
+    while (running < maxConcurrent && waiting.length > 0) {
+      const batch = waiting.splice(0, maxBatch)
+      running++
+      void writeBatch(sql, batch, tickerNicknames).finally(() => {
+        running--
+        pump()
+      })
+    }
+  }
+
+  return {
+    /**
+     * Stores `input` under `id` unless it is a retry. `onNew` runs only for an order not stored
+     * yet, before it is: it may throw to refuse the order (a per-guest rate limit).
+     */
+    place(id: string, input: PlaceOrder, onNew?: () => void): Promise<Placed> {
+      return new Promise<Placed>((resolve, reject) => {
+        waiting.push({ at: performance.now(), id: id.toLowerCase(), input, onNew, resolve, reject })
+        // After this turn's other requests joined the batch.
+        if (!scheduled && running < maxConcurrent) {
+          scheduled = true
+          setImmediate(pump)
+        }
+      })
+    },
+    /** Whether as many orders wait, or the oldest waited, as long as allowed: new ones would be late. */
+    busy: () =>
+      waiting.length >= maxWaiting ||
+      (waiting.length >= rushWaiting && performance.now() - (waiting[0] as Pending).at > maxWaitMs),
+  }
+}
+
+type Outcome = Placed | Error
+
+async function writeBatch(sql: Sql, batch: Pending[], tickerNicknames: boolean): Promise<void> {
+  const outcomes = new Map<Pending, Outcome>()
+  let db: ReservedSql | undefined
+  try {
+    db = await sql.reserve()
+    await inTransaction(db, (commit) => decideAndWrite(db as ReservedSql, batch, outcomes, tickerNicknames, commit))
+  } catch (error) {
+    // Nothing of this batch was stored: refusals stand, every other order gets the failure.
+    for (const pending of batch) if (!(outcomes.get(pending) instanceof Refusal)) outcomes.set(pending, error as Error)
+  } finally {
+    db?.release()
+  }
+  for (const pending of batch) {
+    const outcome = outcomes.get(pending) ?? new Error('the order was not decided')
+    if (outcome instanceof Error) pending.reject(outcome)
+    else pending.resolve(outcome)
+  }
+}
+
+/**
+ * A transaction in two round trips: BEGIN leaves with the first statements, COMMIT with the
+ * last ones (`write` sends them, then calls `commit`). When a statement fails, the transaction
+ * is aborted and Postgres answers that COMMIT as a ROLLBACK, so nothing is half stored.
+ */
+async function inTransaction(db: ReservedSql, write: (commit: () => Promise<unknown>) => Promise<void>) {
+  const begin = db`begin`.execute()
+  let committed = false
+  try {
+    const commit = () => {
+      committed = true
+      return db`commit`.execute()
+    }
+    await Promise.all([begin, write(commit)])
+    if (!committed) await db`commit`
+  } catch (error) {
+    await db`rollback`.catch(() => {})
+    throw error
+  }
+}
+
+async function decideAndWrite(
+  tx: ReservedSql,
+  batch: Pending[],
+  outcomes: Map<Pending, Outcome>,
+  ticker: boolean,
+  commit: () => Promise<unknown>,
+) {
+  const facts = await readBatchFacts(
+    tx,
+    batch.map((p) => ({ id: p.id, guestId: p.input.guestId, drinkId: p.input.drinkId })),
+  )
+  const { stored, drinks, open } = facts
+  const planned = new Map<string, Pending>()
+  const twins: [Pending, Pending][] = []
+  for (const pending of batch) {
+    try {
+      const { id, input } = pending
+      const existing = stored.get(id)
+      if (existing) {
+        outcomes.set(pending, { order: sameOrder(existing, input), created: false, outbox: [] })
+        continue
+      }
+      const first = planned.get(id)
+      if (first) {
+        if (!sameInput(first.input, input)) throw idConflict()
+        twins.push([pending, first])
+        continue
+      }
+      // A retry of a stored order is answered above, and does not count against the guest's rate.
+      pending.onNew?.()
+      const drink = drinks.get(input.drinkId)
+      if (!drink) {
+        throw new Refusal(400, 'invalid_input', `drinkId: there is no drink "${input.drinkId}"`, [
+          { path: 'drinkId', message: 'not on the menu' },
+        ])
+      }
+      if (!drink.available) throw new Refusal(409, 'sold_out', `${drink.name.en} is sold out`)
+      const guest = input.guestId.toLowerCase()
+      const count = open.get(guest) ?? 0
+      if (count >= limits.openOrders) {
+        throw new Refusal(409, 'too_many_open_orders', `a guest may have ${limits.openOrders} orders open at once`)
+      }
+      open.set(guest, count + 1)
+      planned.set(id, pending)
+    } catch (error) {
+      outcomes.set(pending, error as Error)
+    }
+  }
+  if (planned.size === 0) return
+  const createdAt = facts.now.toISOString()
+  const placed = [...planned.values()].map((pending, index) => {
+    const { input } = pending
+    const order: Order = {
+      id: pending.id,
+      number: facts.numbers[index] as number,
+      guestId: input.guestId.toLowerCase(),
+      nickname: input.nickname,
+      drinkId: input.drinkId,
+      quantity: input.quantity,
+      note: input.note,
+      status: 'placed',
+      createdAt,
+      updatedAt: createdAt,
+    }
+    const drinkName = drinks.get(order.drinkId)?.name.en ?? order.drinkId
+    return { pending, order, messages: orderMessages('placed', order, drinkName, { tickerNicknames: ticker }) }
+  })
+  const written = insertOrdersWithMessages(tx, placed)
+  const [{ orders, messageIds }] = await Promise.all([written, commit()])
+  let next = 0
+  for (const { pending, order, messages } of placed) {
+    // Another request stored this id between our read and our insert.
+    if (!orders.has(order.id)) {
+      outcomes.set(pending, idConflict())
+      continue
+    }
+    const outbox = messages.map((message) => ({ id: messageIds[next++] as string, message }))
+    outcomes.set(pending, { order, created: true, outbox })
+  }
+  for (const [twin, first] of twins) {
+    const order = outcomes.get(first)
+    outcomes.set(twin, order && !(order instanceof Error) ? { ...order, created: false, outbox: [] } : idConflict())
+  }
+}
+
+function idConflict(): Refusal {
+  return new Refusal(409, 'id_conflict', 'an order with this id exists with other content')
+}
+
+function sameInput(a: PlaceOrder, b: PlaceOrder): boolean {
+  return (
+    a.guestId === b.guestId &&
+    a.nickname === b.nickname &&
+    a.drinkId === b.drinkId &&
+    a.quantity === b.quantity &&
+    a.note === b.note
+  )
+}
+
+/** A retry must carry the same order; anything else under an existing id is a conflict. */
+function sameOrder(stored: Order, input: PlaceOrder): Order {
+  if (!sameInput(stored, input)) throw idConflict()
+  return stored
+}
