@@ -1,4 +1,4 @@
-import type { Sql } from 'postgres'
+import type { TransactionSql } from 'postgres'
 import { type Drink, type Message, type Order, outboxLeaseMs } from '../../contract/index.ts'
 import { type OrderRow, toOrder } from './orders.ts'
 
@@ -21,7 +21,7 @@ export interface BatchFacts {
  * Numbers reserved for orders that are then refused are skipped, as a rolled-back insert's are.
  */
 export async function readBatchFacts(
-  tx: Sql,
+  tx: TransactionSql,
   orders: { id: string; guestId: string; drinkId: string }[],
 ): Promise<BatchFacts> {
   const guests = [...new Set(orders.map((o) => o.guestId.toLowerCase()))]
@@ -55,7 +55,7 @@ export async function readBatchFacts(
  * of the orders inserted and to the outbox ids of their messages, in the order given.
  */
 export async function insertOrdersWithMessages(
-  tx: Sql,
+  tx: TransactionSql,
   placed: { order: Order; messages: Message[] }[],
 ): Promise<{ orders: Set<string>; messageIds: string[] }> {
   const orders = placed.map((p) => p.order)

@@ -1,4 +1,4 @@
-import type { ReservedSql, Sql } from 'postgres'
+import type { Sql, TransactionSql } from 'postgres'
 import { limits, type Order, orderMessages, type PlaceOrder } from '../../contract/index.ts'
 import { Refusal } from './errors.ts'
 import { insertOrdersWithMessages, readBatchFacts } from './order-batch.ts'
@@ -27,6 +27,12 @@ export interface OrderWriterOptions {
   maxWaitMs?: number
   /** Default 16: a few orders behind one slow transaction are not a rush. */
   rushWaiting?: number
+  /**
+   * A transaction that has not answered after this long (the database went away, or is stuck)
+   * gets its orders a 503: whether it committed is unknown, and the guest's retry with the same
+   * id finds the order if it did. Default 2,000 ms.
+   */
+  maxWriteMs?: number
 }
 
 export const orderWriterDefaults = {
@@ -35,6 +41,7 @@ export const orderWriterDefaults = {
   maxWaiting: 1000,
   maxWaitMs: 100,
   rushWaiting: 16,
+  maxWriteMs: 2000,
 }
 
 interface Pending {
@@ -57,7 +64,10 @@ interface Pending {
  * table's identity, so they are distinct.
  */
 export function createOrderWriter(sql: Sql, options: OrderWriterOptions = {}) {
-  const { maxBatch, maxConcurrent, maxWaiting, maxWaitMs, rushWaiting } = { ...orderWriterDefaults, ...options }
+  const { maxBatch, maxConcurrent, maxWaiting, maxWaitMs, rushWaiting, maxWriteMs } = {
+    ...orderWriterDefaults,
+    ...options,
+  }
   const tickerNicknames = options.tickerNicknames ?? true
   const waiting: Pending[] = []
   let running = 0
@@ -68,7 +78,7 @@ export function createOrderWriter(sql: Sql, options: OrderWriterOptions = {}) {
     while (running < maxConcurrent && waiting.length > 0) {
       const batch = waiting.splice(0, maxBatch)
       running++
-      void writeBatch(sql, batch, tickerNicknames).finally(() => {
+      void writeBatch(sql, batch, tickerNicknames, maxWriteMs).finally(() => {
         running--
         pump()
       })
@@ -99,17 +109,26 @@ export function createOrderWriter(sql: Sql, options: OrderWriterOptions = {}) {
 
 type Outcome = Placed | Error
 
-async function writeBatch(sql: Sql, batch: Pending[], tickerNicknames: boolean): Promise<void> {
+async function writeBatch(sql: Sql, batch: Pending[], tickerNicknames: boolean, maxWriteMs: number): Promise<void> {
   const outcomes = new Map<Pending, Outcome>()
-  let db: ReservedSql | undefined
+  const written = sql.begin((tx) => decideAndWrite(tx, batch, outcomes, tickerNicknames))
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Refusal(503, 'unavailable', 'the database did not answer in time; try again')),
+      maxWriteMs,
+    )
+  })
   try {
-    db = await sql.reserve()
-    await inTransaction(db, (commit) => decideAndWrite(db as ReservedSql, batch, outcomes, tickerNicknames, commit))
+    await Promise.race([written, late])
   } catch (error) {
-    // Nothing of this batch was stored: refusals stand, every other order gets the failure.
+    // Refusals stand; every other order of the batch gets the failure: nothing of it was
+    // acknowledged, and a retry with the same id finds what was stored after all.
     for (const pending of batch) if (!(outcomes.get(pending) instanceof Refusal)) outcomes.set(pending, error as Error)
+    // Still under way after its bound: its end changes nothing any more.
+    written.catch(() => {})
   } finally {
-    db?.release()
+    clearTimeout(timer)
   }
   for (const pending of batch) {
     const outcome = outcomes.get(pending) ?? new Error('the order was not decided')
@@ -118,34 +137,7 @@ async function writeBatch(sql: Sql, batch: Pending[], tickerNicknames: boolean):
   }
 }
 
-/**
- * A transaction in two round trips: BEGIN leaves with the first statements, COMMIT with the
- * last ones (`write` sends them, then calls `commit`). When a statement fails, the transaction
- * is aborted and Postgres answers that COMMIT as a ROLLBACK, so nothing is half stored.
- */
-async function inTransaction(db: ReservedSql, write: (commit: () => Promise<unknown>) => Promise<void>) {
-  const begin = db`begin`.execute()
-  let committed = false
-  try {
-    const commit = () => {
-      committed = true
-      return db`commit`.execute()
-    }
-    await Promise.all([begin, write(commit)])
-    if (!committed) await db`commit`
-  } catch (error) {
-    await db`rollback`.catch(() => {})
-    throw error
-  }
-}
-
-async function decideAndWrite(
-  tx: ReservedSql,
-  batch: Pending[],
-  outcomes: Map<Pending, Outcome>,
-  ticker: boolean,
-  commit: () => Promise<unknown>,
-) {
+async function decideAndWrite(tx: TransactionSql, batch: Pending[], outcomes: Map<Pending, Outcome>, ticker: boolean) {
   const facts = await readBatchFacts(
     tx,
     batch.map((p) => ({ id: p.id, guestId: p.input.guestId, drinkId: p.input.drinkId })),
@@ -206,8 +198,7 @@ async function decideAndWrite(
     const drinkName = drinks.get(order.drinkId)?.name.en ?? order.drinkId
     return { pending, order, messages: orderMessages('placed', order, drinkName, { tickerNicknames: ticker }) }
   })
-  const written = insertOrdersWithMessages(tx, placed)
-  const [{ orders, messageIds }] = await Promise.all([written, commit()])
+  const { orders, messageIds } = await insertOrdersWithMessages(tx, placed)
   let next = 0
   for (const { pending, order, messages } of placed) {
     // Another request stored this id between our read and our insert.
