@@ -1,5 +1,5 @@
 import type { Aedes, PublishPacket } from 'aedes'
-import { Gauge } from 'prom-client'
+import { Gauge } from '../runtime/prom.ts'
 import type { Registry } from '../runtime/metrics.ts'
 
 export interface BusProbeOptions {

@@ -1,6 +1,6 @@
 import type { Aedes } from 'aedes'
 import type { Sql } from 'postgres'
-import { Gauge } from 'prom-client'
+import { Gauge } from '../runtime/prom.ts'
 import { topics } from '../contract/index.ts'
 import { type Registry, scrapeQuery, sharedLoad } from '../runtime/metrics.ts'
 import { connectedClients } from './metrics.ts'

@@ -1,5 +1,5 @@
 import type { Aedes, Client, PublishPacket } from 'aedes'
-import { Counter, Gauge, Histogram } from 'prom-client'
+import { Counter, Gauge, Histogram } from '../runtime/prom.ts'
 import { topics } from '../contract/index.ts'
 import { type Registry, topicFamily } from '../runtime/metrics.ts'
 import { clientRole, internals } from './access/clients.ts'

@@ -1,4 +1,4 @@
-import { Counter, Gauge } from 'prom-client'
+import { Counter, Gauge } from '../runtime/prom.ts'
 import type { Registry } from '../runtime/metrics.ts'
 
 /** What the bridge reports to Prometheus (served by `--metrics-port`). */

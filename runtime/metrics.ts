@@ -1,8 +1,10 @@
 import { createServer, type Server, type ServerResponse } from 'node:http'
-import { collectDefaultMetrics, Registry } from 'prom-client'
+import type { Registry as RegistryType } from 'prom-client'
 import { guestIdOfTopic, topics } from '../contract/index.ts'
 
-export type { Registry } from 'prom-client'
+import { Counter, Gauge, Registry } from './prom.ts'
+
+export type Registry = RegistryType
 
 /** The path every deployable serves its metrics on; never routed by the public ingress. */
 export const METRICS_PATH = '/metrics'
@@ -14,8 +16,48 @@ export const METRICS_PATH = '/metrics'
  */
 export function createMetricsRegistry({ process = false }: { process?: boolean } = {}): Registry {
   const registry = new Registry()
-  if (process) collectDefaultMetrics({ register: registry })
+  if (process) observeProcess(registry)
   return registry
+}
+
+/**
+ * Node's own figures under their conventional names: CPU, resident memory, heap and start time.
+ * (prom-client's default metrics would bring OpenTelemetry into every function's bundle.)
+ */
+function observeProcess(registry: Registry): void {
+  const registers = [registry]
+  const started = Date.now() / 1000 - globalThis.process.uptime()
+  let counted = 0
+  new Counter({
+    name: 'process_cpu_seconds_total',
+    help: 'User and system CPU time spent, in seconds.',
+    registers,
+    collect() {
+      const { user, system } = globalThis.process.cpuUsage()
+      const total = (user + system) / 1e6
+      this.inc(Math.max(0, total - counted))
+      counted = total
+    },
+  })
+  new Gauge({
+    name: 'process_resident_memory_bytes',
+    help: 'Resident memory size, in bytes.',
+    registers,
+    collect() {
+      this.set(globalThis.process.memoryUsage.rss())
+    },
+  })
+  new Gauge({
+    name: 'nodejs_heap_size_used_bytes',
+    help: 'V8 heap in use, in bytes.',
+    registers,
+    collect() {
+      this.set(globalThis.process.memoryUsage().heapUsed)
+    },
+  })
+  new Gauge({ name: 'process_start_time_seconds', help: 'When the process started, in Unix seconds.', registers }).set(
+    Math.round(started),
+  )
 }
 
 /** The registry in Prometheus' text format, as a fetch `Response`; a 500 in the error shape if a metric fails. */

@@ -1,6 +1,6 @@
 import type { Sql } from 'postgres'
-import { Gauge } from 'prom-client'
 import { type Registry, scrapeQuery, sharedLoad } from './metrics.ts'
+import { Gauge } from './prom.ts'
 
 export interface OutboxMetricsOptions {
   sql: Sql

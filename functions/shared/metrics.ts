@@ -1,4 +1,4 @@
-import { Counter, Histogram } from 'prom-client'
+import { Counter, Histogram } from '../../runtime/prom.ts'
 import type { Message } from '../../contract/index.ts'
 import { type Registry, topicFamily } from '../../runtime/metrics.ts'
 import type { Publisher } from './publisher.ts'
