@@ -133,7 +133,8 @@ describe.each(functions)('dist/functions/$name.mjs', (fn) => {
     for (const route of fn.routes) {
       expect(metrics.value('drinks_http_requests_total', { method: route.method, route: route.path })).toBe(1)
     }
-    expect(metrics.has('process_cpu_user_seconds_total')).toBe(true)
+    expect(metrics.has('process_cpu_seconds_total')).toBe(true)
+    expect(metrics.has('process_resident_memory_bytes')).toBe(true)
     expect(metrics.has('drinks_outbox_oldest_age_seconds')).toBe(true)
   })
 })
