@@ -25,8 +25,6 @@ export const de: Messages = {
   error_undo_expired: 'Zu spät zum Rückgängigmachen.',
   error_internal: 'Auf unserer Seite ging etwas schief. Bitte nochmals versuchen.',
   error_unavailable: 'Der Server ist gerade überlastet. Bitte gleich nochmals versuchen.',
-  error_overloaded:
-    'Die Bar ist gerade sehr beschäftigt: Deine Bestellung bleibt gespeichert und wird gleich von selbst nochmals gesendet.',
   guestTitle: 'Getränk bestellen',
   nickname: 'Spitzname',
   nicknameHint: 'Mit diesem Namen ruft dich die Bar auf.',

@@ -27,7 +27,6 @@ export const en = {
   error_undo_expired: 'Too late to undo.',
   error_internal: 'Something went wrong on our side. Please try again.',
   error_unavailable: 'The server is busy. Please try again in a moment.',
-  error_overloaded: 'The bar is very busy right now: your order is kept and sent again by itself in a moment.',
   guestTitle: 'Order a drink',
   nickname: 'Nickname',
   nicknameHint: 'The bar calls you by this name.',

@@ -25,8 +25,6 @@ export const fr: Messages = {
   error_undo_expired: 'Trop tard pour annuler.',
   error_internal: 'Un problème est survenu de notre côté. Réessaie.',
   error_unavailable: 'Le serveur est occupé. Réessaie dans un instant.',
-  error_overloaded:
-    'Le bar est très occupé en ce moment : ta commande est gardée et renvoyée toute seule dans un instant.',
   guestTitle: 'Commander une boisson',
   nickname: 'Surnom',
   nicknameHint: 'Le bar t’appelle par ce nom.',

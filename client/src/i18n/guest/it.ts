@@ -25,8 +25,6 @@ export const it: Messages = {
   error_undo_expired: 'Troppo tardi per annullare.',
   error_internal: 'Qualcosa è andato storto da parte nostra. Riprova.',
   error_unavailable: 'Il server è occupato. Riprova tra un momento.',
-  error_overloaded:
-    'Il bar è molto occupato in questo momento: il tuo ordine è conservato e verrà reinviato da solo tra un momento.',
   guestTitle: 'Ordina una bevanda',
   nickname: 'Soprannome',
   nicknameHint: 'Il bar ti chiama con questo nome.',

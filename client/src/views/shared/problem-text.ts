@@ -12,6 +12,8 @@ const alias = {
   http_error: 'error_internal',
   body_too_large: 'error_invalid_input',
   unauthorized: 'error_forbidden',
+  // "Busy, try again in a moment" fits both; the page sends a kept order again by itself.
+  overloaded: 'error_unavailable',
 } as const satisfies Partial<Record<ErrorCode, MessageKey>>
 
 // Every other code of the API has words of its own, `error_<code>`: a new code in the contract
