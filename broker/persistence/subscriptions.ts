@@ -17,6 +17,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import type { Sql } from 'postgres'
+import { type BackoffOptions, backoffDelay } from '../../contract/index.ts'
 import { type Listener, type ListenerOptions, type Logger, startListener } from '../pg/listener.ts'
 import {
   deleteSubscriptions,
@@ -29,6 +30,8 @@ import { createSubscriptionTrie, type SubscriptionTrie, type TrieSubscription } 
 
 const MAX_NOTIFY_BYTES = 7_999
 const CLIENTS_PER_QUERY = 1_000
+/** Retries of a failed reload: from 200 ms, doubling up to 10 s, like the LISTEN connection's. */
+const reloadBackoff: BackoffOptions = { baseMs: 200, maxMs: 10_000 }
 
 export interface SubscriptionSyncOptions {
   sql: Sql
@@ -187,7 +190,7 @@ export class SubscriptionSync {
 
   /** After a failed reload the trie may lag: load everything again, with backoff, until it works. */
   #retryLater(): void {
-    const delay = Math.random() * Math.min(10_000, 200 * 2 ** this.#failures++)
+    const delay = backoffDelay(++this.#failures, reloadBackoff)
     clearTimeout(this.#retryTimer)
     this.#retryTimer = setTimeout(() => {
       if (!this.#stopped) void this.#reload(null).catch(() => {})

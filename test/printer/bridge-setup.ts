@@ -29,7 +29,7 @@ export function testBridgeConfig(
     printTimeoutMs: 2000,
     ticket: { width: 80, codepage: 'windows1252', timeZone: 'Europe/Zurich', lang: 'en' },
     statePath: join(mkdtempSync(join(tmpdir(), 'printer-')), 'printed.json'),
-    backoff: { minMs: 50, maxMs: 300 },
+    backoff: { baseMs: 50, maxMs: 300 },
     ...overrides,
   }
 }

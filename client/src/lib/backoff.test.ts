@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net'
 import { Aedes } from 'aedes'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createWebSocketStream, WebSocketServer } from 'ws'
-import { backoffDelay, reconnectBackoff } from './backoff.ts'
+import { backoffDelay } from '../../../contract/index.ts'
+import { reconnectBackoff } from './backoff.ts'
 import { openSession } from './mqtt-session.ts'
 
 /** A small deterministic generator, so that the spread asserted is the same on every run. */
@@ -29,12 +30,12 @@ describe('backoffDelay', () => {
 
   it('doubles the window per failed attempt and never waits longer than the cap', () => {
     const always = (value: number) => () => value
-    expect([1, 2, 3, 4].map((attempt) => backoffDelay(attempt, { baseMs: 100, capMs: 10_000 }, always(1)))).toEqual([
+    expect([1, 2, 3, 4].map((attempt) => backoffDelay(attempt, { baseMs: 100, maxMs: 10_000 }, always(1)))).toEqual([
       100, 200, 400, 800,
     ])
     for (const attempt of [5, 10, 50, 1000])
-      expect(backoffDelay(attempt, reconnectBackoff, always(0.999_999))).toBeLessThanOrEqual(reconnectBackoff.capMs)
-    expect(backoffDelay(1000, reconnectBackoff, always(0.999_999))).toBeGreaterThan(reconnectBackoff.capMs * 0.99)
+      expect(backoffDelay(attempt, reconnectBackoff, always(0.999_999))).toBeLessThanOrEqual(reconnectBackoff.maxMs)
+    expect(backoffDelay(1000, reconnectBackoff, always(0.999_999))).toBeGreaterThan(reconnectBackoff.maxMs * 0.99)
   })
 })
 
