@@ -4,6 +4,7 @@ import { Aedes } from 'aedes'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createWebSocketStream, WebSocketServer } from 'ws'
 import { backoffDelay } from '../../../contract/index.ts'
+import { waitFor } from '../../../test/wait.ts'
 import { reconnectBackoff } from './backoff.ts'
 import { openSession } from './mqtt-session.ts'
 
@@ -61,14 +62,6 @@ afterAll(async () => {
   await new Promise<void>((resolve) => broker.close(() => resolve()))
 })
 
-async function until(check: () => boolean, what: string, timeout = 10_000) {
-  const end = Date.now() + timeout
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 10))
-  }
-}
-
 describe('the page session after everyone dropped at once', () => {
   it('comes back spread out, not in lock-step', async () => {
     const count = 30
@@ -86,12 +79,12 @@ describe('the page session after everyone dropped at once', () => {
         },
       ),
     )
-    await until(() => online === count, 'every session subscribed')
+    await waitFor(() => online === count, 10_000, 'every session subscribed')
     const connectedAt: number[] = []
     const onClient = () => connectedAt.push(performance.now())
     broker.on('client', onClient)
     for (const socket of sockets.clients) socket.terminate()
-    await until(() => connectedAt.length === count, 'every session back')
+    await waitFor(() => connectedAt.length === count, 10_000, 'every session back')
     broker.off('client', onClient)
     for (const session of sessions) session.end()
     // Drawn uniformly from 0-1,000 ms, 30 reconnects span far more than a lock-step instant.
