@@ -71,6 +71,9 @@ describe.each(['tcp', 'ws'] as const)('access over %s', (transport) => {
       const client = await connect(role)
       const topic = role === 'service' ? topics.barOrders : topics.publicMenu
       const marker = `from-${role}-${randomUUID()}`
+      // What the topic holds before: a refused retained publish must not replace it.
+      const before = `before-${randomUUID()}`
+      if (role !== 'service') await watcher.publishAsync(topic, before, { qos: 1, retain: true })
       client.on('error', () => {})
       client.publish(topic, marker, { qos: 1, retain: role !== 'service' }, () => {})
       if (role === 'service') {
@@ -78,13 +81,18 @@ describe.each(['tcp', 'ws'] as const)('access over %s', (transport) => {
         await client.endAsync()
       } else {
         // Refused: the broker closes the connection and nobody receives it, retained or not.
-        await waitFor(() => !client.connected)
-        await new Promise((resolve) => setTimeout(resolve, 100))
+        await waitFor(() => !client.connected, 5000, 'the broker to close the refused connection')
+        // Delivered after anything the broker accepted before the refusal: once it is here, the
+        // marker would be too.
+        const fence = `fence-${randomUUID()}`
+        await watcher.publishAsync(topic, fence, { qos: 1 })
+        await inbox.next((m) => m.payload === fence)
         expect(inbox.received.some((m) => m.payload === marker)).toBe(false)
         const late = await connect('service')
         const lateInbox = collect(late)
         await late.subscribeAsync(topic, { qos: 1 })
-        await new Promise((resolve) => setTimeout(resolve, 100))
+        // A topic retains one message: the one that arrives is the latest the broker kept.
+        expect((await lateInbox.next((m) => m.topic === topic)).payload).toBe(before)
         expect(lateInbox.received.some((m) => m.payload === marker)).toBe(false)
         await late.endAsync()
         client.end(true)

@@ -5,10 +5,11 @@
  */
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { routes } from '../contract/index.ts'
 import { readEnv } from '../runtime/config.ts'
 import { createLogger } from '../runtime/logger.ts'
 import { createMetricsRegistry, METRICS_PATH, writeMetrics } from '../runtime/metrics.ts'
-import { choosePort } from '../runtime/ports.ts'
+import { choosePort, defaultPorts } from '../runtime/ports.ts'
 import { loadTokens } from '../runtime/secrets.ts'
 import { onShutdown } from '../runtime/shutdown.ts'
 import { readBrokerConfig } from './config.ts'
@@ -21,8 +22,8 @@ try {
   const databaseUrl = readEnv().required('DATABASE_URL', 'the broker keeps its sessions and queues in Postgres')
   const tokens = loadTokens()
   const config = readBrokerConfig()
-  const mqttPort = await choosePort('MQTT_PORT', process.env.MQTT_PORT, 1883, (line) => log.info(line))
-  const port = await choosePort('PORT', process.env.PORT, 8080, (line) => log.info(line))
+  const mqttPort = await choosePort('MQTT_PORT', process.env.MQTT_PORT, defaultPorts.mqtt, (line) => log.info(line))
+  const port = await choosePort('PORT', process.env.PORT, defaultPorts.http, (line) => log.info(line))
   const sql = createBrokerSql(databaseUrl, config.pool)
 
   const metrics = createMetricsRegistry({ process: true })
@@ -41,8 +42,8 @@ try {
     if (path === METRICS_PATH) return writeMetrics(metrics, res)
     let status = 404
     let body: unknown = { error: { code: 'not_found', message: 'no such route' } }
-    if (path === '/api/healthz') [status, body] = [200, { ok: true }]
-    if (path === '/api/readyz') {
+    if (path === routes.healthz) [status, body] = [200, { ok: true }]
+    if (path === routes.readyz) {
       const database = await sql`select 1`.then(
         () => true,
         () => false,

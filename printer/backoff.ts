@@ -1,21 +1,10 @@
-export interface BackoffOptions {
-  /** Delay before the first retry, in ms. */
-  minMs: number
-  /** Upper bound of any delay, in ms. */
-  maxMs: number
-}
+import type { BackoffOptions } from '../contract/index.ts'
 
-export const defaultBackoff: BackoffOptions = { minMs: 500, maxMs: 30_000 }
+// Re-exported for the printer drill (bench/drill-printer.ts), which retries as the bridge does.
+export { type BackoffOptions, backoffDelay } from '../contract/index.ts'
 
-/**
- * The delay before retry number `attempt` (1, 2, …): exponential, capped, with jitter between
- * half and the full value, so a room of printers that lost the broker together does not come
- * back in lockstep.
- */
-export function backoffDelay(attempt: number, { minMs, maxMs }: BackoffOptions, random = Math.random): number {
-  const ceiling = Math.min(maxMs, minMs * 2 ** Math.max(0, attempt - 1))
-  return Math.round(ceiling / 2 + (random() * ceiling) / 2)
-}
+/** The bridge's retries: full jitter (contract/backoff.ts), so a room of printers does not come back in lockstep. */
+export const defaultBackoff: BackoffOptions = { baseMs: 500, maxMs: 30_000 }
 
 /** Waits `ms`, or less when `signal` aborts; never rejects. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {

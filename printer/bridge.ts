@@ -1,6 +1,6 @@
-import { topics } from '../contract/index.ts'
+import { type BackoffOptions, backoffDelay, topics } from '../contract/index.ts'
 import type { Logger } from '../runtime/logger.ts'
-import { type BackoffOptions, backoffDelay, defaultBackoff, sleep } from './backoff.ts'
+import { defaultBackoff, sleep } from './backoff.ts'
 import { checkBroker } from './broker-check.ts'
 import { createDrinkNames } from './drink-names.ts'
 import type { PrinterMetrics } from './metrics.ts'

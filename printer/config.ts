@@ -111,7 +111,7 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv, started: Chos
       ticket,
       ...(apiUrl ? { apiUrl } : {}),
       statePath: resolve(read.text('state', `.data/printer-${clientId}.json`)),
-      backoff: { minMs: 500, maxMs: Math.max(500, ms('retry-max-ms')) },
+      backoff: { baseMs: 500, maxMs: Math.max(500, ms('retry-max-ms')) },
     },
   }
 }

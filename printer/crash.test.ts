@@ -1,4 +1,3 @@
-import { type ChildProcess, spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { createApp } from '../functions/place-order/index.ts'
@@ -13,18 +12,19 @@ import {
   testBridgeConfig,
 } from '../test/printer/bridge-setup.ts'
 import { startFakePrinter } from '../test/printer/fake-printer.ts'
+import { type StartedProcess, startProcess } from '../test/processes.ts'
 import { startBridge } from './bridge.ts'
 
 let deps: Awaited<ReturnType<typeof startFunctionDeps>>
 let app: ReturnType<typeof createApp>
-let child: ChildProcess | undefined
+let child: StartedProcess | undefined
 
 beforeAll(async () => {
   deps = await startFunctionDeps()
   app = createApp(deps)
 })
 afterAll(async () => {
-  child?.kill('SIGKILL')
+  child?.signal('SIGKILL')
   await deps.close()
 })
 
@@ -40,8 +40,7 @@ test('the bridge killed in the middle of a burst and started again: nothing lost
   })
 
   // The bridge as it runs in production: `npm run printer`, a process of its own.
-  let output = ''
-  child = spawn(
+  child = startProcess(
     process.execPath,
     [
       '--import',
@@ -50,24 +49,18 @@ test('the bridge killed in the middle of a burst and started again: nothing lost
       ...['--printer', printer.url, '--broker', config.brokerUrl, '--client-id', config.clientId],
       ...['--state', config.statePath, '--settle-ms', '500', '--retry-max-ms', '500'],
     ],
-    { cwd: root, env: { ...process.env, PRINTER_TOKEN: testTokens.printerToken }, stdio: 'pipe' },
+    { cwd: root, env: { PRINTER_TOKEN: testTokens.printerToken } },
   )
-  child.stdout?.on('data', (data) => {
-    output += data
-  })
-  child.stderr?.on('data', (data) => {
-    output += data
-  })
-  const exited = new Promise((resolve) => child?.once('exit', resolve))
+  const bridgeProcess = child
   await waitFor(() => subscribed, 15_000, 'the bridge process subscribed').catch((error) => {
-    throw new Error(`${error.message}; the bridge said:\n${output}`)
+    throw new Error(`${error.message}; the bridge said:\n${bridgeProcess.output()}`)
   })
 
   const orders = await Promise.all(Array.from({ length: 20 }, (_, i) => placeOrder(app, { nickname: `Gast ${i + 1}` })))
   // Killed while a ticket sits in its settle time: printed and recorded, not yet acknowledged.
   await waitFor(() => printedIds(config.statePath).length >= 6, 15_000, 'six tickets noted as printed')
-  child.kill('SIGKILL')
-  await exited
+  child.signal('SIGKILL')
+  await child.exited
   const beforeKill = printer.numbers()
   expect(beforeKill.length).toBeGreaterThanOrEqual(6)
   expect(beforeKill.length).toBeLessThan(orders.length)

@@ -1,10 +1,10 @@
 import { type NetworkInterfaceInfo, networkInterfaces } from 'node:os'
+import ipaddr from 'ipaddr.js'
 
+/** The range `ipaddr.js` names for an IPv4 address. */
+const rangeOf = (address: string) => (ipaddr.IPv4.isValid(address) ? ipaddr.IPv4.parse(address).range() : undefined)
 /** 10/8, 172.16/12 and 192.168/16: the addresses a venue's Wi-Fi hands out. */
-const isPrivate = (address: string) => {
-  const [a = 0, b = 0] = address.split('.').map(Number)
-  return a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168)
-}
+const isPrivate = (address: string) => rangeOf(address) === 'private'
 
 /**
  * This machine's address on the network, as phones on the same network reach it: the first
@@ -16,6 +16,6 @@ export function networkAddress(interfaces: NodeJS.Dict<NetworkInterfaceInfo[]> =
     .filter((entry) => entry.family === 'IPv4' && !entry.internal)
     .map((entry) => entry.address)
     // A link-local address means no DHCP answered; a phone will not reach it.
-    .filter((address) => !address.startsWith('169.254.'))
+    .filter((address) => rangeOf(address) !== 'linkLocal')
   return candidates.find(isPrivate) ?? candidates[0] ?? null
 }

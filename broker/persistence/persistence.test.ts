@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, expect, test } from 'vitest'
-import { connectClient, type Replica, startReplica } from '../../test/broker/test-replica.ts'
+import { type Replica, startReplica } from '../../test/broker/test-replica.ts'
 import { createTestSchema, type TestSchema } from '../../test/broker/test-schema.ts'
+import { connectClient } from '../../test/harness.ts'
+import { waitFor } from '../../test/wait.ts'
 import { createPostgresPersistence } from './persistence.ts'
 
 let schema: TestSchema
@@ -22,16 +24,8 @@ function channels() {
 /** Rows queued for the client: Aedes acknowledges a QoS 1 PUBLISH before it queues it. */
 async function queuedFor(clientId: string, count: number): Promise<number> {
   const read = async () => (await schema.sql`select 1 from mqtt_outgoing where client_id = ${clientId}`).length
-  return until(read, (n) => n === count)
-}
-
-async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, timeout = 5_000): Promise<T> {
-  const deadline = Date.now() + timeout
-  for (;;) {
-    const value = await read()
-    if (ok(value) || Date.now() > deadline) return value
-    await new Promise((resolve) => setTimeout(resolve, 20))
-  }
+  await waitFor(async () => (await read()) === count, 5_000, `${count} rows queued for ${clientId}`)
+  return read()
 }
 
 test('a subscriber on replica A gets what is published on replica B', async () => {
@@ -47,10 +41,7 @@ test('a subscriber on replica A gets what is published on replica B', async () =
   await publisher.publishAsync('bar/orders', 'qos 1', { qos: 1 })
   await publisher.publishAsync('bar/orders', 'qos 0', { qos: 0 })
   await publisher.publishAsync('bar/orders', Buffer.alloc(20 * 1024, 'x'), { qos: 1 })
-  await until(
-    async () => received.length,
-    (n) => n === 3,
-  )
+  await waitFor(() => received.length === 3, 5_000, 'the three messages on replica A')
   expect(received.slice(0, 2)).toEqual(['qos 1', 'qos 0'])
   expect(received[2]).toHaveLength(20 * 1024)
   await Promise.all([subscriber.endAsync(), publisher.endAsync()])
@@ -77,10 +68,7 @@ test('a persistent session gets what was queued while it was offline, across a b
   const back = await connectClient(replica.url, { clientId, clean: false }, (_, payload) =>
     tickets.push(payload.toString()),
   )
-  await until(
-    async () => tickets.length,
-    (n) => n === 5,
-  )
+  await waitFor(() => tickets.length === 5, 5_000, 'the five queued tickets after the restart')
   expect(tickets).toEqual(['ticket 1', 'ticket 2', 'ticket 3', 'ticket 4', 'ticket 5'])
   // Every PUBACK clears its message from the queue.
   expect(await queuedFor(clientId, 0)).toBe(0)
@@ -88,10 +76,7 @@ test('a persistent session gets what was queued while it was offline, across a b
   const retained: string[] = []
   const guest = await connectClient(replica.url, {}, (_, payload) => retained.push(payload.toString()))
   await guest.subscribeAsync('public/menu', { qos: 1 })
-  await until(
-    async () => retained.length,
-    (n) => n === 1,
-  )
+  await waitFor(() => retained.length === 1, 5_000, 'the retained menu')
   expect(retained).toEqual(['menu v2'])
   await Promise.all([back.endAsync(), guest.endAsync()])
   await replica.close()
@@ -106,9 +91,10 @@ test('a persistent subscription made on one replica queues what is published on 
   await printer.subscribeAsync('bar/tickets/#', { qos: 1 })
   await printer.endAsync()
   // B learns of the subscription through its LISTEN; the publish must find it there.
-  await until(
-    () => b.persistence.subscriptionsByTopic('bar/tickets/7'),
-    (subs) => subs.length === 1,
+  await waitFor(
+    async () => (await b.persistence.subscriptionsByTopic('bar/tickets/7')).length === 1,
+    5_000,
+    'replica B to learn of the subscription',
   )
   // Aedes acknowledges a QoS 1 PUBLISH before it queues and emits it: reconnecting before that is
   // done could bring the message twice, live and from the queue (QoS 1 allows it).
@@ -125,10 +111,7 @@ test('a persistent subscription made on one replica queues what is published on 
 
   const tickets: string[] = []
   const back = await connectClient(b.url, { clientId, clean: false }, (_, payload) => tickets.push(payload.toString()))
-  await until(
-    async () => tickets.length,
-    (n) => n === 1,
-  )
+  await waitFor(() => tickets.length === 1, 5_000, 'the queued ticket on replica B')
   expect(tickets).toEqual(['ticket 7'])
   await back.endAsync()
   await Promise.all([a.close(), b.close()])
@@ -150,10 +133,12 @@ test('a replica whose LISTEN connection was killed reloads the subscriptions it 
     where datname = current_database() and application_name like 'persistence-replica-two listen %'`
   expect(killed.length).toBe(1)
   await one.addSubscriptions({ id: 'late' }, [{ topic: 'orders/+', qos: 1 }])
-  const matched = await until(
-    () => two.subscriptionsByTopic('orders/1'),
-    (subs) => subs.length === 1,
+  await waitFor(
+    async () => (await two.subscriptionsByTopic('orders/1')).length === 1,
+    5_000,
+    'the reload after the LISTEN came back',
   )
+  const matched = await two.subscriptionsByTopic('orders/1')
   expect(matched).toEqual([{ clientId: 'late', topic: 'orders/+', qos: 1 }])
   await Promise.all([one.destroy(), two.destroy()])
 })

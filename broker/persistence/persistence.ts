@@ -9,6 +9,7 @@
  */
 import { Readable } from 'node:stream'
 import type { Sql } from 'postgres'
+import { defaultMaxBatch } from '../pg/batcher.ts'
 import type { ListenerOptions, Logger } from '../pg/listener.ts'
 import { IncomingPackets } from './incoming.ts'
 import { OutgoingQueues } from './outgoing.ts'
@@ -28,7 +29,7 @@ export interface PostgresPersistenceOptions {
   channel?: string
   /** Where background errors go (default `console`). */
   logger?: Logger
-  /** Most rows per batched statement on the hot path (default 500). */
+  /** Most rows per batched statement on the hot path (default `defaultMaxBatch`, 500). */
   maxBatch?: number
   /**
    * Wait until the packet identifier of a QoS 1 message is stored before Aedes sends it (default
@@ -70,7 +71,7 @@ export class PostgresPersistence {
     sql,
     channel = 'mqtt_subscriptions',
     logger = console,
-    maxBatch = 500,
+    maxBatch = defaultMaxBatch,
     awaitPacketIds = false,
     listen,
     maxQueued = 10_000,

@@ -17,7 +17,8 @@
  */
 import { randomBytes } from 'node:crypto'
 import type { Sql } from 'postgres'
-import { type Listener, type ListenerOptions, type Logger, startListener } from '../pg/listener.ts'
+import { type BackoffOptions, backoffDelay } from '../../contract/index.ts'
+import { type Listener, type ListenerOptions, type Logger, maxNotifyBytes, startListener } from '../pg/listener.ts'
 import {
   deleteSubscriptions,
   readAllMatchable,
@@ -27,8 +28,9 @@ import {
 } from './subscription-store.ts'
 import { createSubscriptionTrie, type SubscriptionTrie, type TrieSubscription } from './trie.ts'
 
-const MAX_NOTIFY_BYTES = 7_999
 const CLIENTS_PER_QUERY = 1_000
+/** Retries of a failed reload: from 200 ms, doubling up to 10 s, like the LISTEN connection's. */
+const reloadBackoff: BackoffOptions = { baseMs: 200, maxMs: 10_000 }
 
 export interface SubscriptionSyncOptions {
   sql: Sql
@@ -134,7 +136,7 @@ export class SubscriptionSync {
   #announce(clientId: string): string {
     const text = JSON.stringify({ o: this.#origin, c: clientId })
     // A client id too long for NOTIFY: everyone reloads everything (MQTT allows 65,535 bytes).
-    return Buffer.byteLength(text) <= MAX_NOTIFY_BYTES ? text : JSON.stringify({ o: this.#origin, all: true })
+    return Buffer.byteLength(text) <= maxNotifyBytes ? text : JSON.stringify({ o: this.#origin, all: true })
   }
 
   #heard(text: string): void {
@@ -187,7 +189,7 @@ export class SubscriptionSync {
 
   /** After a failed reload the trie may lag: load everything again, with backoff, until it works. */
   #retryLater(): void {
-    const delay = Math.random() * Math.min(10_000, 200 * 2 ** this.#failures++)
+    const delay = backoffDelay(++this.#failures, reloadBackoff)
     clearTimeout(this.#retryTimer)
     this.#retryTimer = setTimeout(() => {
       if (!this.#stopped) void this.#reload(null).catch(() => {})

@@ -12,6 +12,7 @@
  * from tables (what each owner misses, and how it recovers, is written where it is used).
  */
 import postgres, { type Sql } from 'postgres'
+import { backoffDelay } from '../../contract/index.ts'
 import type { Logger } from '../../runtime/logger.ts'
 
 // The project's one Logger, passed on for the owners that import it from here.
@@ -107,14 +108,13 @@ export function startListener(options: ListenerOptions): Listener {
   }
 
   function retry(): void {
-    const ceiling = Math.min(maxDelay, minDelay * 2 ** failures)
-    failures++
+    const delay = backoffDelay(++failures, { baseMs: minDelay, maxMs: maxDelay })
     retryTimer = setTimeout(() => {
       open().catch((error: Error) => {
         logger.error(`LISTEN ${channel}: reconnect failed: ${error.message}`)
         if (!closed) retry()
       })
-    }, Math.random() * ceiling)
+    }, delay)
   }
 
   const probe = setInterval(() => {

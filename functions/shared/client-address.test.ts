@@ -1,6 +1,7 @@
 import { Hono } from 'hono'
 import { expect, test } from 'vitest'
-import { clientAddress, isPrivate } from './client-address.ts'
+import { isPrivate } from '../../runtime/forwarded-for.ts'
+import { clientAddress } from './client-address.ts'
 
 const app = new Hono().get('/', (c) => c.text(clientAddress(c, true)))
 const seen = async (forwardedFor: string) =>

@@ -5,7 +5,6 @@
 import { once } from 'node:events'
 import { type AddressInfo, createServer, type Socket } from 'node:net'
 import type { Aedes } from 'aedes'
-import mqtt, { type IClientOptions, type MqttClient } from 'mqtt'
 import type { Sql } from 'postgres'
 import { createPostgresEmitter, type PostgresEmitter } from '../../broker/emitter/emitter.ts'
 import { createPostgresPersistence, type PostgresPersistence } from '../../broker/persistence/persistence.ts'
@@ -53,19 +52,4 @@ export async function startReplica(sql: Sql, { id, channels }: ReplicaOptions): 
       await persistence.destroy()
     },
   }
-}
-
-/** Connects an MQTT client; `onMessage` is attached before CONNACK so that no queued message slips by. */
-export async function connectClient(
-  url: string,
-  options: IClientOptions,
-  onMessage?: (topic: string, payload: Buffer) => void,
-): Promise<MqttClient> {
-  const client = mqtt.connect(url, { reconnectPeriod: 0, ...options })
-  if (onMessage) client.on('message', onMessage)
-  await new Promise<void>((resolve, reject) => {
-    client.once('connect', () => resolve())
-    client.once('error', reject)
-  })
-  return client
 }

@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import type { Aedes } from 'aedes'
 import type { Hono } from 'hono'
 import { expect } from 'vitest'
-import { type Order, topics } from '../../contract/index.ts'
+import { api, type Order, topics } from '../../contract/index.ts'
 import type { BridgeConfig } from '../../printer/bridge.ts'
 import { json, quiet, testTokens } from '../harness.ts'
 import type { FakePrinter } from './fake-printer.ts'
@@ -29,7 +29,7 @@ export function testBridgeConfig(
     printTimeoutMs: 2000,
     ticket: { width: 80, codepage: 'windows1252', timeZone: 'Europe/Zurich', lang: 'en' },
     statePath: join(mkdtempSync(join(tmpdir(), 'printer-')), 'printed.json'),
-    backoff: { minMs: 50, maxMs: 300 },
+    backoff: { baseMs: 50, maxMs: 300 },
     ...overrides,
   }
 }
@@ -37,7 +37,7 @@ export function testBridgeConfig(
 /** Places an order through the real place-order function; each has its own guest. */
 export async function placeOrder(app: Hono, fields: Partial<Record<'nickname' | 'drinkId' | 'note', string>> = {}) {
   const body = { guestId: randomUUID(), nickname: 'Max', drinkId: 'coffee', ...fields }
-  const res = await app.request('/api/orders', { method: 'POST', headers: json, body: JSON.stringify(body) })
+  const res = await app.request(api.orders, { method: 'POST', headers: json, body: JSON.stringify(body) })
   expect(res.status).toBe(201)
   return ((await res.json()) as { order: Order }).order
 }

@@ -92,8 +92,6 @@ export function createHttp(options: ApiClientOptions = {}) {
   }
 }
 
-export type Http = ReturnType<typeof createHttp>
-
 /** What the guest page asks of the API. The bar's calls live in staff-api.ts. */
 export function createGuestApi(options: ApiClientOptions = {}) {
   const http = createHttp(options)

@@ -3,7 +3,9 @@ import type { AddressInfo } from 'node:net'
 import { Aedes } from 'aedes'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createWebSocketStream, WebSocketServer } from 'ws'
-import { backoffDelay, reconnectBackoff } from './backoff.ts'
+import { backoffDelay } from '../../../contract/index.ts'
+import { waitFor } from '../../../test/wait.ts'
+import { reconnectBackoff } from './backoff.ts'
 import { openSession } from './mqtt-session.ts'
 
 /** A small deterministic generator, so that the spread asserted is the same on every run. */
@@ -29,12 +31,12 @@ describe('backoffDelay', () => {
 
   it('doubles the window per failed attempt and never waits longer than the cap', () => {
     const always = (value: number) => () => value
-    expect([1, 2, 3, 4].map((attempt) => backoffDelay(attempt, { baseMs: 100, capMs: 10_000 }, always(1)))).toEqual([
+    expect([1, 2, 3, 4].map((attempt) => backoffDelay(attempt, { baseMs: 100, maxMs: 10_000 }, always(1)))).toEqual([
       100, 200, 400, 800,
     ])
     for (const attempt of [5, 10, 50, 1000])
-      expect(backoffDelay(attempt, reconnectBackoff, always(0.999_999))).toBeLessThanOrEqual(reconnectBackoff.capMs)
-    expect(backoffDelay(1000, reconnectBackoff, always(0.999_999))).toBeGreaterThan(reconnectBackoff.capMs * 0.99)
+      expect(backoffDelay(attempt, reconnectBackoff, always(0.999_999))).toBeLessThanOrEqual(reconnectBackoff.maxMs)
+    expect(backoffDelay(1000, reconnectBackoff, always(0.999_999))).toBeGreaterThan(reconnectBackoff.maxMs * 0.99)
   })
 })
 
@@ -60,14 +62,6 @@ afterAll(async () => {
   await new Promise<void>((resolve) => broker.close(() => resolve()))
 })
 
-async function until(check: () => boolean, what: string, timeout = 10_000) {
-  const end = Date.now() + timeout
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 10))
-  }
-}
-
 describe('the page session after everyone dropped at once', () => {
   it('comes back spread out, not in lock-step', async () => {
     const count = 30
@@ -85,12 +79,12 @@ describe('the page session after everyone dropped at once', () => {
         },
       ),
     )
-    await until(() => online === count, 'every session subscribed')
+    await waitFor(() => online === count, 10_000, 'every session subscribed')
     const connectedAt: number[] = []
     const onClient = () => connectedAt.push(performance.now())
     broker.on('client', onClient)
     for (const socket of sockets.clients) socket.terminate()
-    await until(() => connectedAt.length === count, 'every session back')
+    await waitFor(() => connectedAt.length === count, 10_000, 'every session back')
     broker.off('client', onClient)
     for (const session of sessions) session.end()
     // Drawn uniformly from 0-1,000 ms, 30 reconnects span far more than a lock-step instant.

@@ -40,5 +40,3 @@ export function createBeeper() {
     },
   }
 }
-
-export type Beeper = ReturnType<typeof createBeeper>

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createWebSocketStream, WebSocketServer } from 'ws'
 import { closeBroker, createBroker } from '../../../broker/broker.ts'
 import { quiet, testTokens } from '../../../test/harness.ts'
+import { waitFor } from '../../../test/wait.ts'
 import { LiveConnection, type LiveMessage, type LiveOptions, liveUrl } from './live-connection.ts'
 import { openSession } from './mqtt-session.ts'
 
@@ -31,14 +32,6 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve))
   await closeBroker(broker)
 })
-
-async function until(check: () => boolean, what: string, timeout = 5000) {
-  const end = Date.now() + timeout
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 10))
-  }
-}
 
 function connect(options: Partial<LiveOptions> = {}) {
   const received: LiveMessage[] = []
@@ -91,46 +84,50 @@ describe('LiveConnection', () => {
     const { live, received, connects } = connect()
     expect(live.state.value).toBe('connecting')
     await ready
-    await until(() => connects() === 1, 'the catch-up after SUBACK')
+    await waitFor(() => connects() === 1, 5000, 'the catch-up after SUBACK')
     expect(live.state.value).toBe('online')
     // A payload that is not what the topic carries never reaches the page.
     await publish('public/menu', { drinks: 'none' })
     await publish('public/menu', { drinks: [] })
-    await until(() => received.length > 0, 'a message')
+    await waitFor(() => received.length > 0, 5000, 'a message')
     expect(received).toEqual([{ topic: 'public/menu', kind: 'menu', payload: { drinks: [] } }])
     live[Symbol.dispose]()
   })
 
   it('reconnects by itself after a drop and says so, to catch up again', async () => {
     const { live, connects } = connect()
-    await until(() => live.state.value === 'online', 'online')
+    await waitFor(() => live.state.value === 'online', 5000, 'online')
+    // Every state after the drop, recorded as it is set: the offline spell may be shorter than a poll.
+    const seen: string[] = []
+    const stop = live.state.subscribe((state) => seen.push(state))
     for (const socket of sockets.clients) socket.terminate()
-    await until(() => live.state.value !== 'online', 'the drop to show')
-    await until(() => live.state.value === 'online' && connects() === 2, 'the reconnect')
+    await waitFor(() => seen.some((state) => state !== 'online'), 5000, 'the drop to show')
+    await waitFor(() => live.state.value === 'online' && connects() === 2, 5000, 'the reconnect')
+    stop()
     live[Symbol.dispose]()
   })
 
   it('is never online while the device has no network, and connects afresh when it is back', async () => {
     const online = signal(true)
     const { live, connects } = connect({ online })
-    await until(() => live.state.value === 'online' && connects() === 1, 'online')
+    await waitFor(() => live.state.value === 'online' && connects() === 1, 5000, 'online')
     // The socket may outlive the network for a while; the page does not take its word for it.
     online.value = false
     expect(live.state.value).toBe('offline')
     online.value = true
-    await until(() => connects() === 2 && live.state.value === 'online', 'a fresh connection and catch-up')
+    await waitFor(() => connects() === 2 && live.state.value === 'online', 5000, 'a fresh connection and catch-up')
     live[Symbol.dispose]()
   })
 
   it('signs in the bar with its token', async () => {
     const { live } = connect({ username: 'bar', password: testTokens.barToken, topics: { 'bar/orders': 'orderEvent' } })
-    await until(() => live.state.value === 'online', 'online')
+    await waitFor(() => live.state.value === 'online', 5000, 'online')
     live[Symbol.dispose]()
   })
 
   it('stops and reports a refused token instead of retrying forever', async () => {
     const { live, connects } = connect({ username: 'bar', password: 'wrong' })
-    await until(() => live.state.value === 'refused', 'the refusal')
+    await waitFor(() => live.state.value === 'refused', 5000, 'the refusal')
     await new Promise((resolve) => setTimeout(resolve, 200))
     expect(live.state.value).toBe('refused')
     expect(connects()).toBe(0)
@@ -139,9 +136,9 @@ describe('LiveConnection', () => {
 
   it('closes the connection when disposed', async () => {
     const { live } = connect()
-    await until(() => live.state.value === 'online', 'online')
+    await waitFor(() => live.state.value === 'online', 5000, 'online')
     const before = broker.connectedClients
     live[Symbol.dispose]()
-    await until(() => broker.connectedClients < before, 'the broker to see it leave')
+    await waitFor(() => broker.connectedClients < before, 5000, 'the broker to see it leave')
   })
 })

@@ -1,6 +1,7 @@
 import type { ReadonlySignal } from '@preact/signals-core'
 import { computed, createModel, effect, signal } from '@preact/signals-core'
-import { backoffDelay, reconnectPolicy } from './backoff.ts'
+import { backoffDelay } from '../../../contract/index.ts'
+import { reconnectPolicy } from './backoff.ts'
 import type { LiveMessage, LiveState, Session, SessionConfig, SessionOpener } from './live-session.ts'
 import { openInWorker } from './worker-session.ts'
 

@@ -1,5 +1,6 @@
 import mqtt from 'mqtt'
-import { backoffDelay, reconnectPolicy } from './backoff.ts'
+import { backoffDelay } from '../../../contract/index.ts'
+import { reconnectPolicy } from './backoff.ts'
 import type { LiveMessage, Session, SessionConfig, SessionEvents } from './live-session.ts'
 import { fitsKind, parseJson } from './payloads.ts'
 
