@@ -4,12 +4,11 @@ import { fill } from '../../i18n/format.ts'
 import type { MessageKey, Messages } from '../../i18n/guest-messages.ts'
 import type { Problem } from '../../models/problem.ts'
 
-/** Codes of the API a guest reads in the words of another: nothing more useful to say. */
+/** Codes of the API a guest reads as "something went wrong" (the fallback below): nothing more to say. */
+type Internal = 'malformed_json' | 'unsupported_media_type' | 'id_conflict' | 'http_error'
+
+/** Codes of the API a guest reads in the words of another. */
 const alias = {
-  malformed_json: 'error_internal',
-  unsupported_media_type: 'error_internal',
-  id_conflict: 'error_internal',
-  http_error: 'error_internal',
   body_too_large: 'error_invalid_input',
   unauthorized: 'error_forbidden',
   // "Busy, try again in a moment" fits both; the page sends a kept order again by itself.
@@ -18,7 +17,7 @@ const alias = {
 
 // Every other code of the API has words of its own, `error_<code>`: a new code in the contract
 // does not compile until it has them (or an alias).
-type Unworded = Exclude<`error_${Exclude<ErrorCode, keyof typeof alias>}`, MessageKey>
+type Unworded = Exclude<`error_${Exclude<ErrorCode, keyof typeof alias | Internal>}`, MessageKey>
 export const everyCodeWorded: [Unworded] extends [never] ? true : Unworded = true
 
 /**
