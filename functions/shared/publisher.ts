@@ -1,4 +1,4 @@
-import type { Publisher } from '../../contract/index.ts'
+import { backoffDelay, type Publisher } from '../../contract/index.ts'
 import type { Logger } from '../../runtime/logger.ts'
 import { createPacketReader, encodeConnect, encodePublish, type Packet, packetType, pingreq } from './mqtt-wire.ts'
 import { openTransport, type Transport } from './transport.ts'
@@ -27,7 +27,7 @@ export interface MqttPublisherOptions {
   rushInFlight?: number
   /** Default 30 s: the broker closes a silent connection after 1.5 times that [MQTT-3.1.2-24]. */
   keepaliveSeconds?: number
-  /** Reconnect delays: from this, doubling, up to 5 s, with jitter. Default 250 ms. */
+  /** Reconnect delays: up to this, doubling, up to 5 s, full jitter (contract/backoff.ts). Default 250 ms. */
   reconnectMs?: number
 }
 
@@ -132,8 +132,7 @@ export function createMqttPublisher(options: MqttPublisherOptions): Publisher {
         failAll('broker connection lost')
         clearInterval(ping)
         if (closed) return
-        const ceiling = Math.min(5000, reconnectMs * 2 ** attempt++)
-        retry = setTimeout(connect, ceiling / 2 + (Math.random() * ceiling) / 2)
+        retry = setTimeout(connect, backoffDelay(++attempt, { baseMs: reconnectMs, maxMs: 5000 }))
       },
     })
     const reader = createPacketReaderSafe(onPacket, () => {
