@@ -5,7 +5,11 @@ export interface BackoffOptions {
   maxMs: number
 }
 
-export const defaultBackoff: BackoffOptions = { minMs: 500, maxMs: 30_000 }
+/**
+ * A venue's broker outage lasts seconds (a pod restarted, the Wi-Fi dropped): waiting up to 30 s
+ * kept a printer away 43 s after a 6 s outage. 5 s bounds what a printer adds to an outage.
+ */
+export const defaultBackoff: BackoffOptions = { minMs: 500, maxMs: 5_000 }
 
 /**
  * The delay before retry number `attempt` (1, 2, …): exponential, capped, with jitter between
