@@ -14,3 +14,14 @@ test("the broker's pool cuts off a statement at its timeout and names itself to 
     await sql.end({ timeout: 5 })
   }
 })
+
+test("the broker's pool tries a lost Postgres again within a second, however many attempts failed", () => {
+  const sql = createBrokerSql(testDatabaseUrl())
+  // The delay postgres.js waits before the next attempt after `retries` failures, in seconds.
+  const backoff = (sql.options as unknown as { backoff: (retries: number) => number }).backoff
+  try {
+    for (const retries of [1, 5, 10, 50]) expect(backoff(retries)).toBeLessThanOrEqual(1)
+  } finally {
+    void sql.end({ timeout: 0 })
+  }
+})

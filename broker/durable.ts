@@ -1,5 +1,6 @@
 import type { Aedes } from 'aedes'
 import postgres, { type Sql } from 'postgres'
+import { reconnectDelaySeconds } from '../db/reconnect-delay.ts'
 import type { Logger } from '../runtime/logger.ts'
 import type { Registry } from '../runtime/metrics.ts'
 import type { Credentials } from './access.ts'
@@ -40,12 +41,15 @@ export interface DurableBroker {
 /**
  * A postgres.js pool for the broker alone: its own connections (so that a flood of broker work
  * waits for these, never for the functions'), each statement cut off at `statementTimeoutMs`.
+ * A failed connection tries again within a second (postgres.js' default waits up to 20 s), so the
+ * broker is ready and storing again soon after Postgres is back.
  */
 export function createBrokerSql(url: string, { max, statementTimeoutMs }: BrokerPoolOptions = defaultBrokerPool): Sql {
   return postgres(url, {
     max,
     onnotice: () => {},
     connect_timeout: 10,
+    backoff: reconnectDelaySeconds,
     connection: { statement_timeout: statementTimeoutMs, application_name: 'drinks-broker' },
   })
 }

@@ -22,7 +22,7 @@ describe('readConfig', () => {
       settleMs: 200,
       ticket: { width: 80, codepage: 'windows1252', lang: 'en', timeZone: 'Europe/Zurich' },
       statePath: resolve('.data/printer-printer-192-168-1-50-9100.json'),
-      backoff: { baseMs: 500, maxMs: 30_000 },
+      backoff: { baseMs: 500, maxMs: 5_000 },
     })
   })
 

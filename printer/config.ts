@@ -4,6 +4,7 @@ import { locales } from '../contract/index.ts'
 import { createConfigReader } from '../runtime/config.ts'
 import { type ChosenPorts, defaultPorts, localBrokerUrl } from '../runtime/ports.ts'
 import { readStoredTokens } from '../runtime/secrets.ts'
+import { defaultBackoff } from './backoff.ts'
 import type { BridgeConfig } from './bridge.ts'
 import { codepages } from './codepages.ts'
 import type { Confirm } from './printer-link.ts'
@@ -25,7 +26,11 @@ const options = {
   state: { env: 'PRINTER_STATE', help: 'file of printed order ids (default: .data/printer-CLIENT_ID.json)' },
   confirm: { env: 'PRINTER_CONFIRM', default: 'write', help: 'when a ticket counts as printed: write or status' },
   'settle-ms': { env: 'PRINTER_SETTLE_MS', default: 200, help: 'ms the connection must stay up after a ticket' },
-  'retry-max-ms': { env: 'PRINTER_RETRY_MAX_MS', default: 30_000, help: 'longest wait between reconnects' },
+  'retry-max-ms': {
+    env: 'PRINTER_RETRY_MAX_MS',
+    default: defaultBackoff.maxMs,
+    help: 'longest wait between reconnects',
+  },
   'check-ms': {
     env: 'PRINTER_CHECK_MS',
     default: 5000,

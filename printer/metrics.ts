@@ -1,5 +1,5 @@
-import { Counter, Gauge } from '../runtime/prom.ts'
 import type { Registry } from '../runtime/metrics.ts'
+import { Counter, Gauge } from '../runtime/prom.ts'
 
 /** What the bridge reports to Prometheus (served by `--metrics-port`). */
 export interface PrinterMetrics {

@@ -114,7 +114,7 @@ test('after its LISTEN connection is killed, a replica reconnects and receives a
     select pg_terminate_backend(pid) from pg_stat_activity
     where datname = current_database() and application_name like 'emitter-replica-b listen %'`
   expect(killed.length).toBe(1)
-  // Keep sending until b hears one: what is sent while it is not listening is lost, by design.
+  // Keep sending until b hears one (what is sent in the gap comes later: replay.test.ts).
   const heard = new Promise<EmitterMessage>((resolve) =>
     b.on('again', (message, done) => {
       done()

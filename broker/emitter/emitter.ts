@@ -5,14 +5,15 @@
  * LISTEN, as mqemitter-redis does with Redis. Each replica therefore delivers the messages of all
  * replicas in one order, the database's commit order.
  *
- * While the LISTEN connection is down (database restart, network cut) this replica misses the
- * messages sent meanwhile, its own included: NOTIFY keeps nothing for a session that is not
- * listening. It reconnects with backoff and jitter (broker/pg/listener.ts) and carries on from there; the
- * gap is not replayed. What that costs: clients connected to this replica miss QoS 0 messages and
- * the live copy of QoS > 0 messages of that gap. A persistent session (clean: false, QoS > 0) loses
- * nothing, because the publishing broker wrote the message to its offline queue in Postgres before
- * emitting it: the queue is delivered when the client next connects. `emit` callbacks of that gap
- * are called once the NOTIFY is committed, without waiting for an echo that cannot come.
+ * While a replica's LISTEN connection is down (database restart, network cut) NOTIFY keeps nothing
+ * for it. It reconnects within a second (broker/pg/listener.ts), then asks every replica, itself
+ * included, to NOTIFY again what each sent since it lost its LISTEN (less a margin for clocks);
+ * each replica keeps what it sent lately for that (broker/emitter/sent-log.ts, bounded in count and
+ * age) and every replica drops the envelopes it has already seen. So a message acknowledged
+ * (its NOTIFY committed) reaches the clients online on every replica, late and possibly out of
+ * order after a gap, not at all only if a replica stays away longer than the log's `maxAge`.
+ * `emit` callbacks of that gap are called once the NOTIFY is committed, without waiting for an echo
+ * that comes only with the replay.
  */
 import { randomBytes } from 'node:crypto'
 import mqemitter from 'mqemitter'
@@ -22,11 +23,13 @@ import { type Listener, type ListenerOptions, type Logger, maxNotifyBytes, start
 import { insertAttachments, readAttachment, startAttachmentCleanup } from './attachments.ts'
 import { type Done, PendingEchoes } from './echoes.ts'
 import { RecentIds } from './recent-ids.ts'
+import { Replays, SentLog, type SentLogOptions } from './sent-log.ts'
 import {
   type EmitterMessage,
   type Envelope,
   encodeInline,
   encodeReference,
+  encodeReplayRequest,
   fromAttachment,
   fromEnvelope,
   parseEnvelope,
@@ -60,6 +63,8 @@ export interface PostgresEmitterOptions {
   cleanupInterval?: number
   /** How many message ids are remembered to drop duplicates (default 10,000). */
   dedupeSize?: number
+  /** What is kept to send again to a replica back from a gap (defaults in broker/emitter/sent-log.ts). */
+  sentLog?: Partial<SentLogOptions>
   /** Reconnect and probe timing of the LISTEN connection (see broker/pg/listener.ts). */
   listen?: Pick<ListenerOptions, 'minDelay' | 'maxDelay' | 'probeInterval' | 'probeTimeout'>
 }
@@ -102,6 +107,7 @@ export class PostgresEmitter extends MQEmitter {
   readonly #seen: RecentIds
   readonly #echoes: PendingEchoes
   readonly #inbox: Arrival[] = []
+  readonly #replays: Replays
   readonly #stopCleanup: () => void
   #seq = 0
   #started = false
@@ -123,7 +129,21 @@ export class PostgresEmitter extends MQEmitter {
     this.#echoTimeout = echoTimeout
     this.#seen = new RecentIds(options.dedupeSize ?? 10_000)
     this.#notifyBatcher = createBatcher((items: Outgoing[]) => this.#send(items), { maxBatch })
-    this.#listener = startListener({ sql, channel, logger, ...options.listen, onNotify: (text) => this.#receive(text) })
+    this.#replays = new Replays({
+      log: new SentLog(options.sentLog),
+      notify: (texts) => this.#notify(texts),
+      request: (since) => encodeReplayRequest(this.#origin, ++this.#seq, since),
+      maxBatch,
+      logger,
+    })
+    this.#listener = startListener({
+      sql,
+      channel,
+      logger,
+      ...options.listen,
+      onNotify: (text) => this.#receive(text),
+      onListen: (downSince) => this.#replays.listening(downSince),
+    })
     this.ready = this.#listener.ready
     this.#stopCleanup = startAttachmentCleanup(sql, {
       ttl: options.attachmentTtl ?? 60_000,
@@ -189,10 +209,15 @@ export class PostgresEmitter extends MQEmitter {
         texts[index] = encodeReference(this.#origin, (items[index] as Outgoing).seq, ids[k] as string)
       })
     }
-    // One statement, so one transaction: the notifications go out together, in this order.
+    await this.#notify(texts)
+    this.#replays.sent(texts)
+    return items.map(() => undefined)
+  }
+
+  /** One statement, so one transaction: the notifications go out together, in this order. */
+  async #notify(texts: string[]): Promise<void> {
     await this.#sql`
       select pg_notify(${this.#channel}, m) from unnest(${texts}::text[]) with ordinality as t(m, n) order by n`
-    return items.map(() => undefined)
   }
 
   #receive(text: string): void {
@@ -204,6 +229,10 @@ export class PostgresEmitter extends MQEmitter {
       return
     }
     if (!this.#seen.add(`${envelope.o}:${envelope.s}`)) return
+    if (envelope.r !== undefined) {
+      this.#replays.requested(envelope.r)
+      return
+    }
     const arrival: Arrival = { envelope, message: null, ready: envelope.a === undefined }
     if (envelope.a === undefined) {
       arrival.message = fromEnvelope(envelope)

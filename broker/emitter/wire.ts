@@ -1,7 +1,9 @@
 /**
  * How a message crosses NOTIFY. NOTIFY carries text only, so the envelope is JSON:
  *   { o: origin emitter, s: sequence number, m: the message without its payload, k: payload kind, p: payload }
- * or, for a message too large for NOTIFY, { o, s, a: row id in mqtt_emitter_attachments }.
+ * or, for a message too large for NOTIFY, { o, s, a: row id in mqtt_emitter_attachments },
+ * or, from a replica that listens again after a gap, { o, s, r: epoch ms }: "send again what you
+ * sent since r" (broker/emitter/sent-log.ts).
  * The sequence number makes every payload unique: Postgres folds identical notifications sent in
  * one transaction, and one batch of NOTIFYs is one transaction.
  */
@@ -19,6 +21,7 @@ export interface Envelope {
   k?: PayloadKind
   p?: unknown
   a?: string
+  r?: number
 }
 
 /** The message split for the attachments table: header JSON, payload kind and payload bytes. */
@@ -60,6 +63,11 @@ export function encodeInline(origin: string, seq: number, message: EmitterMessag
 /** The NOTIFY text pointing at an attachment row. */
 export function encodeReference(origin: string, seq: number, id: string): string {
   return JSON.stringify({ o: origin, s: seq, a: id } satisfies Envelope)
+}
+
+/** The NOTIFY text asking every replica for what it sent since `since` (epoch ms). */
+export function encodeReplayRequest(origin: string, seq: number, since: number): string {
+  return JSON.stringify({ o: origin, s: seq, r: since } satisfies Envelope)
 }
 
 /** The row of a message too large for NOTIFY; the payload is kept as bytes, not base64. */

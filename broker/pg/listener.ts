@@ -9,7 +9,9 @@
  *
  * Notifications sent while no LISTEN is in place are lost: Postgres keeps none for a session that
  * is not listening. `onListen` runs after every successful LISTEN so that the owner can catch up
- * from tables (what each owner misses, and how it recovers, is written where it is used).
+ * (what each owner misses, and how it recovers, is written where it is used). The retry delay is
+ * capped at 1 s by default: every second the bus is down is a second of messages to catch up, and
+ * a Postgres back after a restart must not wait for our backoff.
  */
 import postgres, { type Sql } from 'postgres'
 import { backoffDelay } from '../../contract/index.ts'
@@ -21,16 +23,22 @@ export type { Logger }
 /** Largest NOTIFY payload in bytes: Postgres refuses 8000 and more. Larger messages must go through a table. */
 export const maxNotifyBytes = 7_999
 
+/** Longest wait between reconnect attempts, in ms (the delay is drawn between 0 and it: full jitter). */
+export const defaultMaxDelay = 1_000
+
 export interface ListenerOptions {
   /** The pool whose connection settings the LISTEN connection copies. It is not used otherwise. */
   sql: Sql
   channel: string
   /** Every payload received on the channel, in the order Postgres delivers them (commit order). */
   onNotify: (payload: string) => void
-  /** Runs after every successful LISTEN, the first one included. */
-  onListen?: () => void
+  /**
+   * Runs after every successful LISTEN, the first one included. `downSince` is when the previous
+   * LISTEN was lost (epoch ms), null on the first one.
+   */
+  onListen?: (downSince: number | null) => void
   logger?: Logger
-  /** First retry delay in ms (default 200); doubles per failure up to `maxDelay` (default 10 s). */
+  /** First retry delay in ms (default 200); doubles per failure up to `maxDelay` (default `defaultMaxDelay`). */
   minDelay?: number
   maxDelay?: number
   /** A `select 1` every `probeInterval` ms (default 15 s) that must answer within `probeTimeout` (5 s). */
@@ -51,11 +59,12 @@ export interface Listener {
 /** Starts listening on `channel` at once; see {@link ListenerOptions} for the defaults. */
 export function startListener(options: ListenerOptions): Listener {
   const { sql, channel, onNotify, onListen, logger = console } = options
-  const { minDelay = 200, maxDelay = 10_000, probeInterval = 15_000, probeTimeout = 5_000 } = options
+  const { minDelay = 200, maxDelay = defaultMaxDelay, probeInterval = 15_000, probeTimeout = 5_000 } = options
 
   let session: Sql | null = null
   let closed = false
   let failures = 0
+  let downSince: number | null = null
   let retryTimer: NodeJS.Timeout | undefined
   let waiting: ((listening: boolean) => void)[] = []
 
@@ -96,12 +105,15 @@ export function startListener(options: ListenerOptions): Listener {
     failures = 0
     for (const wake of waiting) wake(true)
     waiting = []
-    onListen?.()
+    const since = downSince
+    downSince = null
+    onListen?.(since)
   }
 
   function lost(conn: Sql, reason: string): void {
     if (conn !== session || closed) return
     session = null
+    downSince = Date.now()
     logger.warn(`LISTEN ${channel}: ${reason}; reconnecting`)
     conn.end({ timeout: 0 }).catch(() => {})
     retry()

@@ -1,4 +1,4 @@
-import { type Context, Hono } from 'hono'
+import { type Context, Hono, type MiddlewareHandler } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { requestId } from 'hono/request-id'
 import type { Sql } from 'postgres'
@@ -32,7 +32,16 @@ export interface FunctionDeps {
   undoSeconds?: number
   /** When new orders are refused with 503; `defaultOverloadLimits` when omitted. */
   overloadLimits?: OverloadLimits
+  /** Requests waiting for a pool connection beyond the pool's `max` in flight. Default `defaultMaxWaiting`. */
+  maxWaiting?: number
 }
+
+/**
+ * Requests that may wait for a database connection while all of the pool's are busy. postgres.js
+ * queues without bound; while Postgres is away every request would wait for a connection attempt,
+ * and the backlog outlives the outage. Beyond it a request is answered 503 at once.
+ */
+export const defaultMaxWaiting = 30
 
 /** Seconds within which the bar may undo a move (`UNDO_SECONDS`). */
 export const defaultUndoSeconds = 5
@@ -70,10 +79,11 @@ export const MAX_BODY_BYTES = 4 * 1024
  * `/api/healthz` (the process runs) and `/api/readyz` (Postgres answers and the schema is
  * migrated; the broker's state is reported but does not make a function unready).
  */
-export function createBaseApp({ sql, publisher, log, metrics }: FunctionDeps): Hono {
+export function createBaseApp({ sql, publisher, log, metrics, maxWaiting }: FunctionDeps): Hono {
   const app = new Hono()
   app.use(observeRequests({ log, metrics }))
   app.use(requestId())
+  app.use(admitRequests(sql.options.max + (maxWaiting ?? defaultMaxWaiting)))
   app.use(
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
@@ -91,4 +101,32 @@ export function createBaseApp({ sql, publisher, log, metrics }: FunctionDeps): H
     return c.json({ ...ready, broker: publisher.connected() }, ready.ok ? 200 : 503)
   })
   return app
+}
+
+/** Seconds a client refused by {@link admitRequests} is told to wait (`Retry-After`). */
+const retryAfterSeconds = 1
+
+/**
+ * Answers 503 `unavailable` with `Retry-After` when `limit` requests are already in flight (the
+ * pool's connections and the requests allowed to wait for one). The probes are always let in:
+ * they answer for themselves.
+ */
+function admitRequests(limit: number): MiddlewareHandler {
+  let inFlight = 0
+  return async (c, next) => {
+    if (c.req.path === routes.healthz || c.req.path === routes.readyz) return next()
+    if (inFlight >= limit) {
+      c.header('Retry-After', String(retryAfterSeconds))
+      return c.json(
+        errorBody('unavailable', 'too many requests are waiting for the database, try again in a moment'),
+        503,
+      )
+    }
+    inFlight++
+    try {
+      await next()
+    } finally {
+      inFlight--
+    }
+  }
 }

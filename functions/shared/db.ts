@@ -2,19 +2,10 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import postgres, { type Sql } from 'postgres'
 import { type MigrationSet, migrate } from '../../db/migrate.ts'
+import { reconnectDelaySeconds } from '../../db/reconnect-delay.ts'
 
 /** The folder of the orders and menu schema. */
 export const migrationsDir = join(dirname(fileURLToPath(import.meta.url)), 'migrations')
-
-/**
- * Seconds before a pool connection tries again after a failed attempt: full jitter, doubling from
- * 50 ms up to 1 s. postgres.js' default grows to 20 s, and a request waiting for a connection
- * waits for that attempt: while Postgres restarted, a guest's order took up to 20 s to get its
- * 503, and the pool took as long to notice that Postgres was back.
- */
-export function reconnectDelaySeconds(retries: number, random = Math.random): number {
-  return random() * Math.min(1, 0.05 * 2 ** Math.min(retries, 10))
-}
 
 /** A connection pool for a function. Connections open on first use, so a pod starts at once. */
 export function createSql(url: string, { max = 10 } = {}): Sql {
@@ -23,6 +14,7 @@ export function createSql(url: string, { max = 10 } = {}): Sql {
     onnotice: () => {},
     connect_timeout: 10,
     idle_timeout: 60,
+    // At most 1 s between attempts (postgres.js' default grows to 20 s): see db/reconnect-delay.ts.
     backoff: reconnectDelaySeconds,
   })
 }

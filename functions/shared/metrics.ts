@@ -1,6 +1,6 @@
-import { Counter, Histogram } from '../../runtime/prom.ts'
 import type { Message } from '../../contract/index.ts'
 import { type Registry, topicFamily } from '../../runtime/metrics.ts'
+import { Counter, Histogram } from '../../runtime/prom.ts'
 import type { Publisher } from './publisher.ts'
 
 /** What the functions count; one set per registry, shared by every function of a process. */
