@@ -155,6 +155,8 @@ try {
   restarted.extra.push(
     `| place-order after the run, one order at a time | ${serving ? `acknowledged again ${((now() - probeStart) / 1000).toFixed(1)} s after the load stopped` : 'NOT serving 60 s after the load stopped'} | |`,
   )
+  // A function that stopped serving says why in its own output.
+  if (!serving) console.log(`\nplace-order's output, last lines:\n${fn.output().split('\n').slice(-30).join('\n')}`)
   const fiveHundreds = restarted.placed.filter((e) => e.status >= 500 && e.status !== 503).length
   missing += await report(sql, restarted)
   if (fiveHundreds) console.log(`\n${fiveHundreds} answer(s) were 5xx other than 503`)

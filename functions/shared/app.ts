@@ -39,9 +39,11 @@ export interface FunctionDeps {
 /**
  * Requests that may wait for a database connection while all of the pool's are busy. postgres.js
  * queues without bound; while Postgres is away every request would wait for a connection attempt,
- * and the backlog outlives the outage. Beyond it a request is answered 503 at once.
+ * and the backlog outlives the outage. Beyond it a request is answered 503 at once. As large as
+ * the largest `containerConcurrency` of hono.config.ts, so that a healthy pod meets Knative's
+ * limit first (place-order's orders wait in the order writer's own bounded queue, not the pool's).
  */
-export const defaultMaxWaiting = 30
+export const defaultMaxWaiting = 200
 
 /** Seconds within which the bar may undo a move (`UNDO_SECONDS`). */
 export const defaultUndoSeconds = 5
