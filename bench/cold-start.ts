@@ -17,6 +17,7 @@ import { join } from 'node:path'
 import { functions } from '../hono.config.ts'
 import { anyFreePort } from '../runtime/ports.ts'
 import { bundle } from '../scripts/bundle.ts'
+import { median } from '../test/stats.ts'
 import { podSizedHeap } from './lib.ts'
 
 const RUNS = Number(process.env.RUNS ?? 20)
@@ -125,12 +126,6 @@ interface Subject {
   file: string
   health: Call
   first: Call
-}
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b)
-  const mid = Math.floor(sorted.length / 2)
-  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2
 }
 
 async function rssAfterOrders(dir: string, env: Record<string, string>): Promise<number> {

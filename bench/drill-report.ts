@@ -1,7 +1,7 @@
 /** What the drill prints for each failure: what guests, the bar and a printer saw, and the counts. */
 import type postgres from 'postgres'
+import { percentile } from '../test/stats.ts'
 import type { startDrillPrinter } from './drill-printer.ts'
-import { percentile } from './lib.ts'
 import type { GuestReport } from './venue-guests.ts'
 import type { openBar, Placed } from './venue-load.ts'
 

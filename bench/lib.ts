@@ -16,18 +16,6 @@ export async function benchDatabase() {
   }
 }
 
-export function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number
-}
-
-export function median(values: number[]): number {
-  return percentile(
-    [...values].sort((a, b) => a - b),
-    50,
-  )
-}
-
 /** The transactions per second pgbench reaches with `script` against `url`. */
 export function pgbench(url: string, script: string, { clients = 8, seconds = 10 } = {}): number {
   const u = new URL(url)

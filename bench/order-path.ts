@@ -17,8 +17,9 @@ import { join } from 'node:path'
 import postgres from 'postgres'
 import { anyFreePort } from '../runtime/ports.ts'
 import { bundle } from '../scripts/bundle.ts'
+import { percentile } from '../test/stats.ts'
 import { watchBar } from './bar-watch.ts'
-import { benchDatabase, cpuMs, percentile, pgbench, podSizedHeap, rssMb, startProcess } from './lib.ts'
+import { benchDatabase, cpuMs, pgbench, podSizedHeap, rssMb, startProcess } from './lib.ts'
 import { bareServer, hasWrk, openLoop, wrk } from './order-load.ts'
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10)

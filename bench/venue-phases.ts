@@ -1,5 +1,5 @@
 /** The measured runs of the venue bench: fan-out at a steady rate, and the Wi-Fi drop. */
-import { percentile } from './lib.ts'
+import { percentile } from '../test/stats.ts'
 import type { GuestReport } from './venue-guests.ts'
 import { type Guests, type openBar, type Placed, postOrders } from './venue-load.ts'
 import { cpuMs, postgresCpuMs } from './venue-system.ts'

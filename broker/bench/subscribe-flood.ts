@@ -7,8 +7,9 @@
  */
 import { randomUUID } from 'node:crypto'
 import mqtt from 'mqtt'
-import { benchDatabase, percentile } from '../../bench/lib.ts'
+import { benchDatabase } from '../../bench/lib.ts'
 import { startStack } from '../../server/stack.ts'
+import { percentile } from '../../test/stats.ts'
 
 const TOPICS = 600
 const ORDERS = Number(process.env.ORDERS ?? 30)
