@@ -74,6 +74,8 @@ function setup(undoMs = 0) {
     onUnauthorized: () => unauthorized++,
     undoMs: signal(undoMs),
     schedule: timers.schedule,
+    // The clock stands still: the undo window left after a move is then exactly the whole window.
+    now: () => 1_000,
   })
   return { api, store, menu, bar, heard, timers, unauthorized: () => unauthorized }
 }
