@@ -107,7 +107,8 @@ export async function connectClient(
   options: mqtt.IClientOptions = {},
   onMessage?: (topic: string, payload: Buffer) => void,
 ): Promise<MqttClient> {
-  const client = mqtt.connect(url, { reconnectPeriod: 0, connectTimeout: 5000, ...options })
+  // A CONNACK can take seconds on a machine running the whole suite: the broker reads the session's owner first.
+  const client = mqtt.connect(url, { reconnectPeriod: 0, connectTimeout: 15_000, ...options })
   if (onMessage) client.on('message', onMessage)
   try {
     await new Promise<void>((resolve, reject) => {
