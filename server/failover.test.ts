@@ -63,9 +63,11 @@ test('a persistent session resumes on the other replica with its queue after its
   first.end(true)
   for (const n of [4, 5]) await service.publishAsync(topics.barTickets, `ticket ${n}`, { qos: 1 })
 
-  // Back through the load balancer, on the replica still standing.
+  // Back through the load balancer, on the replica still standing. Its CONNACK has been seen to
+  // take about 30 s when the whole suite runs (not yet explained; see BENCHMARKS.md's venue
+  // section): this test is about the session coming back whole, the drill measures how fast.
   const received = new Set<string>()
-  const second = mqtt.connect(b.url, { ...printer, reconnectPeriod: 0 })
+  const second = mqtt.connect(b.url, { ...printer, reconnectPeriod: 0, connectTimeout: 60_000 })
   second.on('message', (_topic, payload) => received.add(payload.toString()))
   const connack = await new Promise<IConnackPacket>((resolve, reject) => {
     second.once('connect', resolve)
@@ -75,4 +77,4 @@ test('a persistent session resumes on the other replica with its queue after its
   await waitFor(() => received.size === 5, 10_000).catch(() => {})
   expect([...received].sort()).toEqual(['ticket 1', 'ticket 2', 'ticket 3', 'ticket 4', 'ticket 5'])
   await Promise.all([second.endAsync(), service.endAsync()])
-}, 60_000)
+}, 120_000)
