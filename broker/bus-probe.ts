@@ -1,6 +1,6 @@
 import type { Aedes, PublishPacket } from 'aedes'
-import { Gauge } from '../runtime/prom.ts'
 import type { Registry } from '../runtime/metrics.ts'
+import { Gauge } from '../runtime/prom.ts'
 
 export interface BusProbeOptions {
   broker: Aedes

@@ -1,8 +1,8 @@
 import type { Aedes } from 'aedes'
 import type { Sql } from 'postgres'
-import { Gauge } from '../runtime/prom.ts'
 import { topics } from '../contract/index.ts'
 import { type Registry, scrapeQuery, sharedLoad } from '../runtime/metrics.ts'
+import { Gauge } from '../runtime/prom.ts'
 import { connectedClients } from './metrics.ts'
 
 export interface DatabaseMetricsOptions {

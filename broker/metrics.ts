@@ -1,7 +1,7 @@
 import type { Aedes, Client, PublishPacket } from 'aedes'
-import { Counter, Gauge, Histogram } from '../runtime/prom.ts'
 import { topics } from '../contract/index.ts'
 import { type Registry, topicFamily } from '../runtime/metrics.ts'
+import { Counter, Gauge, Histogram } from '../runtime/prom.ts'
 import { clientRole, internals } from './access/clients.ts'
 import type { Role as AccessRole } from './access/rules.ts'
 

@@ -1,8 +1,7 @@
 import { createServer, type Server, type ServerResponse } from 'node:http'
 import type { Registry as RegistryType } from 'prom-client'
 import { guestIdOfTopic, topics } from '../contract/index.ts'
-
-import { Counter, Gauge, Registry } from './prom.ts'
+import { Counter, Gauge, Registry as PromRegistry } from './prom.ts'
 
 export type Registry = RegistryType
 
@@ -15,7 +14,7 @@ export const METRICS_PATH = '/metrics'
  * metrics (CPU, memory, event loop lag), which a deployable wants and a test does not need.
  */
 export function createMetricsRegistry({ process = false }: { process?: boolean } = {}): Registry {
-  const registry = new Registry()
+  const registry = new PromRegistry()
   if (process) observeProcess(registry)
   return registry
 }
