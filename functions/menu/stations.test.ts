@@ -87,7 +87,9 @@ test('the bar creates a station, moves a drink to it, and removes it once no dri
   expect(created.status).toBe(201)
   expect(await created.json()).toEqual({ station: { id: stationId, ...cocktails } })
   // The retained menu carries it, for every page at once.
-  const published = await inbox.next((m) => (JSON.parse(m.payload) as Menu).stations?.some((s) => s.id === stationId))
+  const published = await inbox.next(
+    (m) => (JSON.parse(m.payload) as Menu).stations?.some((s) => s.id === stationId) ?? false,
+  )
   expect((JSON.parse(published.payload) as Menu).stations?.find((s) => s.id === stationId)).toEqual({
     id: stationId,
     ...cocktails,
