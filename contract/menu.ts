@@ -8,10 +8,13 @@ export const DrinkIdSchema = v.pipe(
   v.regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'a drink id is lowercase letters, digits and dashes'),
 )
 
-/** A station (a counter of the venue): a short slug, part of its topics `bar/stations/<id>/…`. */
+/** A station id: a short slug, part of its topics `bar/stations/<id>/…`. */
+export const stationIdPattern = /^[a-z0-9-]{1,32}$/
+
+/** A station (a counter of the venue). */
 export const StationIdSchema = v.pipe(
   v.string(),
-  v.regex(/^[a-z0-9-]{1,32}$/, 'a station id is 1 to 32 lowercase letters, digits and dashes'),
+  v.regex(stationIdPattern, 'a station id is 1 to 32 lowercase letters, digits and dashes'),
 )
 
 /** A text in each of the four languages. */
