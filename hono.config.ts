@@ -11,7 +11,7 @@ export interface FunctionDefinition {
   /** Module exporting `createApp(deps)` and optionally `start(deps)`. */
   entry: string
   /** What the function answers; the ingress sends these paths to it. */
-  routes: { method: 'GET' | 'POST' | 'PATCH' | 'PUT'; path: string }[]
+  routes: { method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE'; path: string }[]
   scaling: {
     minScale: number
     maxScale: number
@@ -47,6 +47,8 @@ export const functions: FunctionDefinition[] = [
     routes: [
       { method: 'GET', path: routes.menu },
       { method: 'PUT', path: routes.drink },
+      { method: 'PUT', path: routes.station },
+      { method: 'DELETE', path: routes.station },
       { method: 'GET', path: routes.openapi },
     ],
     scaling: { minScale: 0, maxScale: 3, target: 100, containerConcurrency: 200 },

@@ -31,6 +31,11 @@ type Role = keyof typeof credentials
 const filters = [
   topics.barOrders,
   topics.barTickets,
+  topics.stationOrders('coffee'),
+  topics.stationTickets('coffee'),
+  'bar/stations/+/tickets',
+  'bar/stations/#',
+  'bar/stations/Coffee!/tickets',
   'bar/#',
   topics.publicTicker,
   topics.publicMenu,
@@ -47,7 +52,8 @@ const filters = [
 const maySubscribe: Record<Role, (filter: string) => boolean> = {
   guest: (f) => f.startsWith('public/') || f === topics.guestOrders(ownGuest),
   bar: (f) => /^(bar|public|guests)\//.test(f),
-  printer: (f) => f === topics.barOrders || f === topics.barTickets,
+  printer: (f) =>
+    [topics.barOrders, topics.barTickets, 'bar/stations/coffee/orders', 'bar/stations/coffee/tickets'].includes(f),
   service: () => true,
 }
 

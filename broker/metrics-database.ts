@@ -16,6 +16,8 @@ export interface DatabaseMetricsOptions {
 }
 
 const queueTopics = [topics.barOrders, topics.barTickets]
+/** A station's orders or tickets: a printer of one station subscribes there. */
+const stationQueueTopics = `^${topics.stationOrders('[a-z0-9-]{1,32}').replace('/orders', '/(orders|tickets)')}$`
 
 /**
  * Read from Postgres at each scrape, so every replica reports the same shared state: the offline queues of the
@@ -117,13 +119,14 @@ export interface SessionQueue {
   head_payload: Buffer | null
 }
 
-/** The sessions subscribed to the bar's topics (the printers), their queue length and head. */
+/** The sessions subscribed to the bar's topics or a station's (the printers), their queue length and head. */
 export function sessionQueues(sql: Sql, limit: number) {
   return sql<SessionQueue[]>`
     select s.client_id,
       (select count(*)::int from mqtt_outgoing o where o.client_id = s.client_id) as queued,
       head.id::text as head_id, head.payload as head_payload
-    from (select distinct client_id from mqtt_subscriptions where topic in ${sql(queueTopics)}
+    from (select distinct client_id from mqtt_subscriptions
+          where topic in ${sql(queueTopics)} or topic ~ ${stationQueueTopics}
           order by client_id limit ${limit}) s
     left join lateral (
       select id, payload from mqtt_outgoing o where o.client_id = s.client_id order by id limit 1

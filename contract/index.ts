@@ -11,6 +11,7 @@ export * from './topics.ts'
 
 const orders = '/api/orders'
 const menu = '/api/menu'
+const stations = '/api/stations'
 
 /** Routes of the HTTP API, as the functions declare them: `:name` marks a path parameter. */
 export const routes = {
@@ -18,6 +19,7 @@ export const routes = {
   order: `${orders}/:id`,
   menu,
   drink: `${menu}/:drinkId`,
+  station: `${stations}/:stationId`,
   openapi: '/api/openapi.json',
   healthz: '/api/healthz',
   readyz: '/api/readyz',

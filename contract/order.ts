@@ -1,5 +1,5 @@
 import * as v from 'valibot'
-import { DrinkIdSchema } from './menu.ts'
+import { DrinkIdSchema, StationIdSchema } from './menu.ts'
 
 export const orderStatuses = ['placed', 'preparing', 'ready', 'delivered', 'cancelled'] as const
 export type OrderStatus = (typeof orderStatuses)[number]
@@ -145,6 +145,7 @@ export type UpdateOrder = v.InferOutput<typeof UpdateOrderSchema>
 /** Query of `GET /api/orders`. Query values are text: numbers and lists are read from it. */
 export const OrderListQuerySchema = v.strictObject({
   guestId: v.optional(UuidSchema),
+  station: v.optional(v.pipe(StationIdSchema, v.description("only this station's orders"))),
   status: v.optional(
     v.pipe(
       v.string(),
@@ -175,6 +176,8 @@ export const OrderSchema = v.object({
   guestId: v.pipe(v.string(), v.uuid()),
   nickname: v.string(),
   drinkId: v.string(),
+  /** The station of the drink when it was ordered: where it is made and picked up. */
+  station: v.optional(v.pipe(StationIdSchema, v.description('where it is made and picked up'))),
   quantity: v.pipe(v.number(), v.integer(), v.minValue(1)),
   note: v.string(),
   status: v.picklist(orderStatuses),

@@ -1,4 +1,5 @@
 import * as v from 'valibot'
+import { StationIdSchema } from './menu.ts'
 import { type Order, OrderSchema, TimestampSchema } from './order.ts'
 
 /** Payload of `bar/orders` and `guests/<guestId>/orders`. */
@@ -67,9 +68,15 @@ function wrap(text: string): string[] {
   return lines
 }
 
-/** Payload of the retained `public/pickup`: the ready pickup numbers, and when they were read. */
+const PickupNumbersSchema = v.array(v.pipe(v.number(), v.integer(), v.minValue(1)))
+
+/**
+ * Payload of the retained `public/pickup`: the ready pickup numbers, and when they were read;
+ * `stations` has those of each station's drinks, for a board at one station.
+ */
 export const PickupBoardSchema = v.object({
-  numbers: v.array(v.pipe(v.number(), v.integer(), v.minValue(1))),
+  numbers: PickupNumbersSchema,
+  stations: v.optional(v.record(StationIdSchema, PickupNumbersSchema)),
   at: v.pipe(v.string(), v.isoTimestamp()),
 })
 export type PickupBoard = v.InferOutput<typeof PickupBoardSchema>
@@ -93,6 +100,8 @@ export const errorCodes = [
   'not_editable',
   'not_undoable',
   'undo_expired',
+  'station_in_use',
+  'too_many_stations',
   'rate_limited',
   'http_error',
   'internal',

@@ -14,6 +14,10 @@ export const topics = {
   barStatus: 'bar/status',
   /** `{event, order}` for one guest's orders (QoS 1). */
   guestOrders: (guestId: string) => `guests/${guestId}/orders`,
+  /** `bar/orders` for one station: the events of the orders of its drinks (QoS 1). */
+  stationOrders: (stationId: string) => `bar/stations/${stationId}/orders`,
+  /** `bar/tickets` for one station: a ticket for every order of its drinks placed (QoS 1). */
+  stationTickets: (stationId: string) => `bar/stations/${stationId}/tickets`,
 } as const
 
 const guestTopic = /^guests\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\/orders$/i
@@ -21,4 +25,11 @@ const guestTopic = /^guests\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0
 /** The guest id of a `guests/<guestId>/orders` topic, or null for any other topic or filter. */
 export function guestIdOfTopic(topic: string): string | null {
   return guestTopic.exec(topic)?.[1] ?? null
+}
+
+const stationTopic = /^bar\/stations\/([a-z0-9-]{1,32})\/(orders|tickets)$/
+
+/** The station id of a `bar/stations/<id>/orders` or `.../tickets` topic, or null for any other topic or filter. */
+export function stationIdOfTopic(topic: string): string | null {
+  return stationTopic.exec(topic)?.[1] ?? null
 }

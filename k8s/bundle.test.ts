@@ -114,18 +114,29 @@ describe.each(functions)('dist/functions/$name.mjs', (fn) => {
     expect((await fetch(`${url}/api/healthz`)).status).toBe(200)
     const drinkId = await availableDrink()
     const guestId = randomUUID()
+    // Made, then removed again, by the station routes.
+    const stationId = `kube-${randomUUID().slice(0, 8)}`
+    const station = { name: { en: 'Kube', de: 'Kube', fr: 'Kube', it: 'Kube' } }
     for (const route of fn.routes) {
-      const path = route.path.replace(':id', randomUUID()).replace(':drinkId', drinkId)
+      const path = route.path.replace(':id', randomUUID()).replace(':drinkId', drinkId).replace(':stationId', stationId)
       const headers = { ...json, authorization: `Bearer ${testTokens.barToken}` }
       const body =
         route.method === 'POST'
           ? JSON.stringify({ guestId, nickname: 'Kube', drinkId })
-          : route.method === 'GET'
+          : route.method === 'GET' || route.method === 'DELETE'
             ? undefined
-            : JSON.stringify(route.path.startsWith('/api/menu') ? { available: true } : { status: 'preparing' })
+            : JSON.stringify(
+                route.path.startsWith('/api/stations')
+                  ? station
+                  : route.path.startsWith('/api/menu')
+                    ? { available: true }
+                    : { status: 'preparing' },
+              )
       const response = await fetch(`${url}${path}`, { method: route.method, headers, body })
       // An order id made up here is unknown (404); everything else must succeed.
-      expect([200, 201, 404], `${route.method} ${path}: ${await response.clone().text()}`).toContain(response.status)
+      expect([200, 201, 204, 404], `${route.method} ${path}: ${await response.clone().text()}`).toContain(
+        response.status,
+      )
       if (route.method === 'POST') expect(response.status).toBe(201)
     }
     // What Prometheus scrapes on the pod: the requests just made, and Node's own metrics.

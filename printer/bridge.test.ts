@@ -161,4 +161,18 @@ describe('the printer bridge', () => {
     expect(printer.numbers()).toHaveLength(expected.length)
     await printer.off()
   })
+
+  test("a bridge of one station prints that station's orders and none of another's", async () => {
+    const printer = await startFakePrinter()
+    const config = testBridgeConfig(deps.broker.url, printer, { station: 'coffee' })
+    await start(config, { log: quiet })
+    const done = acknowledged(deps.broker.broker, config.clientId, topics.stationOrders('coffee'))
+    // Beer is made at the bar: placed first, it would print first on a bridge of every order.
+    const beer = await placeOrder(placeApp, { drinkId: 'beer' })
+    const espresso = await placeOrder(placeApp, { drinkId: 'espresso' })
+    await waitFor(() => orderIds(done).has(espresso.id), 5000, `#${espresso.number} acknowledged`)
+    expect(printer.numbers()).toEqual([espresso.number])
+    expect(printer.numbers()).not.toContain(beer.number)
+    await printer.off()
+  })
 })

@@ -15,6 +15,8 @@ export interface BridgeConfig {
   brokerUrl: string
   /** Fixed, so the broker recognises the session after a reconnect or a restart. */
   clientId: string
+  /** Print only this station's orders (`bar/stations/<id>/orders`); unset: every order (`bar/orders`). */
+  station?: string
   /** PRINTER_TOKEN; the user is always `printer`. */
   password: string
   printer: { host: string; port: number }
@@ -50,7 +52,8 @@ export interface Bridge {
 }
 
 /**
- * Prints every order placed (`bar/orders`, event `placed`) on a network ESC/POS printer, once.
+ * Prints every order placed (`bar/orders`, event `placed`), or every order of one station
+ * (`bar/stations/<id>/orders`), on a network ESC/POS printer, once.
  * A ticket is acknowledged to the broker only after the printer took it; while the printer is
  * away the bridge stays off the broker, and the tickets wait in its session queue.
  */
@@ -72,8 +75,10 @@ export function startBridge(config: BridgeConfig, { log, fetch, metrics }: Bridg
   let printerFailures = 0
   let stopped: Promise<void> | null = null
 
+  const topic = config.station ? topics.stationOrders(config.station) : topics.barOrders
   log.info(
-    `printing to ${where} from ${config.brokerUrl} as ${config.clientId}; ` +
+    `printing ${config.station ? `the orders of station ${config.station}` : 'every order'} to ${where} ` +
+      `from ${config.brokerUrl} as ${config.clientId}; ` +
       `${printed.size} printed order ids in ${config.statePath}`,
   )
 
@@ -144,7 +149,7 @@ export function startBridge(config: BridgeConfig, { log, fetch, metrics }: Bridg
         clientId: config.clientId,
         username: 'printer',
         password: config.password,
-        topics: [topics.barOrders],
+        topics: [topic],
         handle,
         log,
         keepalive: config.keepalive,

@@ -26,6 +26,13 @@ describe('readConfig', () => {
     })
   })
 
+  test("--station: that station's orders, in a session of its own", () => {
+    const config = bridgeConfig(['--printer', '192.168.1.50', '--station', 'coffee'])
+    expect(config).toMatchObject({ station: 'coffee', clientId: 'printer-coffee-192-168-1-50-9100' })
+    expect(bridgeConfig(['--printer', 'p'], { PRINTER_STATION: 'bar' }).station).toBe('bar')
+    expect(() => bridgeConfig(['--printer', 'p', '--station', 'Coffee Bar'])).toThrow(/--station.*station id/)
+  })
+
   test('the broker: MQTT_PORT as for the functions, else the port npm start chose here, else 1883', () => {
     const started = { port: 8081, mqttPort: 1884 }
     const brokerOf = (env: NodeJS.ProcessEnv, argv: string[] = []) => {

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { locales } from '../contract/index.ts'
+import * as v from 'valibot'
+import { locales, StationIdSchema } from '../contract/index.ts'
 import { createConfigReader } from '../runtime/config.ts'
 import { type ChosenPorts, defaultPorts, localBrokerUrl } from '../runtime/ports.ts'
 import { readStoredTokens } from '../runtime/secrets.ts'
@@ -17,7 +18,14 @@ const options = {
     env: 'BROKER_URL',
     help: 'the MQTT broker (default: mqtt://127.0.0.1:MQTT_PORT, else the port of npm start in this folder, else 1883)',
   },
-  'client-id': { env: 'PRINTER_CLIENT_ID', help: 'MQTT client id (default: printer-HOST-PORT)' },
+  station: {
+    env: 'PRINTER_STATION',
+    help: "print only this station's orders, e.g. coffee (default: every order)",
+  },
+  'client-id': {
+    env: 'PRINTER_CLIENT_ID',
+    help: 'MQTT client id (default: printer-HOST-PORT, with a station printer-STATION-HOST-PORT)',
+  },
   api: { env: 'API_URL', help: 'base URL of the API, for drink names (default: none, drink ids are printed)' },
   width: { env: 'PRINTER_WIDTH', default: 80, help: 'paper width in mm: 58 (32 columns) or 80 (48 columns)' },
   codepage: { env: 'PRINTER_CODEPAGE', default: 'windows1252', help: `code page: ${codepages.join(' or ')}` },
@@ -77,8 +85,17 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv, started: Chos
   if (!printerUrl)
     throw new Error('which printer? Pass --printer tcp://HOST:9100 or set PRINTER_URL (--help lists all)')
   const printer = parsePrinterAddress(printerUrl)
+  const station = read.parse(
+    'station',
+    undefined,
+    (text) => (v.is(StationIdSchema, text) ? text : undefined),
+    'a station id (lowercase letters, digits and dashes)',
+  )
+  // The station is part of the default id: a session keeps its subscriptions, so a printer moved
+  // to another station (or to all) must not come back as the session of the old one.
   const clientId =
-    read.text('client-id', undefined) ?? `printer-${printer.host}-${printer.port}`.replace(/[^A-Za-z0-9_-]+/g, '-')
+    read.text('client-id', undefined) ??
+    `printer-${station ? `${station}-` : ''}${printer.host}-${printer.port}`.replace(/[^A-Za-z0-9_-]+/g, '-')
   const timeZone = read.parse(
     'tz',
     Intl.DateTimeFormat().resolvedOptions().timeZone,
@@ -110,6 +127,7 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv, started: Chos
       brokerUrl,
       brokerCheckMs: ms('check-ms'),
       clientId,
+      ...(station ? { station } : {}),
       printer,
       confirm,
       settleMs: ms('settle-ms'),
@@ -160,7 +178,7 @@ function usage(): string {
     return `  --${name.padEnd(13)} ${option.env.padEnd(21)} ${option.help}${fallback}`
   })
   return [
-    'Prints every placed order on a network ESC/POS receipt printer.',
+    "Prints every placed order (or one station's) on a network ESC/POS receipt printer.",
     '',
     'npm run printer -- --printer tcp://HOST:9100 [options]',
     '',

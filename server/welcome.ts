@@ -48,6 +48,8 @@ ${guests.join('\n')}
   Bar        ${local}/?bar#token=${tokens.barToken}
   Pickup     ${local}/?board
   QR poster  ${local}/?qr
+  Stations   one counter's bar or board: add &station=ID to its address, and --station ID to its printer
+             (the ids are in ${local}/api/menu)
   MQTT       ${stack.mqttUrl}
   MQTT/WS    ${stack.wsUrl}
 

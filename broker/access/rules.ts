@@ -2,7 +2,7 @@
  * The access table of the spec, as pure functions of a role and a topic. The Aedes hooks
  * (hooks.ts) and the guard on the persistence (persistence-guard.ts) both decide from here.
  */
-import { guestIdOfTopic, topics } from '../../contract/index.ts'
+import { guestIdOfTopic, stationIdOfTopic, topics } from '../../contract/index.ts'
 import { defaultMaxTopicBytes } from '../topic-rules.ts'
 
 export type Role = 'guest' | 'bar' | 'printer' | 'service'
@@ -22,7 +22,8 @@ export function maySubscribe(role: Role, filter: string): boolean {
     case 'bar':
       return first === 'bar' || first === 'public' || first === 'guests'
     case 'printer':
-      return filter === topics.barTickets || filter === topics.barOrders
+      // All tickets, or one concrete station's: never a wildcard over the stations.
+      return filter === topics.barTickets || filter === topics.barOrders || stationIdOfTopic(filter) !== null
     case 'guest':
       // One concrete guest id, never a wildcard: a guest sees its own orders only.
       return first === 'public' || guestIdOfTopic(filter) !== null

@@ -23,6 +23,7 @@ export function createApp(deps: FunctionDeps): Hono {
         select * from orders
         where true
           ${query.guestId ? sql`and guest_id = ${query.guestId}` : sql``}
+          ${query.station ? sql`and station = ${query.station}` : sql``}
           ${query.status ? sql`and status in ${sql(query.status)}` : sql``}
           ${since ? sql`and updated_at >= ${since}` : sql``}
           ${from ? sql`and (created_at, id) < (${from.createdAt}, ${from.id})` : sql``}

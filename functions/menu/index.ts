@@ -1,22 +1,24 @@
 import type { Hono } from 'hono'
-import type { Sql } from 'postgres'
 import * as v from 'valibot'
-import { DrinkIdSchema, DrinkUpdateSchema, routes, topics } from '../../contract/index.ts'
+import { DrinkIdSchema, DrinkUpdateSchema, routes } from '../../contract/index.ts'
 import { createBaseApp, type FunctionDeps } from '../shared/app.ts'
 import { isBar } from '../shared/auth.ts'
 import { Refusal } from '../shared/errors.ts'
-import { findDrink, loadMenu } from '../shared/menu.ts'
+import { findDrink, findStation, loadMenu } from '../shared/menu.ts'
 import { openApiDocument } from '../shared/openapi.ts'
 import { enqueue, flush } from '../shared/outbox.ts'
 import { readJson } from '../shared/validate.ts'
+import { menuMessage } from './menu-message.ts'
+import { addStationRoutes } from './stations.ts'
 
 /**
- * `GET /api/menu` for everyone; `PUT /api/menu/:drinkId` for the bar (sold out, back again).
- * Also serves `GET /api/openapi.json`, the API's description.
+ * `GET /api/menu` for everyone; `PUT /api/menu/:drinkId` for the bar (sold out, back again, its
+ * station), and the stations (stations.ts). Also serves `GET /api/openapi.json`, the API's
+ * description.
  */
 export function createApp(deps: FunctionDeps): Hono {
   const { sql, publisher, barToken, log } = deps
-  return createBaseApp(deps)
+  const app = createBaseApp(deps)
     .get(routes.menu, async (c) => c.json(await loadMenu(sql)))
     .get(routes.openapi, (c) => c.json(openApiDocument()))
     .put(routes.drink, async (c) => {
@@ -26,8 +28,18 @@ export function createApp(deps: FunctionDeps): Hono {
       if (!v.is(DrinkIdSchema, drinkId)) throw new Refusal(404, 'not_found', 'no such drink')
       const change = await readJson(c, DrinkUpdateSchema)
       const { drink, outbox } = await sql.begin(async (tx) => {
-        if (change.available !== undefined) {
-          await tx`update drinks set available = ${change.available}, updated_at = now() where id = ${drinkId}`
+        if (change.station && !(await findStation(tx, change.station))) {
+          throw new Refusal(400, 'invalid_input', `station: there is no station "${change.station}"`, [
+            { path: 'station', message: 'no such station' },
+          ])
+        }
+        if (change.available !== undefined || change.station !== undefined) {
+          await tx`
+            update drinks set
+              available = coalesce(${change.available ?? null}, available),
+              station = ${change.station === undefined ? tx`station` : change.station},
+              updated_at = now()
+            where id = ${drinkId}`
         }
         const drink = await findDrink(tx, drinkId)
         if (!drink) throw new Refusal(404, 'not_found', 'no such drink')
@@ -36,14 +48,11 @@ export function createApp(deps: FunctionDeps): Hono {
       void flush(sql, publisher, outbox, log)
       return c.json({ drink })
     })
+  return addStationRoutes(app, deps)
 }
 
 /** Publishes the current menu as the retained `public/menu`; the menu function does so at start. */
 export async function start({ sql, publisher, log }: FunctionDeps): Promise<void> {
   const outbox = await sql.begin(async (tx) => enqueue(tx, [await menuMessage(tx)]))
   await flush(sql, publisher, outbox, log)
-}
-
-async function menuMessage(db: Sql | Parameters<typeof loadMenu>[0]) {
-  return { topic: topics.publicMenu, payload: JSON.stringify(await loadMenu(db)), qos: 1 as const, retain: true }
 }

@@ -16,6 +16,10 @@ import {
   PickupBoardSchema,
   PlaceOrderSchema,
   routes,
+  StationBodySchema,
+  StationIdSchema,
+  StationPutSchema,
+  StationSchema,
   TickerEventSchema,
   UpdateOrderSchema,
   UuidSchema,
@@ -34,6 +38,9 @@ function schemas(): Record<string, unknown> {
       DrinkUpdate: DrinkUpdateSchema,
       Drink: DrinkSchema,
       DrinkBody: DrinkBodySchema,
+      Station: StationSchema,
+      StationPut: StationPutSchema,
+      StationBody: StationBodySchema,
       Order: OrderSchema,
       OrderBody: OrderBodySchema,
       OrderList: OrderListSchema,
@@ -102,7 +109,9 @@ const errorText: Record<number, string> = {
   401: 'credentials missing or wrong',
   403: 'not allowed for this caller',
   404: 'no such resource',
-  409: 'conflict: sold_out, too_many_open_orders, invalid_transition, not_editable, id_conflict',
+  409:
+    'conflict: sold_out, too_many_open_orders, invalid_transition, not_editable, not_undoable, undo_expired, ' +
+    'id_conflict, station_in_use, too_many_stations',
   413: 'body over 4 KiB',
   415: 'body is not JSON',
   429: 'rate limited; see Retry-After',
@@ -166,10 +175,12 @@ function build() {
           responses: { '200': reply('changed', 'OrderBody'), ...errors(400, 401, 403, 404, 409, 413, 415) },
         },
       },
-      [openApiPath(routes.menu)]: { get: { summary: 'The drinks', responses: { '200': reply('the menu', 'Menu') } } },
+      [openApiPath(routes.menu)]: {
+        get: { summary: 'The drinks and the stations', responses: { '200': reply('the menu', 'Menu') } },
+      },
       [openApiPath(routes.drink)]: {
         put: {
-          summary: 'Change a drink, e.g. sold out',
+          summary: 'Change a drink: sold out, or its station (null: none)',
           security: bar,
           parameters: [pathParameter('drinkId', DrinkIdSchema)],
           requestBody: body('DrinkUpdate'),
@@ -180,6 +191,25 @@ function build() {
             },
             ...errors(400, 401, 404, 413, 415),
           },
+        },
+      },
+      [openApiPath(routes.station)]: {
+        put: {
+          summary: 'Create or replace a station (a counter: its name and where guests pick up)',
+          security: bar,
+          parameters: [pathParameter('stationId', StationIdSchema)],
+          requestBody: body('StationPut'),
+          responses: {
+            '201': reply('created', 'StationBody'),
+            '200': reply('replaced', 'StationBody'),
+            ...errors(400, 401, 409, 413, 415),
+          },
+        },
+        delete: {
+          summary: 'Remove a station no drink belongs to',
+          security: bar,
+          parameters: [pathParameter('stationId', StationIdSchema)],
+          responses: { '204': { description: 'removed' }, ...errors(401, 404, 409) },
         },
       },
       [openApiPath(routes.healthz)]: { get: { summary: 'Liveness', responses: { '200': { description: 'running' } } } },

@@ -2,10 +2,12 @@ import type { TransactionSql } from 'postgres'
 import { type Drink, type Message, type Order, outboxLeaseMs } from '../../contract/index.ts'
 import { type OrderRow, toOrder } from './orders.ts'
 
+export type BatchDrink = Pick<Drink, 'id' | 'name' | 'available'> & { station: string | null }
+
 /** What one batch of orders needs to know before deciding, read in one round trip. */
 export interface BatchFacts {
   stored: Map<string, Order>
-  drinks: Map<string, Pick<Drink, 'id' | 'name' | 'available'>>
+  drinks: Map<string, BatchDrink>
   /** Open orders per guest id (lower case). */
   open: Map<string, number>
   /** Pickup numbers reserved for this batch, one per order in it, increasing. */
@@ -29,8 +31,8 @@ export async function readBatchFacts(
     tx`select pg_advisory_xact_lock(h) from (
          select distinct hashtext(g) as h from unnest(${tx.array(guests)}::text[]) as g order by h) as locks`.execute(),
     tx<OrderRow[]>`select * from orders where id = any(${tx.array(orders.map((o) => o.id))}::uuid[])`.execute(),
-    tx<Pick<Drink, 'id' | 'name' | 'available'>[]>`
-      select id, name, available from drinks where id = any(${tx.array(orders.map((o) => o.drinkId))}::text[])`.execute(),
+    tx<BatchDrink[]>`
+      select id, name, available, station from drinks where id = any(${tx.array(orders.map((o) => o.drinkId))}::text[])`.execute(),
     tx<{ guest_id: string; open: number }[]>`
       select guest_id, count(*)::int as open from orders
       where guest_id = any(${tx.array(guests)}::uuid[]) and status in ('placed', 'preparing', 'ready')
@@ -64,13 +66,13 @@ export async function insertOrdersWithMessages(
   const msg = <T>(pick: (m: (typeof messages)[number]) => T) => tx.array(messages.map(pick) as never[])
   const query = tx<{ orders: string[] | null; messages: string[] | null }[]>`
     with inserted as (
-      insert into orders (id, number, guest_id, nickname, drink_id, quantity, note, created_at, updated_at)
+      insert into orders (id, number, guest_id, nickname, drink_id, quantity, note, station, created_at, updated_at)
       overriding system value
       select o.*, ${orders[0]?.createdAt ?? null}::timestamptz, ${orders[0]?.createdAt ?? null}::timestamptz
       from unnest(
         ${col((o) => o.id)}::uuid[], ${col((o) => o.number)}::int[], ${col((o) => o.guestId)}::uuid[],
         ${col((o) => o.nickname)}::text[], ${col((o) => o.drinkId)}::text[],
-        ${col((o) => o.quantity)}::int[], ${col((o) => o.note)}::text[]) as o
+        ${col((o) => o.quantity)}::int[], ${col((o) => o.note)}::text[], ${col((o) => o.station ?? null)}::text[]) as o
       on conflict (id) do nothing
       returning id
     ), queued as (

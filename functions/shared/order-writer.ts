@@ -183,12 +183,14 @@ async function decideAndWrite(tx: TransactionSql, batch: Pending[], outcomes: Ma
   const createdAt = facts.now.toISOString()
   const placed = [...planned.values()].map((pending, index) => {
     const { input } = pending
+    const station = drinks.get(input.drinkId)?.station
     const order: Order = {
       id: pending.id,
       number: facts.numbers[index] as number,
       guestId: input.guestId.toLowerCase(),
       nickname: input.nickname,
       drinkId: input.drinkId,
+      ...(station ? { station } : {}),
       quantity: input.quantity,
       note: input.note,
       status: 'placed',

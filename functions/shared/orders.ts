@@ -9,6 +9,7 @@ export interface OrderRow {
   guest_id: string
   nickname: string
   drink_id: string
+  station: string | null
   quantity: number
   note: string
   status: OrderStatus
@@ -26,6 +27,7 @@ export function toOrder(row: OrderRow): Order {
     guestId: row.guest_id,
     nickname: row.nickname,
     drinkId: row.drink_id,
+    ...(row.station ? { station: row.station } : {}),
     quantity: row.quantity,
     note: row.note,
     status: row.status,
@@ -70,9 +72,15 @@ export async function findLastMove(db: Db, id: string): Promise<LastMove | null>
  */
 export async function readPickupBoard(tx: TransactionSql): Promise<PickupBoard> {
   await tx`select pg_advisory_xact_lock(hashtext('public/pickup'))`
-  // An aggregate without GROUP BY: exactly one row, also when nothing is ready.
-  const [row] = await tx<{ numbers: number[]; at: Date }[]>`
-    select coalesce(array_agg(number order by updated_at, number), '{}') as numbers, clock_timestamp() as at
-    from orders where status = 'ready'`
-  return { numbers: row?.numbers ?? [], at: (row?.at ?? new Date()).toISOString() }
+  // Aggregates without GROUP BY: exactly one row, also when nothing is ready.
+  const [row] = await tx<{ numbers: number[]; stations: Record<string, number[]>; at: Date }[]>`
+    select
+      (select coalesce(array_agg(number order by updated_at, number), '{}') from orders where status = 'ready')
+        as numbers,
+      (select coalesce(jsonb_object_agg(station, numbers), '{}') from (
+         select station, jsonb_agg(number order by updated_at, number) as numbers
+         from orders where status = 'ready' and station is not null group by station) per_station)
+        as stations,
+      clock_timestamp() as at`
+  return { numbers: row?.numbers ?? [], stations: row?.stations ?? {}, at: (row?.at ?? new Date()).toISOString() }
 }

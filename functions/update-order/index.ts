@@ -59,6 +59,9 @@ export function createApp(deps: FunctionDeps): Hono {
       const [row] = await tx<OrderRow[]>`
         update orders set
           status = ${next.status}, nickname = ${next.nickname}, drink_id = ${next.drinkId},
+          -- Another drink is made at its own station (the old values on the right of SET).
+          station = case when drink_id = ${next.drinkId} then station
+            else (select station from drinks where id = ${next.drinkId}) end,
           quantity = ${next.quantity}, note = ${next.note}, updated_at = clock_timestamp(),
           previous_status = ${moved ? current.status : null},
           moved_at = case when ${moved} then clock_timestamp() end
@@ -66,7 +69,9 @@ export function createApp(deps: FunctionDeps): Hono {
         returning *`
       const updated = toOrder(row as OrderRow)
       const drink = await findDrink(tx, updated.drinkId)
-      const messages = orderMessages('updated', updated, drink?.name.en ?? updated.drinkId)
+      const messages = orderMessages('updated', updated, drink?.name.en ?? updated.drinkId, {
+        formerStation: current.station,
+      })
       // The public pickup list changes when an order enters or leaves `ready`.
       if (current.status === 'ready' || updated.status === 'ready')
         messages.push(pickupMessage(await readPickupBoard(tx)))

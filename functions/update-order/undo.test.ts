@@ -139,7 +139,8 @@ describe('public/pickup', () => {
     await patch(order.id, { status: 'ready' })
     const entered = JSON.parse((await inbox.next(has(true))).payload)
     expect(v.is(PickupBoardSchema, entered)).toBe(true)
-    expect(Object.keys(entered).sort()).toEqual(['at', 'numbers'])
+    expect(Object.keys(entered).sort()).toEqual(['at', 'numbers', 'stations'])
+    expect(entered.stations[order.station ?? '']).toContain(order.number)
     expect(JSON.stringify(entered)).not.toContain(order.id)
     expect(JSON.stringify(entered)).not.toContain(order.nickname)
 

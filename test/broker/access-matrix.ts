@@ -15,6 +15,8 @@ export const login = (role: Role) => credentials[role === 'otherGuest' ? 'guest'
 export const universe = [
   topics.barOrders,
   topics.barTickets,
+  topics.stationOrders('coffee'),
+  topics.stationTickets('coffee'),
   topics.publicMenu,
   topics.publicTicker,
   topics.guestOrders(guestIds.guest),
@@ -31,9 +33,10 @@ export const tries = (role: Role): string[] => [
   'guests/#',
   '+/orders',
   'internal/#',
+  'bar/stations/+/tickets',
   // Last, a concrete topic it may read: its retained message arrives after all the others.
   ...(role === 'guest' || role === 'otherGuest' ? [topics.guestOrders(guestIds[role])] : []),
-  ...(role === 'printer' ? [topics.barTickets, topics.barOrders] : []),
+  ...(role === 'printer' ? [topics.barTickets, topics.barOrders, topics.stationTickets('coffee')] : []),
   ...(role === 'bar' || role === 'service' ? [topics.barOrders] : []),
 ]
 
@@ -41,7 +44,7 @@ const readable: Record<Role, string[]> = {
   guest: [topics.guestOrders(guestIds.guest), topics.publicMenu, topics.publicTicker],
   otherGuest: [topics.guestOrders(guestIds.otherGuest), topics.publicMenu, topics.publicTicker],
   bar: universe.filter((topic) => topic !== 'internal/audit'),
-  printer: [topics.barOrders, topics.barTickets],
+  printer: [topics.barOrders, topics.barTickets, topics.stationTickets('coffee')],
   service: universe,
 }
 const sorted = (list: string[]) => [...list].sort()

@@ -11,8 +11,8 @@ export function createStaffApi(options: ApiClientOptions = {}) {
     menu: http.menu,
     config: async (): Promise<PageConfig> => readPageConfig(await http.config()),
     updateOrder: http.updateOrder,
-    /** Every order, all pages. */
-    allOrders: () => http.orders({}),
+    /** Every order, all pages; with a station, that station's. */
+    allOrders: (station: string | null = null) => http.orders(station ? { station } : {}),
     updateDrink: async (drinkId: string, change: DrinkUpdate) => {
       await http.send('PUT', api.drink(drinkId), change)
     },

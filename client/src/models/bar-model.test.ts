@@ -42,7 +42,9 @@ function memoryApi(token = 'good') {
         if (!canTransition(order.status, change.status)) throw new ApiError(409, 'invalid_transition', 'no')
         previous.set(id, order.status)
       }
-      const updated = { ...order, status: change.status, updatedAt: new Date().toISOString() }
+      // Later than the copy it replaces, as the server's clock is, also within one millisecond.
+      const at = Math.max(Date.now(), Date.parse(order.updatedAt) + 1)
+      const updated = { ...order, status: change.status, updatedAt: new Date(at).toISOString() }
       orders.set(id, updated)
       return updated
     },

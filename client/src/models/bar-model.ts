@@ -9,11 +9,14 @@ import type { MenuModel } from './menu-model.ts'
 import type { OrderStore } from './order-store.ts'
 import type { Problem } from './problem.ts'
 import { toProblem } from './problem.ts'
+import { ofStation } from './stations.ts'
 
 export interface BarDeps {
   api: Pick<StaffApi, 'allOrders' | 'menu' | 'updateOrder' | 'updateDrink' | 'ordersCsv'>
   store: OrderStore
   menu: MenuModel
+  /** The station this display works for: only its orders are shown and beep. Null: every order. */
+  station?: string | null
   /** Called for an order the bar has not seen before (the beep). */
   onNewOrder?: (order: Order) => void
   /** Called when the API refuses the bar token. */
@@ -29,6 +32,8 @@ export interface BarDeps {
 /** The bar's side: catching up, live events, and moving orders and drinks along through the API. */
 export const BarModel = createModel((deps: BarDeps) => {
   const { api, store, menu, onNewOrder, onUnauthorized } = deps
+  const station = deps.station ?? null
+  const ours = (order: Order) => station === null || order.station === station
   /** Orders and drinks with a request on the way, so a second tap does not send it twice. */
   const busy = signal<ReadonlySet<string>>(new Set())
   const problem = signal<Problem | null>(null)
@@ -92,7 +97,8 @@ export const BarModel = createModel((deps: BarDeps) => {
     /** The orders as this screen shows them: a move on its way already made. */
     orders: computed(() => {
       const moving = sending.value
-      const list = store.list.value
+      // The store keeps what it heard of other stations too (an order a guest moved away).
+      const list = ofStation(store.list.value, station)
       if (moving.size === 0) return list
       return list.map((o) => {
         const move = moving.get(o.id)
@@ -109,9 +115,9 @@ export const BarModel = createModel((deps: BarDeps) => {
     /** Catches up from the API: on every (re)connect, so nothing missed while offline stays stale. */
     async refresh() {
       try {
-        const [orders, drinks] = await Promise.all([api.allOrders(), api.menu()])
+        const [orders, drinks] = await Promise.all([api.allOrders(station), api.menu()])
         menu.apply(drinks)
-        const fresh = store.merge(orders).filter((c) => !c.previous && c.order.status === 'placed')
+        const fresh = store.merge(orders).filter((c) => !c.previous && c.order.status === 'placed' && ours(c.order))
         const first = fresh[0]
         if (loaded.value && first) onNewOrder?.(first.order)
         loaded.value = true
@@ -120,10 +126,10 @@ export const BarModel = createModel((deps: BarDeps) => {
         fail(error)
       }
     },
-    /** A live `bar/orders` event. */
+    /** A live `bar/orders` event (or the station's `bar/stations/<id>/orders`). */
     receive(event: OrderEvent) {
       const [change] = store.merge([event.order])
-      if (change && !change.previous && event.event === 'placed') onNewOrder?.(change.order)
+      if (change && !change.previous && event.event === 'placed' && ours(change.order)) onNewOrder?.(change.order)
     },
     /** One tap: to the next status of the lifecycle, sent at once. */
     advance(order: Order) {

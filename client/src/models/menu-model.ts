@@ -1,16 +1,20 @@
 import { computed, createModel, signal } from '@preact/signals-core'
-import type { Drink, Locale, Menu } from '../../../contract/index.ts'
+import type { Drink, Locale, Menu, Station } from '../../../contract/index.ts'
 
-/** The drinks as last heard from `GET /api/menu` or the retained `public/menu`. */
+/** The drinks and stations as last heard from `GET /api/menu` or the retained `public/menu`. */
 export const MenuModel = createModel(() => {
   /** Null until the menu first arrives. */
   const drinks = signal<readonly Drink[] | null>(null)
   const byId = computed(() => new Map((drinks.value ?? []).map((drink) => [drink.id, drink])))
+  const stations = signal<readonly Station[]>([])
   return {
     drinks,
     byId,
+    /** The counters where drinks are made and picked up; none at a one-bar event. */
+    stations,
     apply(menu: Menu) {
       drinks.value = menu.drinks
+      stations.value = menu.stations ?? []
     },
     /** Shows a sold-out switch at once; the broker's `public/menu` confirms or corrects it. */
     setAvailable(drinkId: string, available: boolean) {

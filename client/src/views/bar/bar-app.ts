@@ -12,6 +12,7 @@ import { drinkName, MenuModel } from '../../models/menu-model.ts'
 import { OrderStore } from '../../models/order-store.ts'
 import type { TableColumn } from '../../models/order-table.ts'
 import { OrderTable } from '../../models/order-table.ts'
+import { drinksOf, pickupPlace } from '../../models/stations.ts'
 import { Clock } from '../../models/wait-time.ts'
 import { createStaffLive } from '../shared/staff-live.ts'
 
@@ -25,19 +26,26 @@ export interface BarAppDeps {
   beep: () => void
   /** Whether the device has a network (`navigator.onLine`, followed). */
   online?: ReadonlySignal<boolean>
+  /** The station this display works for (`?bar&station=coffee`); null or unset: all of them. */
+  station?: string | null
 }
 
-/** Puts the bar display's models together and feeds them from the API and `bar/orders`. */
-export function createBarApp({ auth, api, storage, liveUrl, locale, beep, online }: BarAppDeps) {
+/**
+ * Puts the bar display's models together and feeds them from the API and `bar/orders`, or for a
+ * station from its `bar/stations/<id>/orders`.
+ */
+export function createBarApp({ auth, api, storage, liveUrl, locale, beep, online, station = null }: BarAppDeps) {
   const store = new OrderStore()
   const menu = new MenuModel()
   const config = signal<PageConfig>(defaultPageConfig)
-  /** Remembered on the device; the browser still wants a tap before it plays anything. */
-  const sound = signal(storage.get('barSound') === 'on')
+  /** Remembered on the device, per station; the browser still wants a tap before it plays anything. */
+  const soundKey = station ? `barSound:${station}` : 'barSound'
+  const sound = signal(storage.get(soundKey) === 'on')
   const bar = new BarModel({
     api,
     store,
     menu,
+    station,
     onNewOrder: () => {
       if (sound.value) beep()
     },
@@ -58,7 +66,11 @@ export function createBarApp({ auth, api, storage, liveUrl, locale, beep, online
     auth,
     url: liveUrl,
     online,
-    topics: { [topics.barOrders]: 'orderEvent', [topics.publicMenu]: 'menu', [topics.barStatus]: 'barStatus' },
+    topics: {
+      [station ? topics.stationOrders(station) : topics.barOrders]: 'orderEvent',
+      [topics.publicMenu]: 'menu',
+      [topics.barStatus]: 'barStatus',
+    },
     onConnect: () => void bar.refresh(),
     onMessage: (message) => {
       if (message.kind === 'orderEvent') bar.receive(message.payload)
@@ -70,6 +82,11 @@ export function createBarApp({ auth, api, storage, liveUrl, locale, beep, online
     auth,
     store,
     menu,
+    station,
+    /** The station's name and place in the page's language; null for a display of all stations. */
+    place: computed(() => (station ? pickupPlace(menu.stations.value, station, locale.value) : null)),
+    /** The drinks whose sold-out switch this display shows: its station's. */
+    drinks: computed(() => drinksOf(menu.drinks.value ?? [], station)),
     bar,
     queue,
     table,
@@ -80,7 +97,7 @@ export function createBarApp({ auth, api, storage, liveUrl, locale, beep, online
     clock: new Clock(),
     setSound(on: boolean) {
       sound.value = on
-      storage.set('barSound', on ? 'on' : 'off')
+      storage.set(soundKey, on ? 'on' : 'off')
     },
     /** The wait-time colours and the undo time of this event, from `/config.json`. */
     loadConfig() {

@@ -5,6 +5,7 @@ import { createBeeper } from '../../lib/beeper.ts'
 import { liveUrl } from '../../lib/live-connection.ts'
 import { onlineSignal } from '../../lib/online.ts'
 import { createStaffApi } from '../../lib/staff-api.ts'
+import { stationParam } from '../../models/stations.ts'
 import { mountView } from '../shared/mount-view.ts'
 import type { MountOptions } from '../shared/page-language.ts'
 import { followLanguage } from '../shared/page-language.ts'
@@ -13,7 +14,7 @@ import { createBarApp } from './bar-app.ts'
 import { BarView } from './bar-view.tsx'
 import '../../styles/bar.css'
 
-/** The bar display (`/?bar`). */
+/** The bar display (`/?bar`), of one station with `&station=<id>`. */
 export async function mountBar(root: HTMLElement, options: MountOptions) {
   const i18n = await createI18n(loadStaffMessages, options)
   followLanguage(i18n)
@@ -27,6 +28,7 @@ export async function mountBar(root: HTMLElement, options: MountOptions) {
     locale: i18n.locale,
     beep: beeper.beep,
     online: onlineSignal(),
+    station: stationParam(location.search),
   })
   app.loadConfig()
 
@@ -49,7 +51,9 @@ export async function mountBar(root: HTMLElement, options: MountOptions) {
 
   effect(() => {
     const waiting = app.queue.columns.value.placed.length
-    document.title = `${waiting ? `(${i18n.number(waiting)}) ` : ''}${i18n.messages.value.barTitle}`
+    const place = app.place.value ?? (app.station ? { name: app.station } : null)
+    const title = `${i18n.messages.value.barTitle}${place ? ` · ${place.name}` : ''}`
+    document.title = `${waiting ? `(${i18n.number(waiting)}) ` : ''}${title}`
   })
   mountView(root, () => <BarView app={app} i18n={i18n} audible={beeper.unlocked} onSound={onSound} />)
 }

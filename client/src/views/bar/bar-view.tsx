@@ -29,7 +29,15 @@ export function BarView({ app, i18n, audible, onSound }: BarViewProps) {
   return (
     <>
       <header class="top">
-        <h1>{messages.barTitle}</h1>
+        <h1>
+          {messages.barTitle}
+          {app.station && (
+            <span class="station-name" data-testid="station-name">
+              {' · '}
+              {app.place.value?.name ?? app.station}
+            </span>
+          )}
+        </h1>
         {signedIn && <ConnectionBadge state={app.live.state} messages={messages} />}
         {signedIn && (
           <button

@@ -2,10 +2,10 @@ import type { I18n } from '../../i18n/i18n.ts'
 import type { StaffMessages } from '../../i18n/staff-dictionary.ts'
 import type { BarApp } from './bar-app.ts'
 
-/** One switch per drink: off means sold out, for every guest at once. */
+/** One switch per drink (of the display's station): off means sold out, for every guest at once. */
 export function DrinkSwitches({ app, i18n }: { app: BarApp; i18n: I18n<StaffMessages> }) {
   const messages = i18n.messages.value
-  const drinks = app.menu.drinks.value ?? []
+  const drinks = app.drinks.value
   return (
     <section class="card" aria-labelledby="availability-heading">
       <h2 id="availability-heading">{messages.availability}</h2>

@@ -24,7 +24,7 @@ export function GuestView({ app, i18n }: { app: GuestApp; i18n: I18n }) {
             </p>
           )}
         </div>
-        {parts && <parts.ReadyBanner alert={parts.alert} i18n={i18n} />}
+        {parts && <parts.ReadyBanner alert={parts.alert} menu={app.menu} i18n={i18n} />}
         <OrderForm guest={app.guest} menu={app.menu} i18n={i18n} />
         {parts ? (
           <parts.MyOrders

@@ -4,8 +4,17 @@ import { fill } from '../../i18n/format.ts'
 import type { MessageKey, Messages } from '../../i18n/guest-messages.ts'
 import type { Problem } from '../../models/problem.ts'
 
-/** Codes of the API a guest reads as "something went wrong" (the fallback below): nothing more to say. */
-type Internal = 'malformed_json' | 'unsupported_media_type' | 'id_conflict' | 'http_error'
+/**
+ * Codes of the API a guest reads as "something went wrong" (the fallback below): nothing more to
+ * say. The stations' codes answer only the bar's own HTTP calls, which no page makes.
+ */
+type Internal =
+  | 'malformed_json'
+  | 'unsupported_media_type'
+  | 'id_conflict'
+  | 'http_error'
+  | 'station_in_use'
+  | 'too_many_stations'
 
 /** Codes of the API a guest reads in the words of another. */
 const alias = {
