@@ -4,8 +4,8 @@ import type { NoticeDeps } from '../models/ready-notifier.ts'
 const supported = () => typeof Notification !== 'undefined' && globalThis.isSecureContext
 
 /**
- * Registers the page's service worker (public/sw.js). Phones only show notifications through
- * one; it does nothing else, so it can never serve a stale page.
+ * Registers the page's service worker (public/sw.js): it keeps the page for a visit without a
+ * connection, and phones show notifications only through one.
  */
 export function registerWorker(): Promise<ServiceWorkerRegistration | null> {
   if (!('serviceWorker' in navigator)) return Promise.resolve(null)

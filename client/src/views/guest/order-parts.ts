@@ -1,7 +1,9 @@
 import type { GuestApi } from '../../lib/api-client.ts'
 import { browserNotices, registerWorker } from '../../lib/notices.ts'
+import type { KeyValueStore } from '../../lib/storage.ts'
 import type { GuestModel } from '../../models/guest-model.ts'
 import { OrderEditor } from '../../models/order-editor.ts'
+import { OrderMemory } from '../../models/order-memory.ts'
 import type { OrderStore } from '../../models/order-store.ts'
 import { ReadyAlert } from '../../models/ready-alert.ts'
 import type { ReadyText } from '../../models/ready-notifier.ts'
@@ -18,18 +20,21 @@ export interface OrderPartsDeps {
   api: GuestApi
   guest: GuestModel
   store: OrderStore
+  storage: KeyValueStore
   readyText: ReadyText
 }
 
-/** The models behind those parts: the change form, and the ready moment with its notification. */
-export function createOrderParts({ api, guest, store, readyText }: OrderPartsDeps) {
+/**
+ * The models behind those parts: the change form, the ready moment with its notification, and
+ * the orders kept on the device for a visit without a connection.
+ */
+export function createOrderParts({ api, guest, store, storage, readyText }: OrderPartsDeps) {
   const notifier = new ReadyNotifier(browserNotices())
-  // Registered again on each visit once allowed, so notifications still work after a reload;
-  // a little later, to leave the first screen alone.
-  setTimeout(() => {
-    if (notifier.permission.peek() === 'granted') void registerWorker()
-  }, 2000)
+  // The service worker keeps the page for a visit without a connection and shows the ready
+  // notification. This module loads after the first paint, so the first paint never waits for it.
+  void registerWorker()
   return {
+    memory: new OrderMemory({ storage, guest, store }),
     editor: new OrderEditor({ api, guestId: guest.guestId.value, store, accept: guest.accept, refresh: guest.refresh }),
     notifier,
     alert: new ReadyAlert(guest.orders, (order) => notifier.ready(order, readyText)),
