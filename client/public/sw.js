@@ -63,8 +63,8 @@ async function precache() {
       await cache.put(path, response)
     }),
   )
-  // The page asked for the menu before this worker was there; a visit offline needs it.
-  await networkFirst(new Request('/api/menu'), '/api/menu').catch(() => {})
+  // The page asked for these before this worker was there; a visit offline needs them.
+  await Promise.all([...lastGood].map((path) => networkFirst(new Request(path), path).catch(() => {})))
 }
 
 async function digest(response) {
