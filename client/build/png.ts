@@ -43,16 +43,6 @@ export function encodePng(size: number, pixel: (x: number, y: number) => Rgb): B
   ])
 }
 
-function inside(polygon: readonly Point[], x: number, y: number): boolean {
-  let odd = false
-  for (let i = 0, j = polygon.length - 1; i < polygon.length; j = i++) {
-    const [xi, yi] = polygon[i] as Point
-    const [xj, yj] = polygon[j] as Point
-    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) odd = !odd
-  }
-  return odd
-}
-
 export interface IconOptions {
   size: number
   /** The shape in a 32×32 box, drawn centred. */
@@ -63,18 +53,33 @@ export interface IconOptions {
   foreground: Rgb
 }
 
-/** A shape on a full background, smoothed by 4×4 samples per pixel. */
+/** A shape on a full background, smoothed by 4×4 samples per pixel (scanlines, even-odd fill). */
 export function drawIcon({ size, shape, scale, background, foreground }: IconOptions): Buffer {
+  const samples = 4
   const unit = (size * scale) / 32
   const offset = (size - size * scale) / 2
-  const samples = 4
+  const points = shape.map(([x, y]) => [x * unit + offset, y * unit + offset] as const)
+  const coverage = new Float32Array(size * size)
+  for (let row = 0; row < size * samples; row++) {
+    const y = (row + 0.5) / samples
+    const crossings: number[] = []
+    for (let i = 0, j = points.length - 1; i < points.length; j = i++) {
+      const [xi, yi] = points[i] as Point
+      const [xj, yj] = points[j] as Point
+      if (yi > y !== yj > y) crossings.push(xi + ((y - yi) * (xj - xi)) / (yj - yi))
+    }
+    crossings.sort((a, b) => a - b)
+    for (let k = 0; k + 1 < crossings.length; k += 2) {
+      const from = Math.ceil((crossings[k] ?? 0) * samples - 0.5)
+      const to = Math.floor((crossings[k + 1] ?? 0) * samples - 0.5)
+      for (let column = Math.max(0, from); column <= Math.min(size * samples - 1, to); column++) {
+        const index = Math.floor(row / samples) * size + Math.floor(column / samples)
+        coverage[index] = (coverage[index] ?? 0) + 1 / samples ** 2
+      }
+    }
+  }
   return encodePng(size, (x, y) => {
-    let hits = 0
-    for (let sy = 0; sy < samples; sy++)
-      for (let sx = 0; sx < samples; sx++)
-        if (inside(shape, (x + (sx + 0.5) / samples - offset) / unit, (y + (sy + 0.5) / samples - offset) / unit))
-          hits++
-    const a = hits / samples ** 2
+    const a = Math.min(1, coverage[y * size + x] ?? 0)
     return [0, 1, 2].map((i) => Math.round((foreground[i] ?? 0) * a + (background[i] ?? 0) * (1 - a))) as unknown as Rgb
   })
 }
