@@ -16,6 +16,9 @@ export { MyOrders } from './my-orders.tsx'
 export { ReadyBanner } from './ready-banner.tsx'
 export { Ticker } from './ticker.tsx'
 
+/** How long after the order list's code arrives the service worker is registered. */
+const workerDelayMs = 2000
+
 export interface OrderPartsDeps {
   api: GuestApi
   guest: GuestModel
@@ -31,8 +34,9 @@ export interface OrderPartsDeps {
 export function createOrderParts({ api, guest, store, storage, readyText }: OrderPartsDeps) {
   const notifier = new ReadyNotifier(browserNotices())
   // The service worker keeps the page for a visit without a connection and shows the ready
-  // notification. This module loads after the first paint, so the first paint never waits for it.
-  void registerWorker()
+  // notification. This module loads after the first paint, and the worker's downloads wait a
+  // little more, to leave the first screen's requests alone.
+  setTimeout(() => void registerWorker(), workerDelayMs)
   return {
     memory: new OrderMemory({ storage, guest, store }),
     editor: new OrderEditor({ api, guestId: guest.guestId.value, store, accept: guest.accept, refresh: guest.refresh }),
