@@ -12,6 +12,19 @@ export function registerWorker(): Promise<ServiceWorkerRegistration | null> {
   return navigator.serviceWorker.register('/sw.js').catch(() => null)
 }
 
+/**
+ * Links the web app manifest (`public/manifest.webmanifest`, for "Add to Home Screen"). Linked
+ * from the page once it is on screen: Chrome fetches the manifest and an icon as soon as it is
+ * linked, which in the page's HTML would compete with the first screen's own requests.
+ */
+export function linkManifest(): void {
+  if (document.querySelector('link[rel="manifest"]')) return
+  const link = document.createElement('link')
+  link.rel = 'manifest'
+  link.href = '/manifest.webmanifest'
+  document.head.append(link)
+}
+
 /** The ready moment's side effects in this browser. */
 export function browserNotices(): NoticeDeps {
   return {

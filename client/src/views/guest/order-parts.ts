@@ -1,5 +1,5 @@
 import type { GuestApi } from '../../lib/api-client.ts'
-import { browserNotices, registerWorker } from '../../lib/notices.ts'
+import { browserNotices, linkManifest, registerWorker } from '../../lib/notices.ts'
 import type { KeyValueStore } from '../../lib/storage.ts'
 import type { GuestModel } from '../../models/guest-model.ts'
 import { OrderEditor } from '../../models/order-editor.ts'
@@ -16,7 +16,7 @@ export { MyOrders } from './my-orders.tsx'
 export { ReadyBanner } from './ready-banner.tsx'
 export { Ticker } from './ticker.tsx'
 
-/** How long after the order list's code arrives the service worker is registered. */
+/** How long after the order list's code arrives the service worker is registered and the manifest linked. */
 const workerDelayMs = 2000
 
 export interface OrderPartsDeps {
@@ -36,7 +36,10 @@ export function createOrderParts({ api, guest, store, storage, readyText }: Orde
   // The service worker keeps the page for a visit without a connection and shows the ready
   // notification. This module loads after the first paint, and the worker's downloads wait a
   // little more, to leave the first screen's requests alone.
-  setTimeout(() => void registerWorker(), workerDelayMs)
+  setTimeout(() => {
+    linkManifest()
+    void registerWorker()
+  }, workerDelayMs)
   return {
     memory: new OrderMemory({ storage, guest, store }),
     editor: new OrderEditor({ api, guestId: guest.guestId.value, store, accept: guest.accept, refresh: guest.refresh }),
