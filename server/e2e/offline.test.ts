@@ -87,3 +87,32 @@ test('offline, no API answer but the menu comes from a cache: the orders are the
   })
   expect(answers).toEqual({ menu: 200, orders: 'failed', config: 200 })
 })
+
+test('once on screen, the page links a web app manifest that opens it standalone, with icons of the sizes it names', async () => {
+  const guest = await openGuest(e2e)
+  await expect
+    .poll(() => guest.evaluate(() => document.querySelector('link[rel="manifest"]')?.getAttribute('href')), {
+      timeout: 10_000,
+    })
+    .toBe('/manifest.webmanifest')
+  const icons = await guest.evaluate(async () => {
+    const manifest = await (await fetch('/manifest.webmanifest')).json()
+    const sizes = await Promise.all(
+      (manifest.icons as { src: string; sizes: string }[]).map(async (icon) => {
+        const bitmap = await createImageBitmap(await (await fetch(icon.src)).blob())
+        return { named: icon.sizes, drawn: `${bitmap.width}x${bitmap.height}` }
+      }),
+    )
+    return { start: manifest.start_url, display: manifest.display, sizes }
+  })
+  expect(icons.start).toBe('/')
+  expect(icons.display).toBe('standalone')
+  expect(icons.sizes.length).toBeGreaterThan(0)
+  for (const { named, drawn } of icons.sizes) expect(drawn).toBe(named)
+  const touch = await guest.evaluate(async () => {
+    const href = document.querySelector('link[rel="apple-touch-icon"]')?.getAttribute('href') ?? ''
+    const bitmap = await createImageBitmap(await (await fetch(href)).blob())
+    return `${bitmap.width}x${bitmap.height}`
+  })
+  expect(touch).toBe('180x180')
+})
