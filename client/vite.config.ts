@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url'
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib'
 import preact from '@preact/preset-vite'
 import { defineConfig, type Plugin } from 'vite'
+import { serviceWorker } from './build/service-worker.ts'
 
 // `npx vite build client` writes client/dist, which the server serves with the API on the same
 // origin. `npx vite client` serves the page with hot reload and passes the API, `/config.json`
@@ -30,7 +31,7 @@ function precompress(): Plugin {
     },
     closeBundle() {
       for (const path of walk(outDir)) {
-        if (!/\.(js|css|html|svg|json)$/.test(path) || statSync(path).size < 256) continue
+        if (!/\.(js|css|html|svg|json|webmanifest)$/.test(path) || statSync(path).size < 256) continue
         const source = readFileSync(path)
         writeFileSync(`${path}.br`, brotliCompressSync(source, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }))
         writeFileSync(`${path}.gz`, gzipSync(source, { level: 9 }))
@@ -46,7 +47,7 @@ export default defineConfig(({ command }) => {
   if (command === 'build') process.env.NODE_ENV = 'production'
   return {
     root: fileURLToPath(new URL('.', import.meta.url)),
-    plugins: [preact(), precompress()],
+    plugins: [preact(), serviceWorker(), precompress()],
     build: {
       outDir: 'dist',
       emptyOutDir: true,

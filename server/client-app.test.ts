@@ -9,6 +9,8 @@ mkdirSync(join(dir, 'assets'))
 writeFileSync(join(dir, 'index.html'), '<!doctype html><title>Drinks</title>')
 writeFileSync(join(dir, 'assets', 'main-1a2b3c.js'), 'export {}')
 writeFileSync(join(dir, 'favicon.svg'), '<svg/>')
+writeFileSync(join(dir, 'sw.js'), 'const build = null')
+writeFileSync(join(dir, 'manifest.webmanifest'), '{"name":"Drinks"}')
 const appWith = (env: NodeJS.ProcessEnv = {}) => {
   const config: ClientConfig = readClientConfig(env)
   return createClientApp({ dir, config: () => config })
@@ -38,6 +40,15 @@ test('the one page is revalidated on each visit; hashed assets are kept for good
   const missing = await app.request('/assets/gone-000000.js')
   expect(missing.status).toBe(404)
   expect(missing.headers.get('cache-control')).toBeNull()
+})
+
+test('the service worker and the web app manifest are revalidated on each visit, so a new build is seen at once', async () => {
+  const worker = await app.request('/sw.js')
+  expect(worker.headers.get('content-type')).toMatch(/^text\/javascript/)
+  expect(worker.headers.get('cache-control')).toBe('no-cache')
+  const manifest = await app.request('/manifest.webmanifest')
+  expect(manifest.headers.get('content-type')).toMatch(/^application\/manifest\+json/)
+  expect(manifest.headers.get('cache-control')).toBe('no-cache')
 })
 
 test('/config.json tells the page its address, event name, wait colours and undo time', async () => {

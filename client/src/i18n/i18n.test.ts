@@ -52,7 +52,7 @@ describe('createI18n', () => {
     expect(i18n.messages.value.order).toBe('Commander')
   })
 
-  it('formats times, numbers and minutes in the chosen language', async () => {
+  it('formats times and numbers in the chosen language', async () => {
     const i18n = await createI18n(loadGuestMessages, { languages: ['de'], storage: memoryStore() })
     const local = new Date(2026, 10, 25, 20, 5)
     expect(i18n.time(local.toISOString())).toBe('20:05')
@@ -60,7 +60,6 @@ describe('createI18n', () => {
     expect(i18n.number(7)).toBe('7')
     expect(i18n.pickup(1234)).toBe('1234')
     expect(i18n.pickup(42)).toBe('42')
-    expect(i18n.minutes(4)).toBe('4 Min.')
     expect(i18n.t('readyTitle', { number: 42 })).toBe('#42 ist bereit')
     await i18n.setLocale('en')
     expect(i18n.number(1234)).toBe('1,234')

@@ -55,9 +55,6 @@ export async function createI18n<M extends Messages>(load: LoadMessages<M>, opti
   const numberFormat = computed(() => new Intl.NumberFormat(locale.value, { maximumFractionDigits: 0 }))
   // Pickup numbers are called out as they are: 1234, never "1,234".
   const pickupFormat = computed(() => new Intl.NumberFormat(locale.value, { useGrouping: false }))
-  const minutesFormat = computed(
-    () => new Intl.NumberFormat(locale.value, { style: 'unit', unit: 'minute', unitDisplay: 'short' }),
-  )
 
   return {
     locale: locale as ReadonlySignal<Locale>,
@@ -69,7 +66,6 @@ export async function createI18n<M extends Messages>(load: LoadMessages<M>, opti
     time: (iso: string) => timeFormat.value.format(new Date(iso)),
     number: (value: number) => (isPlain(value) ? String(value) : numberFormat.value.format(value)),
     pickup: (value: number) => (isPlain(value) ? String(value) : pickupFormat.value.format(value)),
-    minutes: (value: number) => minutesFormat.value.format(value),
     async setLocale(next: Locale) {
       wanted = next
       options.storage.set(storageKey, next)

@@ -4,12 +4,25 @@ import type { NoticeDeps } from '../models/ready-notifier.ts'
 const supported = () => typeof Notification !== 'undefined' && globalThis.isSecureContext
 
 /**
- * Registers the page's service worker (public/sw.js). Phones only show notifications through
- * one; it does nothing else, so it can never serve a stale page.
+ * Registers the page's service worker (public/sw.js): it keeps the page for a visit without a
+ * connection, and phones show notifications only through one.
  */
 export function registerWorker(): Promise<ServiceWorkerRegistration | null> {
   if (!('serviceWorker' in navigator)) return Promise.resolve(null)
   return navigator.serviceWorker.register('/sw.js').catch(() => null)
+}
+
+/**
+ * Links the web app manifest (`public/manifest.webmanifest`, for "Add to Home Screen"). Linked
+ * from the page once it is on screen: Chrome fetches the manifest and an icon as soon as it is
+ * linked, which in the page's HTML would compete with the first screen's own requests.
+ */
+export function linkManifest(): void {
+  if (document.querySelector('link[rel="manifest"]')) return
+  const link = document.createElement('link')
+  link.rel = 'manifest'
+  link.href = '/manifest.webmanifest'
+  document.head.append(link)
 }
 
 /** The ready moment's side effects in this browser. */

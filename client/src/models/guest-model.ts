@@ -40,6 +40,8 @@ export const GuestModel = createModel(({ api, storage, store, menu, outbox, newI
   const note = signal('')
   const placing = signal(false)
   const problem = signal<Problem | null>(null)
+  /** When the server last gave this page the guest's orders (ms since the epoch); 0: not yet. */
+  const syncedAt = signal(0)
   /** The latest status change heard live, for the screen reader. */
   const announcement = signal<Order | null>(null)
   /** What became of the last tap on "Order": placed (with its number), or kept for later. */
@@ -81,6 +83,7 @@ export const GuestModel = createModel(({ api, storage, store, menu, outbox, newI
     }),
     /** This guest's orders, newest first. */
     orders,
+    syncedAt,
     openCount,
     queued,
     setNickname(value: string) {
@@ -153,6 +156,7 @@ export const GuestModel = createModel(({ api, storage, store, menu, outbox, newI
     async refresh() {
       try {
         take(await api.guestOrders(guestId))
+        syncedAt.value = Date.now()
         // A failed earlier catch-up said "no connection"; it is no longer true.
         if (problem.value?.code === 'network') problem.value = null
       } catch (error) {

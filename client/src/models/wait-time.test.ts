@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { Clock, waitedMinutes, waitLevel } from './wait-time.ts'
+import { Clock, minutesText, waitedMinutes, waitLevel } from './wait-time.ts'
 
 const at = Date.parse('2026-11-25T20:00:00.000Z')
 const minutes = (n: number) => at + n * 60_000
@@ -9,6 +9,11 @@ describe('wait time', () => {
   it('counts whole minutes, never below zero', () => {
     expect(waitedMinutes(since, minutes(4.9))).toBe(4)
     expect(waitedMinutes(since, minutes(-1))).toBe(0)
+  })
+
+  it('says minutes in the language', () => {
+    expect(minutesText('de', 4)).toBe('4 Min.')
+    expect(minutesText('en', 4)).toBe('4 min')
   })
 
   it('turns one level more urgent at each threshold', () => {

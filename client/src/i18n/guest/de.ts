@@ -69,4 +69,5 @@ export const de: Messages = {
   queuedHelp: 'Sie wird von selbst gesendet, sobald die Verbindung zurück ist.',
   queuedFailed: 'Deine Bestellung, die auf das Netz wartete, konnte nicht aufgegeben werden: {reason}',
   dontSend: 'Nicht senden',
+  lastKnown: 'Stand {time} Uhr, offline',
 }

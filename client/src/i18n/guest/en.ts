@@ -70,6 +70,7 @@ export const en = {
   queuedHelp: 'It is sent by itself as soon as the connection is back.',
   queuedFailed: 'Your order that waited for the network could not be placed: {reason}',
   dontSend: 'Don’t send',
+  lastKnown: 'As of {time}, offline',
 }
 
 export type MessageKey = keyof typeof en

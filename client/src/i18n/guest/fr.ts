@@ -68,4 +68,5 @@ export const fr: Messages = {
   queuedHelp: 'Elle part toute seule dès que la connexion revient.',
   queuedFailed: 'Ta commande en attente du réseau n’a pas pu être passée : {reason}',
   dontSend: 'Ne pas envoyer',
+  lastKnown: 'État à {time}, hors ligne',
 }

@@ -68,4 +68,5 @@ export const it: Messages = {
   queuedHelp: 'Parte da solo appena la connessione torna.',
   queuedFailed: 'Il tuo ordine in attesa della rete non è stato accettato: {reason}',
   dontSend: 'Non inviare',
+  lastKnown: 'Aggiornato alle {time}, offline',
 }

@@ -5,7 +5,7 @@ import type { StaffMessages } from '../../i18n/staff-dictionary.ts'
 import type { BarModel } from '../../models/bar-model.ts'
 import type { MenuModel } from '../../models/menu-model.ts'
 import { drinkName } from '../../models/menu-model.ts'
-import { waitedMinutes, waitLevel } from '../../models/wait-time.ts'
+import { minutesText, waitedMinutes, waitLevel } from '../../models/wait-time.ts'
 
 interface OrderCardProps {
   order: Order
@@ -59,7 +59,7 @@ export function OrderCard({ order, bar, menu, i18n, now, thresholds, onMove }: O
       {order.note && <p class="ticket-note">{order.note}</p>}
       {waiting && (
         <p class="ticket-wait" data-testid="wait">
-          {i18n.t('waiting', { time: i18n.minutes(waitedMinutes(order.createdAt, now)) })}
+          {i18n.t('waiting', { time: minutesText(i18n.locale.value, waitedMinutes(order.createdAt, now)) })}
         </p>
       )}
       <div class="actions">

@@ -84,7 +84,7 @@ export function createGuestApp({ api, storage, liveUrl, readyText, online }: Gue
   function loadParts(): Promise<void> {
     return import('./order-parts.ts').then(
       (loaded) => {
-        parts.value = { ...loaded, ...loaded.createOrderParts({ api, guest, store, readyText }) }
+        parts.value = { ...loaded, ...loaded.createOrderParts({ api, guest, store, storage, readyText }) }
       },
       () => {
         setTimeout(loadParts, 3000)

@@ -33,6 +33,7 @@ export function GuestView({ app, i18n }: { app: GuestApp; i18n: I18n }) {
             outbox={app.outbox}
             editor={parts.editor}
             notifier={parts.notifier}
+            memory={parts.memory}
             i18n={i18n}
           />
         ) : (

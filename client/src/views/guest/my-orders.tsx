@@ -6,6 +6,7 @@ import type { GuestModel } from '../../models/guest-model.ts'
 import type { MenuModel } from '../../models/menu-model.ts'
 import { drinkName } from '../../models/menu-model.ts'
 import type { OrderEditor } from '../../models/order-editor.ts'
+import type { OrderMemory } from '../../models/order-memory.ts'
 import type { OrderOutbox, QueuedOrder } from '../../models/order-outbox.ts'
 import type { ReadyNotifier } from '../../models/ready-notifier.ts'
 import { problemText } from '../shared/problem-text.ts'
@@ -20,6 +21,7 @@ interface MyOrdersProps {
   outbox: OrderOutbox
   editor: OrderEditor
   notifier: ReadyNotifier
+  memory: OrderMemory
   i18n: I18n
 }
 
@@ -27,7 +29,7 @@ interface MyOrdersProps {
  * The guest's orders: those waiting for the network, the open ones with their status (change
  * and cancel while still placed), and the earlier ones folded away.
  */
-export function MyOrders({ guest, menu, outbox, editor, notifier, i18n }: MyOrdersProps) {
+export function MyOrders({ guest, menu, outbox, editor, notifier, memory, i18n }: MyOrdersProps) {
   const messages = i18n.messages.value
   const orders = guest.orders.value
   const queued = guest.queued.value
@@ -35,9 +37,16 @@ export function MyOrders({ guest, menu, outbox, editor, notifier, i18n }: MyOrde
   const earlier = orders.filter((order) => !isOpen(order.status))
   const refused = outbox.problem.value
   const editProblem = editor.editing.value ? null : editor.problem.value
+  const asOf = memory.asOf.value
   return (
     <section class="card" aria-labelledby="mine-heading">
       <h2 id="mine-heading">{messages.yourOrders}</h2>
+      {/* Kept on the device from the last visit; the server has not confirmed them since. */}
+      {asOf && (
+        <p class="hint" data-testid="orders-as-of">
+          {i18n.t('lastKnown', { time: i18n.time(asOf) })}
+        </p>
+      )}
       {refused && (
         <p class="problem" role="alert">
           {i18n.t('queuedFailed', { reason: problemText(messages, refused) })}

@@ -1,7 +1,9 @@
 import type { GuestApi } from '../../lib/api-client.ts'
-import { browserNotices, registerWorker } from '../../lib/notices.ts'
+import { browserNotices, linkManifest, registerWorker } from '../../lib/notices.ts'
+import type { KeyValueStore } from '../../lib/storage.ts'
 import type { GuestModel } from '../../models/guest-model.ts'
 import { OrderEditor } from '../../models/order-editor.ts'
+import { OrderMemory } from '../../models/order-memory.ts'
 import type { OrderStore } from '../../models/order-store.ts'
 import { ReadyAlert } from '../../models/ready-alert.ts'
 import type { ReadyText } from '../../models/ready-notifier.ts'
@@ -14,22 +16,32 @@ export { MyOrders } from './my-orders.tsx'
 export { ReadyBanner } from './ready-banner.tsx'
 export { Ticker } from './ticker.tsx'
 
+/** How long after the order list's code arrives the service worker is registered and the manifest linked. */
+const workerDelayMs = 2000
+
 export interface OrderPartsDeps {
   api: GuestApi
   guest: GuestModel
   store: OrderStore
+  storage: KeyValueStore
   readyText: ReadyText
 }
 
-/** The models behind those parts: the change form, and the ready moment with its notification. */
-export function createOrderParts({ api, guest, store, readyText }: OrderPartsDeps) {
+/**
+ * The models behind those parts: the change form, the ready moment with its notification, and
+ * the orders kept on the device for a visit without a connection.
+ */
+export function createOrderParts({ api, guest, store, storage, readyText }: OrderPartsDeps) {
   const notifier = new ReadyNotifier(browserNotices())
-  // Registered again on each visit once allowed, so notifications still work after a reload;
-  // a little later, to leave the first screen alone.
+  // The service worker keeps the page for a visit without a connection and shows the ready
+  // notification. This module loads after the first paint, and the worker's downloads wait a
+  // little more, to leave the first screen's requests alone.
   setTimeout(() => {
-    if (notifier.permission.peek() === 'granted') void registerWorker()
-  }, 2000)
+    linkManifest()
+    void registerWorker()
+  }, workerDelayMs)
   return {
+    memory: new OrderMemory({ storage, guest, store }),
     editor: new OrderEditor({ api, guestId: guest.guestId.value, store, accept: guest.accept, refresh: guest.refresh }),
     notifier,
     alert: new ReadyAlert(guest.orders, (order) => notifier.ready(order, readyText)),
