@@ -51,6 +51,15 @@ export const functions: FunctionDefinition[] = [
     ],
     scaling: { minScale: 0, maxScale: 3, target: 100, containerConcurrency: 200 },
   },
+  {
+    name: 'push',
+    entry: 'functions/push/index.ts',
+    routes: [
+      { method: 'GET', path: routes.pushKey },
+      { method: 'POST', path: routes.pushSubscriptions },
+    ],
+    scaling: { minScale: 0, maxScale: 3, target: 100, containerConcurrency: 200 },
+  },
 ]
 
 export function findFunction(name: string): FunctionDefinition {

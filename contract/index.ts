@@ -7,6 +7,7 @@ export * from './menu.ts'
 export * from './messages.ts'
 export * from './order.ts'
 export * from './payloads.ts'
+export * from './push.ts'
 export * from './topics.ts'
 
 const orders = '/api/orders'
@@ -18,6 +19,8 @@ export const routes = {
   order: `${orders}/:id`,
   menu,
   drink: `${menu}/:drinkId`,
+  pushKey: '/api/push/key',
+  pushSubscriptions: '/api/push/subscriptions',
   openapi: '/api/openapi.json',
   healthz: '/api/healthz',
   readyz: '/api/readyz',
@@ -29,4 +32,6 @@ export const api = {
   order: (id: string) => `${orders}/${encodeURIComponent(id)}`,
   menu,
   drink: (drinkId: string) => `${menu}/${encodeURIComponent(drinkId)}`,
+  pushKey: '/api/push/key',
+  pushSubscriptions: '/api/push/subscriptions',
 } as const

@@ -3,6 +3,7 @@ import { serve } from '@hono/node-server'
 import { createLogger } from '../../runtime/logger.ts'
 import { createMetricsRegistry, METRICS_PATH, metricsResponse } from '../../runtime/metrics.ts'
 import { observeOutbox } from '../../runtime/outbox-metrics.ts'
+import { createPushSender } from '../../runtime/push/sender.ts'
 import { onShutdown } from '../../runtime/shutdown.ts'
 import type { FunctionDeps } from './app.ts'
 import { readFunctionConfig } from './config.ts'
@@ -37,6 +38,9 @@ export function serveFunction(name: string, mod: FunctionModule): void {
     tickerNicknames: config.tickerNicknames,
     metrics,
     undoSeconds: config.undoSeconds,
+    push: createPushSender({ sql, vapid: config.vapid, log, options: config.push }),
+    vapidPublicKey: config.vapid.publicKey,
+    pushAllowLoopback: config.push.allowLoopback,
   }
   const app = mod.createApp(deps)
   // The ingress routes only the function's own paths here, so the scraper alone reaches /metrics.

@@ -9,6 +9,7 @@ import { Refusal } from '../shared/errors.ts'
 import { findDrink } from '../shared/menu.ts'
 import { findOrder, type OrderRow, readPickupBoard, toOrder } from '../shared/orders.ts'
 import { enqueue, flush } from '../shared/outbox.ts'
+import { enqueueReadyPush, forgetIdleSubscriptions } from '../shared/push-outbox.ts'
 import { createRateLimiter } from '../shared/rate-limit.ts'
 import { readJson } from '../shared/validate.ts'
 import { barChange, guestChange, undoChange } from './changes.ts'
@@ -24,6 +25,7 @@ export function createApp(deps: FunctionDeps): Hono {
     publisher,
     barToken,
     log,
+    push,
     editLimits = defaultEditLimits,
     trustProxy = false,
     undoSeconds = defaultUndoSeconds,
@@ -45,7 +47,7 @@ export function createApp(deps: FunctionDeps): Hono {
       counted.take(c, perGuest, change.guestId, 'changes to your orders')
     }
 
-    const { order, outbox } = await sql.begin(async (tx) => {
+    const { order, outbox, pushes } = await sql.begin(async (tx) => {
       const current = await findOrder(tx, id, { lock: true })
       if (!current || (!bar && current.guestId !== change.guestId)) throw new Refusal(404, 'not_found', 'no such order')
       const undo = bar && change.undo === true
@@ -70,11 +72,25 @@ export function createApp(deps: FunctionDeps): Hono {
       // The public pickup list changes when an order enters or leaves `ready`.
       if (current.status === 'ready' || updated.status === 'ready')
         messages.push(pickupMessage(await readPickupBoard(tx)))
-      return { order: updated, outbox: await enqueue(tx, messages) }
+      const pushes =
+        updated.status === 'ready' && current.status !== 'ready'
+          ? await enqueueReadyPush(tx, updated, stationOf(updated, drink?.station))
+          : []
+      if (updated.status === 'delivered' || updated.status === 'cancelled')
+        await forgetIdleSubscriptions(tx, updated.guestId)
+      return { order: updated, outbox: await enqueue(tx, messages), pushes }
     })
     void flush(sql, publisher, outbox, log)
+    // After the commit and never awaited: the bar's answer does not wait for a push service.
+    if (push && pushes.length > 0) void push.send(pushes)
     return c.json({ order })
   })
+}
+
+/** Where the drink is picked up: the order's own station where orders carry one, else its drink's. */
+function stationOf(order: object, drinkStation: string | undefined): string | null {
+  const own = (order as { station?: unknown }).station
+  return typeof own === 'string' && own ? own : (drinkStation ?? null)
 }
 
 /**
