@@ -1,5 +1,5 @@
-import webpush from 'web-push'
 import { afterAll, beforeAll, expect, test } from 'vitest'
+import webpush from 'web-push'
 import { type PushServiceStandIn, startPushService } from './push-service.ts'
 
 let service: PushServiceStandIn

@@ -117,7 +117,11 @@ export function vapidProblem(header: string | undefined, audience: string): stri
   )
   if (!signed) return 'the JWT is not signed by k'
   const head = JSON.parse(Buffer.from(jwtHead, 'base64url').toString()) as { alg?: string }
-  const claims = JSON.parse(Buffer.from(jwtBody, 'base64url').toString()) as { aud?: string; exp?: number; sub?: string }
+  const claims = JSON.parse(Buffer.from(jwtBody, 'base64url').toString()) as {
+    aud?: string
+    exp?: number
+    sub?: string
+  }
   if (head.alg !== 'ES256') return `alg ${head.alg}`
   if (claims.aud !== audience) return `aud ${claims.aud}, not ${audience}`
   const now = Date.now() / 1000
