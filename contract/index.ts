@@ -32,6 +32,4 @@ export const api = {
   order: (id: string) => `${orders}/${encodeURIComponent(id)}`,
   menu,
   drink: (drinkId: string) => `${menu}/${encodeURIComponent(drinkId)}`,
-  pushKey: '/api/push/key',
-  pushSubscriptions: '/api/push/subscriptions',
 } as const
