@@ -13,14 +13,15 @@ export * from './topics.ts'
 const orders = '/api/orders'
 const menu = '/api/menu'
 
-/** Routes of the HTTP API, as the functions declare them: `:name` marks a path parameter. */
+/**
+ * Routes of the HTTP API, as the functions declare them: `:name` marks a path parameter. The
+ * push routes are `pushRoutes` (push.ts).
+ */
 export const routes = {
   orders,
   order: `${orders}/:id`,
   menu,
   drink: `${menu}/:drinkId`,
-  pushKey: '/api/push/key',
-  pushSubscriptions: '/api/push/subscriptions',
   openapi: '/api/openapi.json',
   healthz: '/api/healthz',
   readyz: '/api/readyz',

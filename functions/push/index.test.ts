@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import webpush from 'web-push'
 import { type Order, type ReadyPush, routes } from '../../contract/index.ts'
+import { pushRoutes } from '../../contract/push-routes.ts'
 import { defaultPushOptions } from '../../runtime/push/options.ts'
 import { startPushRelay } from '../../runtime/push/relay.ts'
 import { createPushSender } from '../../runtime/push/sender.ts'
@@ -46,7 +47,7 @@ afterAll(async () => {
 })
 
 const post = (target: ReturnType<typeof createApp>, body: unknown) =>
-  target.request(routes.pushSubscriptions, { method: 'POST', headers: json, body: JSON.stringify(body) })
+  target.request(pushRoutes.subscriptions, { method: 'POST', headers: json, body: JSON.stringify(body) })
 
 async function place(guestId: string): Promise<Order> {
   const res = await placeApp.request(routes.orders, {
@@ -81,7 +82,7 @@ const subscriptionsOf = async (guestId: string) =>
 
 describe('GET /api/push/key and POST /api/push/subscriptions', () => {
   test('the key is the VAPID public key', async () => {
-    const res = await app.request(routes.pushKey)
+    const res = await app.request(pushRoutes.key)
     expect(res.status).toBe(200)
     expect(await res.json()).toEqual({ publicKey: vapid.publicKey })
   })

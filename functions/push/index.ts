@@ -1,5 +1,6 @@
 import type { Hono } from 'hono'
-import { PushSubscriptionInputSchema, pushLimits, routes } from '../../contract/index.ts'
+import { PushSubscriptionInputSchema, pushLimits } from '../../contract/index.ts'
+import { pushRoutes } from '../../contract/push-routes.ts'
 import { createBaseApp, type FunctionDeps } from '../shared/app.ts'
 import { clientAddress } from '../shared/client-address.ts'
 import { countedLimits } from '../shared/counted-limits.ts'
@@ -29,12 +30,12 @@ export function createApp(deps: FunctionDeps): Hono {
     return vapidPublicKey
   }
   return createBaseApp(deps)
-    .use(routes.pushSubscriptions, counted.middleware)
-    .get(routes.pushKey, (c) => {
+    .use(pushRoutes.subscriptions, counted.middleware)
+    .get(pushRoutes.key, (c) => {
       c.header('cache-control', 'no-cache')
       return c.json({ publicKey: available() })
     })
-    .post(routes.pushSubscriptions, async (c) => {
+    .post(pushRoutes.subscriptions, async (c) => {
       available()
       const input = await readJson(c, PushSubscriptionInputSchema)
       const problem = endpointProblem(input.endpoint, pushAllowLoopback)

@@ -1,4 +1,5 @@
-import { type Locale, locales, routes } from '../../../contract/index.ts'
+import { type Locale, locales } from '../../../contract/index.ts'
+import { pushRoutes } from '../../../contract/push-routes.ts'
 import type { PushSupport } from '../models/ready-notifier.ts'
 import { registerWorker } from './notices.ts'
 
@@ -46,7 +47,7 @@ const sameBytes = (a: ArrayBuffer | null | undefined, b: Uint8Array) =>
 export async function subscribePush(guestId: string): Promise<void> {
   if (!(await registerWorker())) throw new Error('no service worker')
   const registration = await navigator.serviceWorker.ready
-  const answer = await fetch(routes.pushKey)
+  const answer = await fetch(pushRoutes.key)
   if (!answer.ok) throw new Error(`push key: ${answer.status}`)
   const key = bytes(((await answer.json()) as { publicKey: string }).publicKey)
   let subscription = await registration.pushManager.getSubscription()
@@ -57,7 +58,7 @@ export async function subscribePush(guestId: string): Promise<void> {
   subscription ??= await registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key })
   const { endpoint, keys } = subscription.toJSON()
   const language = pageLanguage()
-  const sent = await fetch(routes.pushSubscriptions, {
+  const sent = await fetch(pushRoutes.subscriptions, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ guestId, endpoint, keys: { p256dh: keys?.p256dh, auth: keys?.auth }, language }),
