@@ -103,8 +103,11 @@ export function readyPush(order: { id: string; number: number }, station: string
 }
 
 /**
- * The push outbox (`push_outbox`), written by the function that marks an order ready and
- * retried by the broker's push relay: a row is leased to whoever is sending it until
- * `lease_until`, which also is when a failed one is tried again.
+ * The push outbox (`push_outbox`), written by the function that marks an order ready, in the
+ * same transaction, and sent by the broker's push relay: a row is leased to the replica sending
+ * it until `lease_until`, which also is when a failed one is tried again.
  */
 export const pushLeaseMs = 15_000
+
+/** The NOTIFY channel on which a commit that wrote pushes wakes the relay at once. */
+export const pushOutboxChannel = 'push_outbox'

@@ -105,7 +105,6 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     undoSeconds: clientConfig.undoSeconds,
     ...(vapid
       ? {
-          push: createPushSender({ sql, vapid, log: createLogger('functions', log), options: pushOptions }),
           vapidPublicKey: vapid.publicKey,
           pushAllowLoopback: pushOptions.allowLoopback,
         }

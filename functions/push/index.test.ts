@@ -26,8 +26,7 @@ let relay: ReturnType<typeof startPushRelay>
 beforeAll(async () => {
   deps = await startFunctionDeps()
   service = await startPushService()
-  const push = createPushSender({ sql: deps.sql, vapid, log: quiet, options })
-  const withPush = { ...deps, push, vapidPublicKey: vapid.publicKey, pushAllowLoopback: true }
+  const withPush = { ...deps, vapidPublicKey: vapid.publicKey, pushAllowLoopback: true }
   app = createApp(withPush)
   strict = createApp({ ...withPush, pushAllowLoopback: false })
   placeApp = createPlaceOrder(withPush)
@@ -227,4 +226,20 @@ describe('a ready order is pushed', () => {
     await move(second, 'cancelled')
     expect(await subscriptionsOf(guestId)).toEqual([])
   })
+})
+
+test('the commit that marks an order ready wakes the relay (NOTIFY): no wait for its next round', async () => {
+  await relay.stop()
+  // A relay whose own timer would not fire within the test.
+  relay = startPushRelay({
+    sql: deps.sql,
+    sender: createPushSender({ sql: deps.sql, vapid, log: quiet, options }),
+    log: quiet,
+    intervalMs: 600_000,
+  })
+  const guestId = randomUUID()
+  const phone = await subscribed(guestId)
+  const order = await place(guestId)
+  await move(order, 'preparing', 'ready')
+  await waitFor(() => phone.received.length === 1, 10_000, 'the push')
 })

@@ -4,7 +4,6 @@ import { requestId } from 'hono/request-id'
 import type { Sql } from 'postgres'
 import { routes } from '../../contract/index.ts'
 import type { Logger } from '../../runtime/logger.ts'
-import type { PushSender } from '../../runtime/push/sender.ts'
 import type { OverloadLimits } from './admission.ts'
 import { errorBody, errorHandler } from './errors.ts'
 import type { FunctionMetrics } from './metrics.ts'
@@ -35,11 +34,6 @@ export interface FunctionDeps {
   overloadLimits?: OverloadLimits
   /** Requests waiting for a pool connection beyond the pool's `max` in flight. Default `defaultMaxWaiting`. */
   maxWaiting?: number
-  /**
-   * Sends a ready order's pushes right after the commit; without it they wait for the relay.
-   * The push function needs `vapidPublicKey` and `pushOptions` too.
-   */
-  push?: PushSender
   /** The VAPID public key the page subscribes with (`GET /api/push/key`); push is off without it. */
   vapidPublicKey?: string
   /** Whether loopback http endpoints are accepted (`PUSH_ALLOW_LOOPBACK`). Default false. */

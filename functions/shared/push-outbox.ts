@@ -1,52 +1,31 @@
 import type { TransactionSql } from 'postgres'
-import { type Locale, type Order, openStatuses, pushLeaseMs, readyPush } from '../../contract/index.ts'
-import type { PushDelivery } from '../../runtime/push/sender.ts'
+import { type Locale, type Order, openStatuses, pushOutboxChannel, readyPush } from '../../contract/index.ts'
 
 interface SubscriptionRow {
   id: string
-  endpoint: string
-  p256dh: string
-  auth: string
   language: Locale
 }
 
 /**
  * Writes the "ready" push of `order` for each of its guest's subscriptions, inside the
- * transaction that marks it ready, leased to this process. A (order, subscription) pair is
- * written once ever, so an undo and a second "ready" push nothing more. Returns what this
- * process is to send after the commit.
+ * transaction that marks it ready, due at once; the commit wakes the broker's push relay
+ * (NOTIFY), which sends it. A (order, subscription) pair is written once ever, so an undo and a
+ * second "ready" push nothing more. Resolves to the number of pushes written.
  */
-export async function enqueueReadyPush(
-  tx: TransactionSql,
-  order: Order,
-  station: string | null,
-): Promise<PushDelivery[]> {
+export async function enqueueReadyPush(tx: TransactionSql, order: Order, station: string | null): Promise<number> {
   const subscriptions = await tx<SubscriptionRow[]>`
-    select id::text, endpoint, p256dh, auth, language from push_subscriptions where guest_id = ${order.guestId}`
-  if (subscriptions.length === 0) return []
+    select id::text, language from push_subscriptions where guest_id = ${order.guestId}`
+  if (subscriptions.length === 0) return 0
   const payloads = subscriptions.map((s) => JSON.stringify(readyPush(order, station, s.language)))
   const written = await tx<{ subscription_id: string }[]>`
     insert into push_outbox (order_id, subscription_id, payload, lease_until)
-    select ${order.id}, s, p, clock_timestamp() + ${pushLeaseMs} * interval '1 millisecond'
+    select ${order.id}, s, p, clock_timestamp()
     from unnest(${tx.array(subscriptions.map((s) => s.id))}::bigint[], ${tx.array(payloads)}::text[]) as m(s, p)
     on conflict do nothing
     returning subscription_id::text`
-  const fresh = new Set(written.map((row) => row.subscription_id))
-  return subscriptions.flatMap((s, index) =>
-    fresh.has(s.id)
-      ? [
-          {
-            orderId: order.id,
-            subscriptionId: s.id,
-            endpoint: s.endpoint,
-            p256dh: s.p256dh,
-            auth: s.auth,
-            payload: payloads[index] as string,
-            attempts: 0,
-          },
-        ]
-      : [],
-  )
+  // Delivered with the commit, and not at all on a rollback.
+  if (written.length > 0) await tx`select pg_notify(${pushOutboxChannel}, '')`
+  return written.length
 }
 
 /**

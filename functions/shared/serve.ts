@@ -3,7 +3,6 @@ import { serve } from '@hono/node-server'
 import { createLogger } from '../../runtime/logger.ts'
 import { createMetricsRegistry, METRICS_PATH, metricsResponse } from '../../runtime/metrics.ts'
 import { observeOutbox } from '../../runtime/outbox-metrics.ts'
-import { createPushSender } from '../../runtime/push/sender.ts'
 import { onShutdown } from '../../runtime/shutdown.ts'
 import type { FunctionDeps } from './app.ts'
 import { readFunctionConfig } from './config.ts'
@@ -38,7 +37,6 @@ export function serveFunction(name: string, mod: FunctionModule): void {
     tickerNicknames: config.tickerNicknames,
     metrics,
     undoSeconds: config.undoSeconds,
-    push: createPushSender({ sql, vapid: config.vapid, log, options: config.push }),
     vapidPublicKey: config.vapid.publicKey,
     pushAllowLoopback: config.push.allowLoopback,
   }

@@ -25,7 +25,6 @@ export function createApp(deps: FunctionDeps): Hono {
     publisher,
     barToken,
     log,
-    push,
     editLimits = defaultEditLimits,
     trustProxy = false,
     undoSeconds = defaultUndoSeconds,
@@ -47,7 +46,7 @@ export function createApp(deps: FunctionDeps): Hono {
       counted.take(c, perGuest, change.guestId, 'changes to your orders')
     }
 
-    const { order, outbox, pushes } = await sql.begin(async (tx) => {
+    const { order, outbox } = await sql.begin(async (tx) => {
       const current = await findOrder(tx, id, { lock: true })
       if (!current || (!bar && current.guestId !== change.guestId)) throw new Refusal(404, 'not_found', 'no such order')
       const undo = bar && change.undo === true
@@ -72,17 +71,14 @@ export function createApp(deps: FunctionDeps): Hono {
       // The public pickup list changes when an order enters or leaves `ready`.
       if (current.status === 'ready' || updated.status === 'ready')
         messages.push(pickupMessage(await readPickupBoard(tx)))
-      const pushes =
-        updated.status === 'ready' && current.status !== 'ready'
-          ? await enqueueReadyPush(tx, updated, stationOf(updated, drink?.station))
-          : []
+      // The guest's phones hear of it through Web Push too, sent by the broker's push relay.
+      if (updated.status === 'ready' && current.status !== 'ready')
+        await enqueueReadyPush(tx, updated, stationOf(updated, drink?.station))
       if (updated.status === 'delivered' || updated.status === 'cancelled')
         await forgetIdleSubscriptions(tx, updated.guestId)
-      return { order: updated, outbox: await enqueue(tx, messages), pushes }
+      return { order: updated, outbox: await enqueue(tx, messages) }
     })
     void flush(sql, publisher, outbox, log)
-    // After the commit and never awaited: the bar's answer does not wait for a push service.
-    if (push && pushes.length > 0) void push.send(pushes)
     return c.json({ order })
   })
 }

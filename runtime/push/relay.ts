@@ -1,5 +1,5 @@
 import type { Sql } from 'postgres'
-import { pushLeaseMs } from '../../contract/index.ts'
+import { pushLeaseMs, pushOutboxChannel } from '../../contract/index.ts'
 import type { Logger } from '../logger.ts'
 import type { PushDelivery, PushSender } from './sender.ts'
 
@@ -7,7 +7,11 @@ export interface PushRelayOptions {
   sql: Sql
   sender: PushSender
   log: Logger
-  /** How often `push_outbox` is checked. Default 1000 ms. */
+  /**
+   * How often `push_outbox` is checked besides the wake-ups at each commit that wrote pushes
+   * (NOTIFY): for retries that came due, and for a wake-up missed while LISTEN reconnected.
+   * Default 1000 ms.
+   */
   intervalMs?: number
   /**
    * Pushes claimed per round. Default 8, the sender's default concurrency: a round then takes
@@ -17,14 +21,15 @@ export interface PushRelayOptions {
 }
 
 /**
- * Sends the pushes that are due: never tried because the function that wrote them went away,
- * or failed and waited for their backoff (both are rows of `push_outbox` not sent whose lease
- * ran out). Claimed with SKIP LOCKED and a new lease, so replicas share the work and a push is
- * tried by one of them at a time.
+ * Sends the Web Push messages of `push_outbox` that are due: new ones (the function that marked
+ * the order ready wrote them, due at once, and its commit notified us) and failed ones whose
+ * backoff ran out. Claimed with SKIP LOCKED and a lease, so replicas share the work and a push
+ * is tried by one of them at a time. The bar's request never waits for a push service.
  */
 export function startPushRelay({ sql, sender, log, intervalMs = 1000, batch = 8 }: PushRelayOptions) {
   let timer: NodeJS.Timeout | undefined
-  let running: Promise<void> = Promise.resolve()
+  let running: Promise<void> | null = null
+  let again = false
   let stopped = false
 
   const round = async () => {
@@ -33,7 +38,7 @@ export function startPushRelay({ sql, sender, log, intervalMs = 1000, batch = 8 
       from push_subscriptions s
       where s.id = o.subscription_id and (o.order_id, o.subscription_id) in (
         select order_id, subscription_id from push_outbox
-        where sent_at is null and lease_until < clock_timestamp()
+        where sent_at is null and lease_until <= clock_timestamp()
         order by lease_until
         limit ${batch}
         for update skip locked)
@@ -45,9 +50,13 @@ export function startPushRelay({ sql, sender, log, intervalMs = 1000, batch = 8 
 
   let failing = ''
   const tick = () => {
+    clearTimeout(timer)
     running = (async () => {
       try {
-        while (!stopped && (await round()) === batch) {}
+        do {
+          again = false
+          while (!stopped && (await round()) === batch) {}
+        } while (again && !stopped)
         if (failing) log.info('push relay works again')
         failing = ''
       } catch (error) {
@@ -55,15 +64,27 @@ export function startPushRelay({ sql, sender, log, intervalMs = 1000, batch = 8 
         if (message !== failing) log.warn(`push relay: ${message}`)
         failing = message
       }
+      running = null
       if (!stopped) timer = setTimeout(tick, intervalMs)
     })()
   }
+  // A commit that wrote pushes: a round now, or right after the one under way.
+  const wake = () => {
+    if (stopped) return
+    if (running) again = true
+    else tick()
+  }
+  const listening = sql.listen(pushOutboxChannel, wake, wake).catch((error: Error) => {
+    log.warn(`push relay cannot listen, checks every ${intervalMs} ms: ${error.message}`)
+    return null
+  })
   timer = setTimeout(tick, intervalMs)
 
   return {
     async stop() {
       stopped = true
       clearTimeout(timer)
+      await (await listening)?.unlisten().catch(() => {})
       await running
     },
   }

@@ -22,9 +22,9 @@ export type PushOutcome = 'sent' | 'gone' | 'retry' | 'gave-up' | 'skipped'
 
 export interface PushSender {
   /**
-   * Sends deliveries this process holds the lease of, at most `concurrency` at once; resolves
-   * when each has been tried once and its outcome is recorded. Never throws: a failure is
-   * recorded for a later try by the relay, or logged.
+   * Sends deliveries this process holds the lease of (until `leaseDeadline`), at most
+   * `concurrency` at once; resolves when each has been tried once and its outcome is recorded.
+   * Never throws: a failure is recorded for a later try, or logged.
    */
   send(deliveries: PushDelivery[], leaseDeadline?: number): Promise<PushOutcome[]>
 }
