@@ -243,3 +243,20 @@ test('the commit that marks an order ready wakes the relay (NOTIFY): no wait for
   await move(order, 'preparing', 'ready')
   await waitFor(() => phone.received.length === 1, 10_000, 'the push')
 })
+
+test('the relay forgets subscriptions idle for its bound whose guest has no open order', async () => {
+  await relay.stop()
+  relay = startPushRelay({
+    sql: deps.sql,
+    sender: createPushSender({ sql: deps.sql, vapid, log: quiet, options }),
+    log: quiet,
+    idleSubscriptionMs: 300,
+  })
+  const idle = randomUUID()
+  const waiting = randomUUID()
+  await subscribed(idle)
+  await place(waiting)
+  await subscribed(waiting)
+  await waitFor(async () => (await subscriptionsOf(idle)).length === 0, 5000, 'the idle subscription to go')
+  expect(await subscriptionsOf(waiting)).toHaveLength(1)
+})

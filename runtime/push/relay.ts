@@ -18,6 +18,12 @@ export interface PushRelayOptions {
    * one timeout at most, well within the lease it claimed them for.
    */
   batch?: number
+  /**
+   * A subscription older than this whose guest has no open order is deleted (a guest who allowed
+   * notifications and never ordered, or whose last order's close was missed). Checked as often.
+   * Default 1 hour.
+   */
+  idleSubscriptionMs?: number
 }
 
 /**
@@ -26,7 +32,14 @@ export interface PushRelayOptions {
  * backoff ran out. Claimed with SKIP LOCKED and a lease, so replicas share the work and a push
  * is tried by one of them at a time. The bar's request never waits for a push service.
  */
-export function startPushRelay({ sql, sender, log, intervalMs = 1000, batch = 8 }: PushRelayOptions) {
+export function startPushRelay({
+  sql,
+  sender,
+  log,
+  intervalMs = 1000,
+  batch = 8,
+  idleSubscriptionMs = 3_600_000,
+}: PushRelayOptions) {
   let timer: NodeJS.Timeout | undefined
   let running: Promise<void> | null = null
   let again = false
@@ -80,10 +93,25 @@ export function startPushRelay({ sql, sender, log, intervalMs = 1000, batch = 8 
   })
   timer = setTimeout(tick, intervalMs)
 
+  const prune = async () => {
+    try {
+      await sql`
+        delete from push_subscriptions s
+        where s.created_at < clock_timestamp() - ${idleSubscriptionMs} * interval '1 millisecond'
+          and not exists (
+            select 1 from orders o where o.guest_id = s.guest_id and o.status in ('placed', 'preparing', 'ready'))`
+    } catch (error) {
+      log.warn(`push relay could not prune subscriptions: ${(error as Error).message}`)
+    }
+  }
+  const pruning = setInterval(() => void prune(), idleSubscriptionMs)
+  pruning.unref()
+
   return {
     async stop() {
       stopped = true
       clearTimeout(timer)
+      clearInterval(pruning)
       await (await listening)?.unlisten().catch(() => {})
       await running
     },
