@@ -27,7 +27,7 @@ const pods: PodProcess[] = []
 const vapid = newVapidKeys()
 /** What a browser's push subscription looks like (`PushSubscription.toJSON()`). */
 const browserSubscription = {
-  endpoint: 'https://push.example.org/send/kube',
+  endpoint: 'https://fcm.googleapis.com/fcm/send/kube',
   keys: { p256dh: newVapidKeys().publicKey, auth: randomBytes(16).toString('base64url') },
 }
 /** The Secrets a pod gets: the tokens and the Web Push keys. */

@@ -107,6 +107,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       ? {
           vapidPublicKey: vapid.publicKey,
           pushAllowLoopback: pushOptions.allowLoopback,
+          pushHosts: pushOptions.hosts,
         }
       : {}),
   }

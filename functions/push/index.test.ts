@@ -113,7 +113,14 @@ describe('GET /api/push/key and POST /api/push/subscriptions', () => {
       [{ guestId, ...good, language: 'en' }, 'endpoint', strict],
       [{ guestId, ...good, endpoint: 'https://10.0.0.1/push', language: 'en' }, 'endpoint', strict],
       [{ guestId, ...good, endpoint: 'https://[::1]/push', language: 'en' }, 'endpoint', strict],
-      [{ guestId, ...good, endpoint: 'https://u:p@push.example.org/x', language: 'en' }, 'endpoint', strict],
+      [{ guestId, ...good, endpoint: 'https://u:p@fcm.googleapis.com/x', language: 'en' }, 'endpoint', strict],
+      // Not a push service: a host inside the cluster, say.
+      [
+        { guestId, ...good, endpoint: 'https://postgres.drinks.svc.cluster.local/x', language: 'en' },
+        'endpoint',
+        strict,
+      ],
+      [{ guestId, ...good, endpoint: 'https://fcm.googleapis.com.evil.example/x', language: 'en' }, 'endpoint', strict],
     ]
     for (const [body, path, target] of cases) {
       const res = await post(target, body)
@@ -130,6 +137,8 @@ describe('GET /api/push/key and POST /api/push/subscriptions', () => {
       language: 'en',
     })
     expect(fine.status).toBe(201)
+    const apple = await post(strict, { guestId, ...good, endpoint: 'https://web.push.apple.com/QGz', language: 'en' })
+    expect(apple.status).toBe(201)
   })
 
   test('a guest keeps at most five subscriptions, the newest', async () => {

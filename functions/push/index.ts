@@ -21,7 +21,7 @@ export const subscribeLimits: { perGuest: RateLimit; perAddress: RateLimit } = {
  * as for the guest's orders), so that the guest hears of a ready order with the page closed.
  */
 export function createApp(deps: FunctionDeps): Hono {
-  const { sql, vapidPublicKey, trustProxy = false, pushAllowLoopback = false } = deps
+  const { sql, vapidPublicKey, trustProxy = false, pushAllowLoopback = false, pushHosts } = deps
   const perGuest = createRateLimiter(subscribeLimits.perGuest)
   const perAddress = createRateLimiter(subscribeLimits.perAddress)
   const counted = countedLimits((status) => status === 201)
@@ -38,7 +38,7 @@ export function createApp(deps: FunctionDeps): Hono {
     .post(pushRoutes.subscriptions, async (c) => {
       available()
       const input = await readJson(c, PushSubscriptionInputSchema)
-      const problem = endpointProblem(input.endpoint, pushAllowLoopback)
+      const problem = endpointProblem(input.endpoint, pushAllowLoopback, pushHosts)
       if (problem) throw new Refusal(400, 'invalid_input', problem, [{ path: 'endpoint', message: problem }])
       counted.take(c, perAddress, clientAddress(c, trustProxy), 'subscriptions from your network')
       counted.take(c, perGuest, input.guestId, 'subscriptions')

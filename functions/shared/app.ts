@@ -38,6 +38,8 @@ export interface FunctionDeps {
   vapidPublicKey?: string
   /** Whether loopback http endpoints are accepted (`PUSH_ALLOW_LOOPBACK`). Default false. */
   pushAllowLoopback?: boolean
+  /** The push services' hosts an endpoint may be at (`PUSH_HOSTS`); the defaults of `defaultPushOptions` when omitted. */
+  pushHosts?: string[]
 }
 
 /**

@@ -39,6 +39,7 @@ export function serveFunction(name: string, mod: FunctionModule): void {
     undoSeconds: config.undoSeconds,
     vapidPublicKey: config.vapid.publicKey,
     pushAllowLoopback: config.push.allowLoopback,
+    pushHosts: config.push.hosts,
   }
   const app = mod.createApp(deps)
   // The ingress routes only the function's own paths here, so the scraper alone reaches /metrics.

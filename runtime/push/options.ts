@@ -29,6 +29,13 @@ export interface PushOptions {
    * (`PUSH_ALLOW_LOOPBACK`), for a push service stand-in in tests. Default false: https only.
    */
   allowLoopback: boolean
+  /**
+   * The push services an endpoint may be at, by host (or a parent domain), `PUSH_HOSTS`, comma
+   * separated. Default: those of Chrome, Samsung and Opera (Google's), Firefox (Mozilla's), Safari
+   * (Apple's) and Edge on Windows (Microsoft's). The broker POSTs only there, so no guest can point
+   * it at a service inside the cluster.
+   */
+  hosts: string[]
 }
 
 export const defaultPushOptions: PushOptions = {
@@ -42,6 +49,7 @@ export const defaultPushOptions: PushOptions = {
   relayIntervalMs: 1000,
   relayBatch: 100,
   allowLoopback: false,
+  hosts: ['fcm.googleapis.com', 'push.services.mozilla.com', 'push.apple.com', 'notify.windows.com'],
 }
 
 /** The push settings from the environment, else the defaults. */
@@ -55,5 +63,14 @@ export function readPushOptions(env: Env = process.env): PushOptions {
     ttlSeconds: read.whole('PUSH_TTL_SECONDS', d.ttlSeconds, { min: 0, max: 86_400 }),
     timeoutMs: read.whole('PUSH_TIMEOUT_MS', d.timeoutMs, { min: 100, max: 60_000 }),
     allowLoopback: read.flag('PUSH_ALLOW_LOOPBACK', d.allowLoopback),
+    hosts: read.parse(
+      'PUSH_HOSTS',
+      d.hosts,
+      (text) => {
+        const hosts = text.split(',').map((host) => host.trim().toLowerCase())
+        return hosts.every((host) => /^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(host)) ? hosts : undefined
+      },
+      'host names separated by commas, like fcm.googleapis.com,push.apple.com',
+    ),
   }
 }

@@ -42,6 +42,8 @@ export function createOrderParts({ api, guest, store, readyText }: OrderPartsDep
     for (const order of fresh) seen.add(order.id)
     if (fresh.length > 0) void notifier.sync()
   })
+  // Pushes speak the page's language: a switch of it registers the subscription in the new one.
+  new MutationObserver(() => void notifier.sync()).observe(document.documentElement, { attributeFilter: ['lang'] })
   showOrderFromNotification()
   return {
     editor: new OrderEditor({ api, guestId, store, accept: guest.accept, refresh: guest.refresh }),
