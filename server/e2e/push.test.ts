@@ -111,11 +111,15 @@ test('a ready order reaches the guest as one push holding the pickup number; the
   const asked = await page.evaluate(() => (globalThis as { subscribedWith?: string }).subscribedWith ?? '')
   expect(Buffer.from(asked, 'base64').toString('base64url')).toBe(vapid.publicKey)
 
+  // The guest switches to German: the pushes follow.
+  await page.getByRole('combobox', { name: 'Language' }).selectOption('de')
+  await waitFor(async () => (await subscriptionsOf(guestId))[0]?.language === 'de', 10_000, 'the German subscription')
+
   await barMoves(orderId, 'preparing', 'ready')
   await waitFor(() => phone.received.length === 1, 10_000, 'the push')
   const push = JSON.parse(phone.received[0]?.payload ?? '') as ReadyPush
   expect(push).toMatchObject({ kind: 'ready', orderId, number: Number(number), station: 'barista' })
-  expect(push.title).toBe(`#${number} is ready`)
+  expect(push.title).toBe(`#${number} ist bereit`)
   expect(service.problems).toEqual([])
 
   // The phone's browser gets that push: a real push event, through the DevTools protocol.
@@ -146,8 +150,8 @@ test('a ready order reaches the guest as one push holding the pickup number; the
   await waitFor(async () => (await shown()).length === 1, 10_000, 'the notification')
   expect(await shown()).toEqual([
     {
-      title: `#${number} is ready`,
-      body: `Pick it up at barista with number ${number}.`,
+      title: `#${number} ist bereit`,
+      body: `Hol es bei barista mit der Nummer ${number} ab.`,
       tag: `ready-${orderId}`,
       url: `/?order=${orderId}`,
     },
