@@ -81,33 +81,38 @@ self.addEventListener('message', (event) => {
 const keyBytes = (base64url) =>
   Uint8Array.from(atob(base64url.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0))
 
-// The push service renewed or dropped the subscription: subscribe again and tell the server,
-// as the page would, so that a ready order still reaches this phone.
+/**
+ * After the push service renewed or dropped the subscription: subscribe again (unless it gave a
+ * new one) and tell the server, as the page would, so that a ready order still reaches this
+ * phone. `self.renewPushSubscription` so tests can call it.
+ */
+self.renewPushSubscription = async (newSubscription) => {
+  const guest = await guestRecord()
+  if (!guest) return
+  let subscription = newSubscription
+  if (!subscription) {
+    const answer = await fetch('/api/push/key')
+    const { publicKey } = await answer.json()
+    subscription = await self.registration.pushManager.subscribe({
+      userVisibleOnly: true,
+      applicationServerKey: keyBytes(publicKey),
+    })
+  }
+  const { endpoint, keys } = subscription.toJSON()
+  const body = {
+    guestId: guest.guestId,
+    endpoint,
+    keys: { p256dh: keys.p256dh, auth: keys.auth },
+    language: guest.language,
+  }
+  const sent = await fetch('/api/push/subscriptions', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  })
+  if (!sent.ok) throw new Error(`push subscription: ${sent.status}`)
+}
+
 self.addEventListener('pushsubscriptionchange', (event) => {
-  event.waitUntil(
-    (async () => {
-      const guest = await guestRecord()
-      if (!guest) return
-      let subscription = event.newSubscription
-      if (!subscription) {
-        const answer = await fetch('/api/push/key')
-        const { publicKey } = await answer.json()
-        subscription = await self.registration.pushManager.subscribe({
-          userVisibleOnly: true,
-          applicationServerKey: keyBytes(publicKey),
-        })
-      }
-      const { endpoint, keys } = subscription.toJSON()
-      await fetch('/api/push/subscriptions', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          guestId: guest.guestId,
-          endpoint,
-          keys: { p256dh: keys.p256dh, auth: keys.auth },
-          language: guest.language,
-        }),
-      })
-    })(),
-  )
+  event.waitUntil(self.renewPushSubscription(event.newSubscription))
 })

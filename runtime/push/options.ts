@@ -18,12 +18,11 @@ export interface PushOptions {
   ttlSeconds: number
   /** Longest wait for the push service's answer (`PUSH_TIMEOUT_MS`). Default 5,000 ms. */
   timeoutMs: number
-  /** Pushes the waiting queue of one process holds; more are left to the relay. Default 1,000. */
+  /**
+   * Pushes waiting for a free slot in one process; more are left for a later round (their lease
+   * runs out). Default 1,000 (the relay claims `concurrency` a round, so none wait there).
+   */
   maxQueued: number
-  /** How often the relay looks for pushes due. Default 1,000 ms. */
-  relayIntervalMs: number
-  /** Pushes the relay claims per round. Default 100. */
-  relayBatch: number
   /**
    * Accept `http://127.0.0.1`, `http://[::1]` and `http://localhost` endpoints
    * (`PUSH_ALLOW_LOOPBACK`), for a push service stand-in in tests. Default false: https only.
@@ -46,8 +45,6 @@ export const defaultPushOptions: PushOptions = {
   ttlSeconds: 900,
   timeoutMs: 5000,
   maxQueued: 1000,
-  relayIntervalMs: 1000,
-  relayBatch: 100,
   allowLoopback: false,
   hosts: ['fcm.googleapis.com', 'push.services.mozilla.com', 'push.apple.com', 'notify.windows.com'],
 }

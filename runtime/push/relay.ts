@@ -14,8 +14,8 @@ export interface PushRelayOptions {
    */
   intervalMs?: number
   /**
-   * Pushes claimed per round. Default 8, the sender's default concurrency: a round then takes
-   * one timeout at most, well within the lease it claimed them for.
+   * Pushes claimed per round. Default: the sender's concurrency, so a round takes one push
+   * service's timeout at most, well within the lease it claimed them for.
    */
   batch?: number
   /**
@@ -37,7 +37,7 @@ export function startPushRelay({
   sender,
   log,
   intervalMs = 1000,
-  batch = 8,
+  batch = sender.concurrency,
   idleSubscriptionMs = 3_600_000,
 }: PushRelayOptions) {
   let timer: NodeJS.Timeout | undefined

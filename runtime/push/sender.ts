@@ -21,6 +21,8 @@ export interface PushDelivery {
 export type PushOutcome = 'sent' | 'gone' | 'retry' | 'gave-up' | 'skipped'
 
 export interface PushSender {
+  /** Pushes in flight at once, at most. */
+  concurrency: number
   /**
    * Sends deliveries this process holds the lease of (until `leaseDeadline`), at most
    * `concurrency` at once; resolves when each has been tried once and its outcome is recorded.
@@ -157,6 +159,7 @@ export function createPushSender({
   }
 
   return {
+    concurrency: options.concurrency,
     send(deliveries, leaseDeadline = Date.now() + pushLeaseMs) {
       return Promise.all(deliveries.map((delivery) => tryOnce(delivery, leaseDeadline)))
     },

@@ -20,6 +20,7 @@ import { waitFor } from '../../test/wait.ts'
 interface WorkerScope {
   registration: ServiceWorkerRegistration
   showReadyNotice(push: unknown): Promise<void>
+  renewPushSubscription(subscription: unknown): Promise<void>
 }
 
 const vapid = { subject: 'mailto:bar@example.org', ...webpush.generateVAPIDKeys() }
@@ -185,6 +186,24 @@ test("the worker's show path, called directly, shows the pickup number in the gu
     )
   }, payload)
   expect(titles).toEqual(['N. 77 pronto · Ritirala al bar con il numero 77.'])
+})
+
+test('when the push service renews the subscription, the worker registers the new one for its guest', async () => {
+  const phone = service.subscribe()
+  const context = await phoneOf(phone)
+  const { page } = await orderAndAllow(context, 'Kim')
+  const guestId = await guestIdOf(page)
+  await waitFor(async () => (await subscriptionsOf(guestId)).length === 1, 10_000, 'the subscription')
+  const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'))
+  // What the browser hands the pushsubscriptionchange event: the renewed subscription.
+  const renewed = service.subscribe()
+  await worker.evaluate(async (json) => {
+    const scope = self as unknown as WorkerScope
+    await scope.renewPushSubscription({ toJSON: () => json })
+  }, renewed.json)
+  expect((await subscriptionsOf(guestId)).map((row) => row.endpoint).sort()).toEqual(
+    [phone.json.endpoint, renewed.json.endpoint].sort(),
+  )
 })
 
 test('a 410 from the push service removes the subscription', async () => {
