@@ -36,7 +36,7 @@ try {
     credentials: tokens,
     log,
     metrics,
-    push: createPushSender({ sql, vapid, log, options: readPushOptions() }),
+    push: createPushSender({ sql, vapid, log, options: readPushOptions(), metrics }),
     ...(config.maxQueued ? { maxQueued: config.maxQueued } : {}),
     ...(config.heartbeatInterval ? { heartbeatInterval: config.heartbeatInterval } : {}),
   })

@@ -75,7 +75,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const pushOptions = { ...defaultPushOptions, ...options.push }
   const { vapid } = options
   const durable = await startDurableBroker({
-    ...(vapid ? { push: createPushSender({ sql: brokerSql, vapid, log: brokerLog, options: pushOptions }) } : {}),
+    ...(vapid
+      ? { push: createPushSender({ sql: brokerSql, vapid, log: brokerLog, options: pushOptions, metrics }) }
+      : {}),
     sql: brokerSql,
     credentials: tokens,
     log: brokerLog,

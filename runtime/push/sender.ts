@@ -2,6 +2,8 @@ import type { Sql } from 'postgres'
 import webpush from 'web-push'
 import { backoffDelay, pushLeaseMs } from '../../contract/index.ts'
 import type { Logger } from '../logger.ts'
+import type { Registry } from '../metrics.ts'
+import { Counter } from '../prom.ts'
 import type { PushOptions } from './options.ts'
 import type { VapidKeys } from './vapid.ts'
 
@@ -43,12 +45,23 @@ export function createPushSender({
   vapid,
   log,
   options,
+  metrics,
 }: {
   sql: Sql
   vapid: VapidKeys
   log: Logger
   options: PushOptions
+  /** Where `drinks_pushes_total{outcome}` is counted; nowhere when omitted. */
+  metrics?: Registry
 }): PushSender {
+  const tries = metrics
+    ? new Counter({
+        name: 'drinks_pushes_total',
+        help: 'Tries to hand a Web Push to a push service, by outcome: sent, gone (404/410), retry, gave-up, skipped',
+        labelNames: ['outcome'] as const,
+        registers: [metrics],
+      })
+    : null
   let running = 0
   const waiting: (() => void)[] = []
   const slot = async (): Promise<boolean> => {
@@ -147,6 +160,7 @@ export function createPushSender({
           delayMs = Math.max(delayMs, options.backoffBaseMs / 2 + backoff)
         }
       }
+      tries?.inc({ outcome })
       if (outcome !== 'sent') log.warn(`push for order ${delivery.orderId}: ${outcome} (${reason})`)
       await record(delivery, outcome, delayMs).catch((error: Error) => {
         // The lease runs out and the relay tries again; the push service's topic folds a repeat.

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest'
 import webpush from 'web-push'
 import type { ReadyPush } from '../../contract/index.ts'
 import { type E2e, openGuest, order, startE2e, testTokens } from '../../test/e2e/stack-page.ts'
+import { scrape } from '../../test/prometheus.ts'
 import { type PushServiceStandIn, type StandInSubscription, startPushService } from '../../test/push/push-service.ts'
 import { waitFor } from '../../test/wait.ts'
 
@@ -231,6 +232,10 @@ test('a push the push service failed with 500 is sent again, once', async () => 
   )
   expect(phone.requests).toBe(2)
   expect(phone.received.map((r) => (JSON.parse(r.payload) as ReadyPush).number)).toEqual([Number(number)])
+  // Counted for the operator: the tries that failed and were retried, the ones sent.
+  const metrics = await scrape(`${e2e.stack.httpUrl}/metrics`)
+  expect(metrics.value('drinks_pushes_total', { outcome: 'retry' })).toBeGreaterThanOrEqual(1)
+  expect(metrics.value('drinks_pushes_total', { outcome: 'sent' })).toBeGreaterThanOrEqual(1)
 })
 
 test('on iOS outside the home screen the page says how to get notifications, and offers none', async () => {
