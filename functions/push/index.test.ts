@@ -225,6 +225,19 @@ describe('a ready order is pushed', () => {
     expect(phone.requests).toBe(options.maxAttempts)
   })
 
+  test('an answer a retry would only repeat (403: not our VAPID key) is given up at once', async () => {
+    const guestId = randomUUID()
+    const phone = await subscribed(guestId)
+    phone.answers.push(403)
+    const order = await place(guestId)
+    await move(order, 'preparing', 'ready')
+    const gaveUp = async () =>
+      (await deps.sql`select 1 from push_outbox where order_id = ${order.id} and gave_up`).length === 1
+    await waitFor(gaveUp, 5000, 'the push to be given up')
+    expect(phone.requests).toBe(1)
+    expect(await subscriptionsOf(guestId)).toHaveLength(1)
+  })
+
   test('subscriptions are forgotten once the guest has no open order; the bar answers without waiting for the push service', async () => {
     const guestId = randomUUID()
     await subscribed(guestId)
