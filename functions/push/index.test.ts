@@ -13,7 +13,14 @@ import { createApp as createUpdateOrder } from '../update-order/index.ts'
 import { createApp } from './index.ts'
 
 const vapid = { subject: 'mailto:bar@example.org', ...webpush.generateVAPIDKeys() }
-const options = { ...defaultPushOptions, allowLoopback: true, backoffBaseMs: 100, backoffMaxMs: 400, maxAttempts: 3 }
+const options = {
+  ...defaultPushOptions,
+  allowLoopback: true,
+  backoffBaseMs: 100,
+  backoffMaxMs: 400,
+  maxAttempts: 3,
+  timeoutMs: 500,
+}
 
 let deps: Awaited<ReturnType<typeof startFunctionDeps>>
 let service: PushServiceStandIn
@@ -223,6 +230,20 @@ describe('a ready order is pushed', () => {
       'the push to be given up',
     )
     expect(phone.requests).toBe(options.maxAttempts)
+  })
+
+  test('a push service that does not answer is cut off after PUSH_TIMEOUT_MS and tried again', async () => {
+    const guestId = randomUUID()
+    const phone = await subscribed(guestId)
+    phone.answers.push(null)
+    const order = await place(guestId)
+    await move(order, 'preparing', 'ready')
+    const sent = async () =>
+      (await deps.sql`select attempts from push_outbox where order_id = ${order.id} and sent_at is not null`).length ===
+      1
+    await waitFor(sent, 10_000, 'the push after the timeout')
+    expect(phone.requests).toBe(2)
+    expect(phone.received).toHaveLength(1)
   })
 
   test('an answer a retry would only repeat (403: not our VAPID key) is given up at once', async () => {

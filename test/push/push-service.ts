@@ -34,8 +34,11 @@ export interface StandInSubscription {
   received: Received[]
   /** Every POST to the endpoint, answered or not. */
   requests: number
-  /** Statuses to answer the next requests with, in order; 201 once they are used up. */
-  answers: number[]
+  /**
+   * Statuses to answer the next requests with, in order; 201 once they are used up. `null`
+   * never answers (a push service that hangs): the sender's timeout must end the request.
+   */
+  answers: (number | null)[]
 }
 
 export interface PushServiceStandIn {
@@ -158,7 +161,9 @@ export async function startPushService(): Promise<PushServiceStandIn> {
     const vapid = vapidProblem(req.headers.authorization, origin)
     if (vapid) problems.push(vapid)
     if (req.headers['content-encoding'] !== 'aes128gcm') problems.push(`encoding ${req.headers['content-encoding']}`)
-    const status = subscription.answers.shift() ?? 201
+    const next = subscription.answers.shift()
+    if (next === null) return
+    const status = next ?? 201
     if (status >= 200 && status < 300) {
       try {
         subscription.received.push({
