@@ -4,6 +4,7 @@
  * Knative Service each, routed by `routes`.
  */
 import { routes } from './contract/index.ts'
+import { pushRoutes } from './contract/push-routes.ts'
 
 export interface FunctionDefinition {
   /** Also the Knative Service name and the `npm run function` argument. */
@@ -50,6 +51,15 @@ export const functions: FunctionDefinition[] = [
       { method: 'PUT', path: routes.station },
       { method: 'DELETE', path: routes.station },
       { method: 'GET', path: routes.openapi },
+    ],
+    scaling: { minScale: 0, maxScale: 3, target: 100, containerConcurrency: 200 },
+  },
+  {
+    name: 'push',
+    entry: 'functions/push/index.ts',
+    routes: [
+      { method: 'GET', path: pushRoutes.key },
+      { method: 'POST', path: pushRoutes.subscriptions },
     ],
     scaling: { minScale: 0, maxScale: 3, target: 100, containerConcurrency: 200 },
   },

@@ -3,6 +3,8 @@ import postgres, { type Sql } from 'postgres'
 import { reconnectDelaySeconds } from '../db/reconnect-delay.ts'
 import type { Logger } from '../runtime/logger.ts'
 import type { Registry } from '../runtime/metrics.ts'
+import { startPushRelay } from '../runtime/push/relay.ts'
+import type { PushSender } from '../runtime/push/sender.ts'
 import type { Credentials } from './access.ts'
 import { closeBroker, createBroker } from './broker.ts'
 import { type BrokerPoolOptions, defaultBrokerPool } from './config.ts'
@@ -24,6 +26,11 @@ export interface DurableBrokerOptions {
   replicas?: boolean
   /** Relay the orders' outbox. Default true. */
   relay?: boolean
+  /**
+   * Sends the Web Push messages the functions left (`push_outbox`: not sent, or due for a retry);
+   * no push relay when omitted.
+   */
+  push?: PushSender
   /** Most messages queued per offline session (the persistence's `maxQueued`, default 10,000). */
   maxQueued?: number
   /** Aedes' heartbeat in ms (default 60 s): a dead broker's wills are published every fourth. */
@@ -65,6 +72,7 @@ export async function startDurableBroker({
   log,
   replicas = true,
   relay = true,
+  push,
   maxQueued,
   heartbeatInterval,
   metrics,
@@ -82,10 +90,11 @@ export async function startDurableBroker({
   })
   if (metrics) observeDurableBroker({ broker, sql, registry: metrics, log })
   const relaying = relay ? startOutboxRelay({ sql, broker, log }) : null
+  const pushing = relay && push ? startPushRelay({ sql, sender: push, log }) : null
   return {
     broker,
     async close() {
-      await relaying?.stop()
+      await Promise.all([relaying?.stop(), pushing?.stop()])
       // Closing the broker closes its emitter too.
       await closeBroker(broker)
       await persistence.destroy()

@@ -10,6 +10,9 @@ import { readEnv } from '../runtime/config.ts'
 import { createLogger } from '../runtime/logger.ts'
 import { createMetricsRegistry, METRICS_PATH, writeMetrics } from '../runtime/metrics.ts'
 import { choosePort, defaultPorts } from '../runtime/ports.ts'
+import { readPushOptions } from '../runtime/push/options.ts'
+import { createPushSender } from '../runtime/push/sender.ts'
+import { loadVapidKeys } from '../runtime/push/vapid.ts'
 import { loadTokens } from '../runtime/secrets.ts'
 import { onShutdown } from '../runtime/shutdown.ts'
 import { readBrokerConfig } from './config.ts'
@@ -21,6 +24,7 @@ const log = createLogger('broker')
 try {
   const databaseUrl = readEnv().required('DATABASE_URL', 'the broker keeps its sessions and queues in Postgres')
   const tokens = loadTokens()
+  const vapid = loadVapidKeys()
   const config = readBrokerConfig()
   const mqttPort = await choosePort('MQTT_PORT', process.env.MQTT_PORT, defaultPorts.mqtt, (line) => log.info(line))
   const port = await choosePort('PORT', process.env.PORT, defaultPorts.http, (line) => log.info(line))
@@ -32,6 +36,7 @@ try {
     credentials: tokens,
     log,
     metrics,
+    push: createPushSender({ sql, vapid, log, options: readPushOptions(), metrics }),
     ...(config.maxQueued ? { maxQueued: config.maxQueued } : {}),
     ...(config.heartbeatInterval ? { heartbeatInterval: config.heartbeatInterval } : {}),
   })

@@ -7,13 +7,17 @@ export * from './menu.ts'
 export * from './messages.ts'
 export * from './order.ts'
 export * from './payloads.ts'
+export * from './push.ts'
 export * from './topics.ts'
 
 const orders = '/api/orders'
 const menu = '/api/menu'
 const stations = '/api/stations'
 
-/** Routes of the HTTP API, as the functions declare them: `:name` marks a path parameter. */
+/**
+ * Routes of the HTTP API, as the functions declare them: `:name` marks a path parameter. The
+ * push routes are `pushRoutes` (push.ts).
+ */
 export const routes = {
   orders,
   order: `${orders}/:id`,

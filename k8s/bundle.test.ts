@@ -2,16 +2,18 @@
  * The bundles as the image runs them: plain `node dist/…mjs`, from a folder with no node_modules
  * above it, against the test database and a real broker.
  */
-import { randomUUID } from 'node:crypto'
+import { randomBytes, randomUUID } from 'node:crypto'
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { request } from 'node:http'
 import { isBuiltin } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { pushRoutes } from '../contract/push-routes.ts'
 import { migrateFunctions } from '../functions/shared/db.ts'
 import { functions } from '../hono.config.ts'
 import { anyFreePort } from '../runtime/ports.ts'
+import { newVapidKeys } from '../runtime/push/vapid.ts'
 import { bundle } from '../scripts/bundle.ts'
 import { testDatabaseUrl, testSql } from '../test/db.ts'
 import { connectClient, startTestBroker, type TestBroker, testTokens } from '../test/harness.ts'
@@ -22,10 +24,19 @@ let dir: string
 let broker: TestBroker
 const pods: PodProcess[] = []
 
+const vapid = newVapidKeys()
+/** What a browser's push subscription looks like (`PushSubscription.toJSON()`). */
+const browserSubscription = {
+  endpoint: 'https://fcm.googleapis.com/fcm/send/kube',
+  keys: { p256dh: newVapidKeys().publicKey, auth: randomBytes(16).toString('base64url') },
+}
+/** The Secrets a pod gets: the tokens and the Web Push keys. */
 const tokens = {
   BAR_TOKEN: testTokens.barToken,
   PRINTER_TOKEN: testTokens.printerToken,
   SERVICE_TOKEN: testTokens.serviceToken,
+  VAPID_PUBLIC_KEY: vapid.publicKey,
+  VAPID_PRIVATE_KEY: vapid.privateKey,
 }
 
 beforeAll(async () => {
@@ -121,17 +132,19 @@ describe.each(functions)('dist/functions/$name.mjs', (fn) => {
       const path = route.path.replace(':id', randomUUID()).replace(':drinkId', drinkId).replace(':stationId', stationId)
       const headers = { ...json, authorization: `Bearer ${testTokens.barToken}` }
       const body =
-        route.method === 'POST'
-          ? JSON.stringify({ guestId, nickname: 'Kube', drinkId })
-          : route.method === 'GET' || route.method === 'DELETE'
-            ? undefined
-            : JSON.stringify(
-                route.path.startsWith('/api/stations')
-                  ? station
-                  : route.path.startsWith('/api/menu')
-                    ? { available: true }
-                    : { status: 'preparing' },
-              )
+        route.path === pushRoutes.subscriptions
+          ? JSON.stringify({ guestId, ...browserSubscription, language: 'en' })
+          : route.method === 'POST'
+            ? JSON.stringify({ guestId, nickname: 'Kube', drinkId })
+            : route.method === 'GET' || route.method === 'DELETE'
+              ? undefined
+              : JSON.stringify(
+                  route.path.startsWith('/api/stations')
+                    ? station
+                    : route.path.startsWith('/api/menu')
+                      ? { available: true }
+                      : { status: 'preparing' },
+                )
       const response = await fetch(`${url}${path}`, { method: route.method, headers, body })
       // An order id made up here is unknown (404); everything else must succeed.
       expect([200, 201, 204, 404], `${route.method} ${path}: ${await response.clone().text()}`).toContain(

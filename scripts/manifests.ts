@@ -120,6 +120,10 @@ function knativeService(fn: FunctionDefinition) {
                 fromSecret('BAR_TOKEN', 'drinks-tokens'),
                 fromSecret('PRINTER_TOKEN', 'drinks-tokens'),
                 fromSecret('SERVICE_TOKEN', 'drinks-tokens'),
+                // Web Push: the page subscribes with the public key, update-order signs with both.
+                fromSecret('VAPID_PUBLIC_KEY', 'drinks-vapid'),
+                fromSecret('VAPID_PRIVATE_KEY', 'drinks-vapid'),
+                fromSecret('VAPID_SUBJECT', 'drinks-vapid'),
                 // The server's undo window must be the one the bar display offers.
                 fromEvent('UNDO_SECONDS'),
                 fromEvent('TICKER_NICKNAMES'),

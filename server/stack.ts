@@ -16,6 +16,9 @@ import { createFunctionMetrics } from '../functions/shared/metrics.ts'
 import { functions } from '../hono.config.ts'
 import { createLogger, type Logger } from '../runtime/logger.ts'
 import { createMetricsRegistry, METRICS_PATH, metricsResponse, type Registry } from '../runtime/metrics.ts'
+import { defaultPushOptions, type PushOptions } from '../runtime/push/options.ts'
+import { createPushSender } from '../runtime/push/sender.ts'
+import type { VapidKeys } from '../runtime/push/vapid.ts'
 import type { Tokens } from '../runtime/secrets.ts'
 import { type ClientConfig, createClientApp, readClientConfig } from './client-app.ts'
 
@@ -43,6 +46,10 @@ export interface StackOptions {
   log?: Logger
   /** Where every part of the process counts, served at `/metrics`; a registry of its own when omitted. */
   metrics?: Registry
+  /** The Web Push keys; push is off (no key served, pushes only queued) when omitted. */
+  vapid?: VapidKeys
+  /** Bounds of sending pushes; `defaultPushOptions` for what is omitted. */
+  push?: Partial<PushOptions>
 }
 
 export interface Stack {
@@ -65,7 +72,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const brokerConfig = options.broker ?? readBrokerConfig()
   const brokerSql = createBrokerSql(options.databaseUrl, brokerConfig.pool)
   const brokerLog = createLogger('broker', log)
+  const pushOptions = { ...defaultPushOptions, ...options.push }
+  const { vapid } = options
   const durable = await startDurableBroker({
+    ...(vapid
+      ? { push: createPushSender({ sql: brokerSql, vapid, log: brokerLog, options: pushOptions, metrics }) }
+      : {}),
     sql: brokerSql,
     credentials: tokens,
     log: brokerLog,
@@ -93,6 +105,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     metrics: functionMetrics,
     // The bar display and the function that enforces it share one undo time.
     undoSeconds: clientConfig.undoSeconds,
+    ...(vapid
+      ? {
+          vapidPublicKey: vapid.publicKey,
+          pushAllowLoopback: pushOptions.allowLoopback,
+          pushHosts: pushOptions.hosts,
+        }
+      : {}),
   }
 
   // Requests reach each function by the routes of hono.config.ts, as the ingress routes them.

@@ -8,6 +8,8 @@ import { readEnv } from '../runtime/config.ts'
 import { createMetricsRegistry } from '../runtime/metrics.ts'
 import { networkAddress } from '../runtime/network.ts'
 import { choosePort, defaultPorts, writeChosenPorts } from '../runtime/ports.ts'
+import { readPushOptions } from '../runtime/push/options.ts'
+import { loadVapidKeys } from '../runtime/push/vapid.ts'
 import { loadTokens } from '../runtime/secrets.ts'
 import { onShutdown } from '../runtime/shutdown.ts'
 import { readClientConfig } from './client-app.ts'
@@ -34,6 +36,8 @@ try {
     port,
     mqttPort,
     tokens,
+    vapid: loadVapidKeys(),
+    push: readPushOptions(),
     clientConfig,
     ...readFunctionSettings(),
     clientDir: clientDist,

@@ -1,6 +1,6 @@
 // The guest page's service worker. It keeps the page for a visit without a connection, and it
-// shows "your drink is ready" while the page is in the background (phones show a notification
-// only through a service worker).
+// shows "your drink is ready" while the page is in the background or closed (phones show a
+// notification only through a service worker).
 //
 // `build` is written in by the build (client/build/service-worker.ts): the build's id, and every
 // file the guest page loads, each with the SHA-256 of its content when its name carries no hash.
@@ -16,6 +16,9 @@
 //   the guest's orders come from the page's own storage, marked there as last known.
 // Served raw by the dev server, `build` stays null and nothing is cached.
 const build = null
+
+// Web Push: the `push`, `notificationclick`, `pushsubscriptionchange` and `message` handlers.
+importScripts('/sw-push.js')
 
 const buildCache = build && `drinks-${build.id}`
 const dataCache = 'drinks-data'
@@ -102,13 +105,3 @@ async function networkFirst(request, path) {
   else if (unreachable(response)) return (await cached(path, dataCache)) ?? response
   return response
 }
-
-// A tap on the notification brings the page back, or opens it when it was closed.
-self.addEventListener('notificationclick', (event) => {
-  event.notification.close()
-  event.waitUntil(
-    self.clients
-      .matchAll({ type: 'window', includeUncontrolled: true })
-      .then((pages) => (pages[0] ? pages[0].focus() : self.clients.openWindow('/'))),
-  )
-})

@@ -34,6 +34,12 @@ export interface FunctionDeps {
   overloadLimits?: OverloadLimits
   /** Requests waiting for a pool connection beyond the pool's `max` in flight. Default `defaultMaxWaiting`. */
   maxWaiting?: number
+  /** The VAPID public key the page subscribes with (`GET /api/push/key`); push is off without it. */
+  vapidPublicKey?: string
+  /** Whether loopback http endpoints are accepted (`PUSH_ALLOW_LOOPBACK`). Default false. */
+  pushAllowLoopback?: boolean
+  /** The push services' hosts an endpoint may be at (`PUSH_HOSTS`); the defaults of `defaultPushOptions` when omitted. */
+  pushHosts?: string[]
 }
 
 /**

@@ -1,5 +1,7 @@
 import { type ConfigReader, type Env, readEnv } from '../../runtime/config.ts'
 import { defaultPorts, localBrokerUrl } from '../../runtime/ports.ts'
+import { type PushOptions, readPushOptions } from '../../runtime/push/options.ts'
+import { loadVapidKeys, type VapidKeys } from '../../runtime/push/vapid.ts'
 import { loadTokens, type Tokens } from '../../runtime/secrets.ts'
 import { defaultEditLimits, defaultOrderLimits, defaultUndoSeconds, type OrderLimits } from './app.ts'
 
@@ -17,6 +19,8 @@ export interface FunctionConfig extends FunctionSettings {
   brokerUrl: string
   port: number
   tokens: Tokens
+  vapid: VapidKeys
+  push: PushOptions
 }
 
 /**
@@ -58,6 +62,8 @@ export function readFunctionConfig(env: Env = process.env): FunctionConfig {
     brokerUrl: read.text('BROKER_URL', undefined) ?? localBrokerUrl(read.port('MQTT_PORT', defaultPorts.mqtt)),
     port: read.port('PORT', defaultPorts.http),
     tokens: loadTokens(env),
+    vapid: loadVapidKeys(env),
+    push: readPushOptions(env),
     ...readFunctionSettings(env),
   }
 }

@@ -15,6 +15,9 @@ import {
   OrderSchema,
   PickupBoardSchema,
   PlaceOrderSchema,
+  PushKeySchema,
+  PushSubscriptionInputSchema,
+  ReadyPushSchema,
   routes,
   StationBodySchema,
   StationIdSchema,
@@ -24,6 +27,7 @@ import {
   UpdateOrderSchema,
   UuidSchema,
 } from '../../contract/index.ts'
+import { pushRoutes } from '../../contract/push-routes.ts'
 
 /**
  * Every schema of the document, generated from the contract's schemas (the ones that validate
@@ -49,6 +53,9 @@ function schemas(): Record<string, unknown> {
       OrderEvent: OrderEventSchema,
       TickerEvent: TickerEventSchema,
       PickupBoard: PickupBoardSchema,
+      PushSubscription: PushSubscriptionInputSchema,
+      PushKey: PushKeySchema,
+      ReadyPush: ReadyPushSchema,
     },
     { target: 'draft-2020-12', errorMode: 'ignore', overrideAction: graphemes },
   )
@@ -210,6 +217,24 @@ function build() {
           security: bar,
           parameters: [pathParameter('stationId', StationIdSchema)],
           responses: { '204': { description: 'removed' }, ...errors(401, 404, 409) },
+        },
+      },
+      [pushRoutes.key]: {
+        get: {
+          summary: 'The VAPID public key a browser subscribes to pushes with (applicationServerKey)',
+          responses: { '200': reply('the key', 'PushKey'), ...errors(503) },
+        },
+      },
+      [pushRoutes.subscriptions]: {
+        post: {
+          summary:
+            "Keep a browser's push subscription for a guest id: a ready order of that guest is pushed to it " +
+            '(payload: ReadyPush, encrypted per RFC 8291). Forgotten once the guest has no open order, or when the push service says it is gone',
+          requestBody: body('PushSubscription'),
+          responses: {
+            '201': { description: 'kept' },
+            ...errors(400, 413, 415, 429, 503),
+          },
         },
       },
       [openApiPath(routes.healthz)]: { get: { summary: 'Liveness', responses: { '200': { description: 'running' } } } },

@@ -37,6 +37,9 @@ export function serveFunction(name: string, mod: FunctionModule): void {
     tickerNicknames: config.tickerNicknames,
     metrics,
     undoSeconds: config.undoSeconds,
+    vapidPublicKey: config.vapid.publicKey,
+    pushAllowLoopback: config.push.allowLoopback,
+    pushHosts: config.push.hosts,
   }
   const app = mod.createApp(deps)
   // The ingress routes only the function's own paths here, so the scraper alone reaches /metrics.

@@ -9,6 +9,7 @@ import { Refusal } from '../shared/errors.ts'
 import { findDrink } from '../shared/menu.ts'
 import { findOrder, type OrderRow, readPickupBoard, toOrder } from '../shared/orders.ts'
 import { enqueue, flush } from '../shared/outbox.ts'
+import { enqueueReadyPush, forgetIdleSubscriptions } from '../shared/push-outbox.ts'
 import { createRateLimiter } from '../shared/rate-limit.ts'
 import { readJson } from '../shared/validate.ts'
 import { barChange, guestChange, undoChange } from './changes.ts'
@@ -75,11 +76,22 @@ export function createApp(deps: FunctionDeps): Hono {
       // The public pickup list changes when an order enters or leaves `ready`.
       if (current.status === 'ready' || updated.status === 'ready')
         messages.push(pickupMessage(await readPickupBoard(tx)))
+      // The guest's phones hear of it through Web Push too, sent by the broker's push relay.
+      if (updated.status === 'ready' && current.status !== 'ready')
+        await enqueueReadyPush(tx, updated, stationOf(updated, drink?.station))
+      if (updated.status === 'delivered' || updated.status === 'cancelled')
+        await forgetIdleSubscriptions(tx, updated.guestId)
       return { order: updated, outbox: await enqueue(tx, messages) }
     })
     void flush(sql, publisher, outbox, log)
     return c.json({ order })
   })
+}
+
+/** Where the drink is picked up: the order's own station where orders carry one, else its drink's. */
+function stationOf(order: object, drinkStation: string | undefined): string | null {
+  const own = (order as { station?: unknown }).station
+  return typeof own === 'string' && own ? own : (drinkStation ?? null)
 }
 
 /**

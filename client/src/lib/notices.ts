@@ -1,11 +1,8 @@
-import type { NoticeDeps } from '../models/ready-notifier.ts'
-
-// Notifications need a secure context (https, or localhost); on plain http the page does without.
-const supported = () => typeof Notification !== 'undefined' && globalThis.isSecureContext
+import type { NoticeDeps, PushSupport } from '../models/ready-notifier.ts'
 
 /**
  * Registers the page's service worker (public/sw.js): it keeps the page for a visit without a
- * connection, and phones show notifications only through one.
+ * connection; phones show notifications only through one, and pushes arrive through it.
  */
 export function registerWorker(): Promise<ServiceWorkerRegistration | null> {
   if (!('serviceWorker' in navigator)) return Promise.resolve(null)
@@ -25,9 +22,16 @@ export function linkManifest(): void {
   document.head.append(link)
 }
 
-/** The ready moment's side effects in this browser. */
-export function browserNotices(): NoticeDeps {
+/**
+ * The ready moment's side effects in this browser. Notifications go with pushes: offered only
+ * where the browser takes pushes (lib/web-push.ts), so that "notify me" also holds with the page
+ * closed. Both need a secure context (https, or localhost).
+ */
+export function browserNotices(pushSupport: () => PushSupport, subscribe: () => Promise<void>): NoticeDeps {
+  const supported = () => pushSupport() === 'push'
   return {
+    pushSupport,
+    subscribe,
     permission: () => (supported() ? Notification.permission : 'unsupported'),
     async requestPermission() {
       if (!supported()) return 'unsupported'

@@ -49,4 +49,41 @@ describe('ReadyNotifier', () => {
   it('says when the browser has no notifications', () => {
     expect(new ReadyNotifier(browser('unsupported').deps).permission.value).toBe('unsupported')
   })
+
+  it('subscribes to pushes once allowed, and again on sync; a failed subscription is said', async () => {
+    const phone = browser('default')
+    let subscriptions = 0
+    let failing = false
+    const notifier = new ReadyNotifier({
+      ...phone.deps,
+      pushSupport: () => 'push',
+      subscribe: async () => {
+        if (failing) throw new Error('push service away')
+        subscriptions++
+      },
+    })
+    await notifier.sync()
+    expect(subscriptions).toBe(0)
+    await notifier.enable()
+    expect([subscriptions, notifier.push.value]).toEqual([1, 'on'])
+    failing = true
+    await notifier.sync()
+    expect(notifier.push.value).toBe('failed')
+  })
+
+  it('does not subscribe when the guest says no', async () => {
+    let subscriptions = 0
+    const notifier = new ReadyNotifier({
+      ...browser('default', 'denied').deps,
+      subscribe: async () => void subscriptions++,
+    })
+    await notifier.enable()
+    expect(subscriptions).toBe(0)
+  })
+
+  it('gives the home-screen hint only where pushes need the page installed', () => {
+    const deps = browser('unsupported').deps
+    expect(new ReadyNotifier({ ...deps, pushSupport: () => 'install' }).installHint.value).toBe(true)
+    expect(new ReadyNotifier({ ...deps, pushSupport: () => 'none' }).installHint.value).toBe(false)
+  })
 })

@@ -69,7 +69,9 @@ export function MyOrders({ guest, menu, outbox, editor, notifier, memory, i18n }
         </ul>
       )}
       {/* Only while a drink is still to come: once it is ready there is nothing to notify. */}
-      {open.some((order) => order.status !== 'ready') && <NotifyOffer notifier={notifier} messages={messages} />}
+      {open.some((order) => order.status !== 'ready') && (
+        <NotifyOffer notifier={notifier} messages={messages} locale={i18n.locale.value} />
+      )}
       {earlier.length > 0 && (
         <details class="earlier">
           <summary>

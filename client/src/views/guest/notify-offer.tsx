@@ -1,8 +1,19 @@
+import type { Locale } from '../../../../contract/index.ts'
 import type { Messages } from '../../i18n/guest-messages.ts'
 import type { ReadyNotifier } from '../../models/ready-notifier.ts'
+import { pushWords } from './push-words.ts'
 
-/** Offers a notification for the ready moment, while the browser has not been asked yet. */
-export function NotifyOffer({ notifier, messages }: { notifier: ReadyNotifier; messages: Messages }) {
+interface NotifyOfferProps {
+  notifier: ReadyNotifier
+  messages: Messages
+  locale: Locale
+}
+
+/**
+ * Offers a notification for the ready moment, also with the page closed (Web Push), while the
+ * browser has not been asked yet; where only a page on the home screen gets pushes (iOS), says so.
+ */
+export function NotifyOffer({ notifier, messages, locale }: NotifyOfferProps) {
   switch (notifier.permission.value) {
     case 'default':
       return (
@@ -13,9 +24,15 @@ export function NotifyOffer({ notifier, messages }: { notifier: ReadyNotifier; m
     case 'granted':
       return (
         <p class="hint" data-testid="notify-on">
-          {messages.notifyOn}
+          {notifier.push.value === 'failed' ? pushWords[locale].failed : messages.notifyOn}
         </p>
       )
+    case 'unsupported':
+      return notifier.installHint.value ? (
+        <p class="hint" data-testid="notify-install">
+          {pushWords[locale].install}
+        </p>
+      ) : null
     default:
       return null
   }
