@@ -47,6 +47,7 @@ export const functions: FunctionDefinition[] = [
     routes: [
       { method: 'GET', path: routes.menu },
       { method: 'PUT', path: routes.drink },
+      { method: 'POST', path: routes.events },
       { method: 'GET', path: routes.openapi },
     ],
     scaling: { minScale: 0, maxScale: 3, target: 100, containerConcurrency: 200 },

@@ -3,6 +3,7 @@
  * schemas. It imports nothing of ours.
  */
 export * from './backoff.ts'
+export * from './event.ts'
 export * from './menu.ts'
 export * from './messages.ts'
 export * from './order.ts'
@@ -11,6 +12,7 @@ export * from './topics.ts'
 
 const orders = '/api/orders'
 const menu = '/api/menu'
+const events = '/api/events'
 
 /** Routes of the HTTP API, as the functions declare them: `:name` marks a path parameter. */
 export const routes = {
@@ -18,6 +20,7 @@ export const routes = {
   order: `${orders}/:id`,
   menu,
   drink: `${menu}/:drinkId`,
+  events,
   openapi: '/api/openapi.json',
   healthz: '/api/healthz',
   readyz: '/api/readyz',
@@ -29,4 +32,5 @@ export const api = {
   order: (id: string) => `${orders}/${encodeURIComponent(id)}`,
   menu,
   drink: (drinkId: string) => `${menu}/${encodeURIComponent(drinkId)}`,
+  events,
 } as const

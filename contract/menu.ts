@@ -1,4 +1,5 @@
 import * as v from 'valibot'
+import { EventSchema } from './event.ts'
 
 export const locales = ['en', 'de', 'fr', 'it'] as const
 export type Locale = (typeof locales)[number]
@@ -17,8 +18,11 @@ export const DrinkSchema = v.object({
 })
 export type Drink = v.InferOutput<typeof DrinkSchema>
 
-/** Body of `GET /api/menu` and payload of the retained `public/menu`. */
-export const MenuSchema = v.object({ drinks: v.array(DrinkSchema) })
+/**
+ * Body of `GET /api/menu` and payload of the retained `public/menu`, with the current event: a
+ * new one tells every page that the previous event's orders are gone from the live views.
+ */
+export const MenuSchema = v.object({ drinks: v.array(DrinkSchema), event: v.optional(EventSchema) })
 export type Menu = v.InferOutput<typeof MenuSchema>
 
 /** Body of the answer to `PUT /api/menu/:drinkId`. */

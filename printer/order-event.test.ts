@@ -5,6 +5,7 @@ import { readOrderEvent } from './order-event.ts'
 const order: Order = {
   id: '0b8f5d1e-2c3a-4b5c-8d9e-0f1a2b3c4d5e',
   number: 12,
+  eventId: 1,
   guestId: '1b8f5d1e-2c3a-4b5c-8d9e-0f1a2b3c4d5e',
   nickname: 'Anna',
   drinkId: 'tea',

@@ -1,5 +1,6 @@
 import type { Sql, TransactionSql } from 'postgres'
 import type { Drink, Menu } from '../../contract/index.ts'
+import { currentEvent } from './events.ts'
 
 type Db = Sql | TransactionSql
 
@@ -21,9 +22,13 @@ function toDrink(row: DrinkRow): Drink {
   }
 }
 
+/** The drinks, and the current event, for whose pages the menu is. */
 export async function loadMenu(db: Db): Promise<Menu> {
-  const rows = await db<DrinkRow[]>`select id, name, image, available, station from drinks order by position, id`
-  return { drinks: rows.map(toDrink) }
+  const [rows, event] = await Promise.all([
+    db<DrinkRow[]>`select id, name, image, available, station from drinks order by position, id`,
+    currentEvent(db),
+  ])
+  return { drinks: rows.map(toDrink), event }
 }
 
 export async function findDrink(db: Db, id: string): Promise<Drink | null> {

@@ -6,6 +6,8 @@ import {
   DrinkSchema,
   DrinkUpdateSchema,
   ErrorBodySchema,
+  EventBodySchema,
+  EventSchema,
   limits,
   MenuSchema,
   OrderBodySchema,
@@ -16,6 +18,7 @@ import {
   PickupBoardSchema,
   PlaceOrderSchema,
   routes,
+  StartEventSchema,
   TickerEventSchema,
   UpdateOrderSchema,
   UuidSchema,
@@ -38,6 +41,9 @@ function schemas(): Record<string, unknown> {
       OrderBody: OrderBodySchema,
       OrderList: OrderListSchema,
       Menu: MenuSchema,
+      Event: EventSchema,
+      StartEvent: StartEventSchema,
+      EventBody: EventBodySchema,
       Error: ErrorBodySchema,
       OrderEvent: OrderEventSchema,
       TickerEvent: TickerEventSchema,
@@ -180,6 +186,16 @@ function build() {
             },
             ...errors(400, 401, 404, 413, 415),
           },
+        },
+      },
+      [openApiPath(routes.events)]: {
+        post: {
+          summary:
+            'Start a new event: its pickup numbers start at 1, the live queue and the pickup board start ' +
+            'empty; earlier events keep their orders (GET /api/orders?event=all)',
+          security: bar,
+          requestBody: body('StartEvent'),
+          responses: { '201': reply('started; now the current event', 'EventBody'), ...errors(400, 401, 413, 415) },
         },
       },
       [openApiPath(routes.healthz)]: { get: { summary: 'Liveness', responses: { '200': { description: 'running' } } } },

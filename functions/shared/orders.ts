@@ -6,6 +6,7 @@ type Db = Sql | TransactionSql
 export interface OrderRow {
   id: string
   number: number
+  event_id: number
   guest_id: string
   nickname: string
   drink_id: string
@@ -23,6 +24,7 @@ export function toOrder(row: OrderRow): Order {
   return {
     id: row.id,
     number: row.number,
+    eventId: row.event_id,
     guestId: row.guest_id,
     nickname: row.nickname,
     drinkId: row.drink_id,
@@ -44,7 +46,7 @@ export async function findOrder(db: Db, id: string, { lock = false } = {}): Prom
 export async function countOpenOrders(db: Db, guestId: string): Promise<number> {
   const [row] = await db<{ count: number }[]>`
     select count(*)::int as count from orders
-    where guest_id = ${guestId} and status in ('placed', 'preparing', 'ready')`
+    where guest_id = ${guestId} and status in ('placed', 'preparing', 'ready') and event_id = current_event_id()`
   return row?.count ?? 0
 }
 
@@ -64,7 +66,7 @@ export async function findLastMove(db: Db, id: string): Promise<LastMove | null>
 }
 
 /**
- * The pickup numbers that are ready, oldest first, read inside the transaction that changed
+ * The pickup numbers of the current event that are ready, oldest first, read inside the transaction that changed
  * one. A transaction lock makes concurrent changes take turns, so each reads the list with the
  * others' committed changes and the last message published is the current list.
  */
@@ -73,6 +75,6 @@ export async function readPickupBoard(tx: TransactionSql): Promise<PickupBoard> 
   // An aggregate without GROUP BY: exactly one row, also when nothing is ready.
   const [row] = await tx<{ numbers: number[]; at: Date }[]>`
     select coalesce(array_agg(number order by updated_at, number), '{}') as numbers, clock_timestamp() as at
-    from orders where status = 'ready'`
+    from orders where status = 'ready' and event_id = current_event_id()`
   return { numbers: row?.numbers ?? [], at: (row?.at ?? new Date()).toISOString() }
 }
