@@ -1,7 +1,14 @@
 import type { Hono } from 'hono'
 import type { Sql } from 'postgres'
 import * as v from 'valibot'
-import { DrinkIdSchema, DrinkUpdateSchema, pickupMessage, routes, StartEventSchema, topics } from '../../contract/index.ts'
+import {
+  DrinkIdSchema,
+  DrinkUpdateSchema,
+  pickupMessage,
+  routes,
+  StartEventSchema,
+  topics,
+} from '../../contract/index.ts'
 import { createBaseApp, type FunctionDeps } from '../shared/app.ts'
 import { isBar } from '../shared/auth.ts'
 import { Refusal } from '../shared/errors.ts'
