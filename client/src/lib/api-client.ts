@@ -97,7 +97,6 @@ export function createGuestApi(options: ApiClientOptions = {}) {
   const http = createHttp(options)
   return {
     menu: http.menu,
-    config: http.config,
     updateOrder: http.updateOrder,
     placeOrder: async (input: PlaceOrderInput) => (await http.json<{ order: Order }>('POST', api.orders, input)).order,
     /** One guest's orders, newest first. */

@@ -1,4 +1,4 @@
-import type { DrinkUpdate } from '../../../contract/index.ts'
+import type { DrinkUpdate, Event } from '../../../contract/index.ts'
 import { api } from '../../../contract/index.ts'
 import type { ApiClientOptions } from './api-client.ts'
 import { createHttp } from './api-client.ts'
@@ -16,9 +16,11 @@ export function createStaffApi(options: ApiClientOptions = {}) {
     updateDrink: async (drinkId: string, change: DrinkUpdate) => {
       await http.send('PUT', api.drink(drinkId), change)
     },
-    /** The CSV export; fetched rather than linked, since a link cannot send the token. */
+    /** The CSV export of every event; fetched rather than linked, since a link cannot send the token. */
     ordersCsv: async () =>
-      (await http.send('GET', `${api.orders}?format=csv`, undefined, { accept: 'text/csv' })).blob(),
+      (await http.send('GET', `${api.orders}?format=csv&event=all`, undefined, { accept: 'text/csv' })).blob(),
+    /** Starts a new event: pickup numbers from 1, an empty queue and board. */
+    startEvent: async (name: string) => (await http.json<{ event: Event }>('POST', api.events, { name })).event,
   }
 }
 

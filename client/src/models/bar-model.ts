@@ -11,7 +11,7 @@ import type { Problem } from './problem.ts'
 import { toProblem } from './problem.ts'
 
 export interface BarDeps {
-  api: Pick<StaffApi, 'allOrders' | 'menu' | 'updateOrder' | 'updateDrink' | 'ordersCsv'>
+  api: Pick<StaffApi, 'allOrders' | 'menu' | 'updateOrder' | 'updateDrink' | 'ordersCsv' | 'startEvent'>
   store: OrderStore
   menu: MenuModel
   /** Called for an order the bar has not seen before (the beep). */
@@ -132,6 +132,20 @@ export const BarModel = createModel((deps: BarDeps) => {
     },
     cancel(order: Order) {
       return move(order, 'cancelled')
+    },
+    /**
+     * Starts a new event; resolves true once the server did. The queue empties at once; the
+     * menu's new event tells every other screen.
+     */
+    async startEvent(name: string): Promise<boolean> {
+      let started = false
+      await withBusy('event', async () => {
+        const event = await api.startEvent(name)
+        menu.event.value = event
+        store.startEvent(event.id)
+        started = true
+      })
+      return started
     },
     /** Fetches the CSV with the bar token (a plain link could not send it) and hands it to `save`. */
     exportCsv(save: (csv: Blob) => void) {

@@ -6,6 +6,7 @@ import { loadStaffMessages } from '../../i18n/staff-dictionary.ts'
 import { LiveConnection, liveUrl } from '../../lib/live-connection.ts'
 import { onlineSignal } from '../../lib/online.ts'
 import { tokenFromHash } from '../../models/bar-auth.ts'
+import { MenuModel } from '../../models/menu-model.ts'
 import { mountView } from '../shared/mount-view.ts'
 import type { MountOptions } from '../shared/page-language.ts'
 import { followLanguage } from '../shared/page-language.ts'
@@ -24,19 +25,24 @@ export async function mountBoard(root: HTMLElement, options: MountOptions) {
   if (token) history.replaceState(history.state, '', `${location.pathname}${location.search}${hash}`)
 
   const board = signal<PickupBoard>({ numbers: [], at: '' })
+  // The menu names the current event; a new event also sends an empty list of numbers.
+  const menu = new MenuModel()
   const live = new LiveConnection({
     url: liveUrl(location),
     online: onlineSignal(),
-    topics: { [topics.publicPickup]: 'pickup' },
+    topics: { [topics.publicPickup]: 'pickup', [topics.publicMenu]: 'menu' },
     onConnect: () => {},
     onMessage: (message) => {
       // Lists are read in turn by the server; one that arrives late is older than what is shown.
       if (message.kind === 'pickup' && message.payload.at >= board.value.at) board.value = message.payload
+      else if (message.kind === 'menu') menu.apply(message.payload)
     },
   })
   live.start()
   effect(() => {
     document.title = i18n.messages.value.boardTitle
   })
-  mountView(root, () => <BoardView numbers={board.value.numbers} state={live.state} i18n={i18n} />)
+  mountView(root, () => (
+    <BoardView numbers={board.value.numbers} eventName={menu.event.value?.name ?? ''} state={live.state} i18n={i18n} />
+  ))
 }

@@ -8,16 +8,25 @@ import { LanguageSwitch } from '../shared/language-switch.tsx'
 interface BoardViewProps {
   /** The ready pickup numbers, oldest first. */
   numbers: readonly number[]
+  /** The current event's name; empty while unknown. */
+  eventName: string
   state: ReadonlySignal<LiveState>
   i18n: I18n<StaffMessages>
 }
 
 /** The public pickup screen: ready numbers only, never a nickname. */
-export function BoardView({ numbers, state, i18n }: BoardViewProps) {
+export function BoardView({ numbers, eventName, state, i18n }: BoardViewProps) {
   const messages = i18n.messages.value
   return (
     <main class="board">
-      <h1>{messages.boardTitle}</h1>
+      <h1>
+        {eventName && (
+          <span class="board-event" data-testid="event-name">
+            {eventName}
+          </span>
+        )}
+        {messages.boardTitle}
+      </h1>
       {numbers.length === 0 && <p class="board-empty">{messages.boardEmpty}</p>}
       <ul class="board-numbers" aria-live="polite" data-testid="board-numbers">
         {numbers.map((number) => (
