@@ -9,7 +9,8 @@ export function createStaffApi(options: ApiClientOptions = {}) {
   const http = createHttp(options)
   return {
     menu: http.menu,
-    config: async (): Promise<PageConfig> => readPageConfig(await http.config()),
+    /** `/config.json`, read by lib/page-config.ts. */
+    config: async (): Promise<PageConfig> => readPageConfig(await http.json<unknown>('GET', '/config.json')),
     updateOrder: http.updateOrder,
     /** Every order, all pages. */
     allOrders: () => http.orders({}),

@@ -89,10 +89,14 @@ export const BarModel = createModel((deps: BarDeps) => {
     busy,
     problem,
     loaded,
-    /** The orders as this screen shows them: a move on its way already made. */
+    /**
+     * The orders as this screen shows them: those of the current event (a new one, started here
+     * or elsewhere, empties the queue and the table), a move on its way already made.
+     */
     orders: computed(() => {
       const moving = sending.value
-      const list = store.list.value
+      const event = menu.event.value?.id ?? 0
+      const list = store.list.value.filter((o) => o.eventId >= event)
       if (moving.size === 0) return list
       return list.map((o) => {
         const move = moving.get(o.id)
@@ -134,15 +138,14 @@ export const BarModel = createModel((deps: BarDeps) => {
       return move(order, 'cancelled')
     },
     /**
-     * Starts a new event; resolves true once the server did. The queue empties at once; the
-     * menu's new event tells every other screen.
+     * Starts a new event; resolves true once the server did. The menu names it at once (the
+     * queue follows it, bar-app.ts); its retained `public/menu` tells every other screen.
      */
     async startEvent(name: string): Promise<boolean> {
       let started = false
       await withBusy('event', async () => {
         const event = await api.startEvent(name)
         menu.event.value = event
-        store.startEvent(event.id)
         started = true
       })
       return started

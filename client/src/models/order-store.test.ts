@@ -44,18 +44,4 @@ describe('OrderStore', () => {
     store.merge([...store.list.value])
     expect(store.list.value).toBe(before)
   })
-
-  it('leaves the orders of earlier events behind when a new one starts, also those heard late', () => {
-    const store = new OrderStore()
-    const old = makeOrder({ eventId: 3 })
-    const current = makeOrder({ eventId: 4, number: 1 })
-    store.merge([old, current])
-    store.startEvent(4)
-    expect(store.list.value).toEqual([current])
-    expect(store.merge([{ ...old, status: 'ready', updatedAt: '2026-11-25T22:00:00.000Z' }])).toEqual([])
-    // An event heard again, or an older one, changes nothing.
-    store.startEvent(3)
-    expect(store.merge([makeOrder({ eventId: 3 })])).toEqual([])
-    expect(store.list.value).toEqual([current])
-  })
 })

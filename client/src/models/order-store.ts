@@ -30,25 +30,17 @@ const newestFirst = (a: Order, b: Order) => b.number - a.number || b.createdAt.l
 export const OrderStore = createModel(() => {
   const byId = signal<ReadonlyMap<string, Order>>(new Map())
   const list = computed(() => [...byId.value.values()].sort(newestFirst))
-  /** The current event's id; orders of earlier events are left out. */
-  let event = 0
   return {
     byId,
     /** Newest first. */
     list,
-    /** A new event: the orders of earlier ones leave the page, and stay out when heard of late. */
-    startEvent(id: number) {
-      if (id <= event) return
-      event = id
-      byId.value = new Map([...byId.value].filter(([, order]) => order.eventId >= id))
-    },
     /** Takes orders from the API or MQTT; returns those that changed something, skipping stale copies. */
     merge(orders: readonly Order[]): OrderChange[] {
       const next = new Map(byId.value)
       const changes: OrderChange[] = []
       for (const order of orders) {
         const previous = next.get(order.id)
-        if (order.eventId < event || !isNewer(order, previous)) continue
+        if (!isNewer(order, previous)) continue
         next.set(order.id, order)
         changes.push({ order, previous })
       }

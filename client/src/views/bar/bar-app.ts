@@ -1,5 +1,5 @@
 import type { ReadonlySignal } from '@preact/signals-core'
-import { computed, effect, signal } from '@preact/signals-core'
+import { computed, signal } from '@preact/signals-core'
 import type { BarStatus, Locale, Order } from '../../../../contract/index.ts'
 import { topics } from '../../../../contract/index.ts'
 import { defaultPageConfig, type PageConfig } from '../../lib/page-config.ts'
@@ -43,11 +43,6 @@ export function createBarApp({ auth, api, storage, liveUrl, locale, beep, online
     },
     onUnauthorized: auth.reject,
     undoMs: computed(() => config.value.undoSeconds * 1000),
-  })
-  // A new event, started here or elsewhere: the previous event's orders leave the queue and table.
-  effect(() => {
-    const event = menu.event.value
-    if (event) store.startEvent(event.id)
   })
   const queue = new BarQueue(bar.orders)
   const label = computed(() => {

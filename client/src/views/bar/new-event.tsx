@@ -1,4 +1,4 @@
-import { Component, createRef } from 'preact'
+import { Component } from 'preact'
 import { eventNameLength } from '../../../../contract/index.ts'
 import type { I18n } from '../../i18n/i18n.ts'
 import type { StaffMessages } from '../../i18n/staff-dictionary.ts'
@@ -16,7 +16,8 @@ interface NewEventProps {
  * so this is a class: it reads only its props, and re-renders with the view (mount-view.ts).
  */
 export class NewEvent extends Component<NewEventProps> {
-  private dialog = createRef<HTMLDialogElement>()
+  // A callback ref rather than createRef: nothing more of Preact in the guest page's first download.
+  private dialog: { current: HTMLDialogElement | null } = { current: null }
 
   private async submit(form: HTMLFormElement) {
     const name = String(new FormData(form).get('name') ?? '')
@@ -36,7 +37,9 @@ export class NewEvent extends Component<NewEventProps> {
           {messages.newEvent}
         </button>
         <dialog
-          ref={this.dialog}
+          ref={(element) => {
+            this.dialog.current = element
+          }}
           class="new-event"
           aria-labelledby="new-event-heading"
           aria-describedby="new-event-effect"

@@ -33,12 +33,8 @@ export function createGuestApp({ api, storage, liveUrl, readyText, online }: Gue
   const ticker = new TickerModel()
   const outbox = new OrderOutbox({ storage, send: api.placeOrder, accept: (order) => guest.accept(order) })
   const guest = new GuestModel({ api, storage, store, menu, outbox, newId })
-  // The current event's name comes with the menu; a new event leaves the guest's earlier orders behind.
+  /** The current event's name, from the menu. */
   const eventName = computed(() => menu.event.value?.name ?? '')
-  effect(() => {
-    const event = menu.event.value
-    if (event) store.startEvent(event.id)
-  })
   /** The lazily loaded order list, ready moment and ticker; null until they arrive. */
   const parts = signal<LoadedParts | null>(null)
   const ownTopic = topics.guestOrders(guest.guestId.value)
@@ -80,7 +76,7 @@ export function createGuestApp({ api, storage, liveUrl, readyText, online }: Gue
   function loadParts(): Promise<void> {
     return import('./order-parts.ts').then(
       (loaded) => {
-        parts.value = { ...loaded, ...loaded.createOrderParts({ api, guest, store, readyText }) }
+        parts.value = { ...loaded, ...loaded.createOrderParts({ api, guest, store, menu, readyText }) }
       },
       () => {
         setTimeout(loadParts, 3000)

@@ -1,6 +1,8 @@
 import type { GuestApi } from '../../lib/api-client.ts'
 import { browserNotices, registerWorker } from '../../lib/notices.ts'
+import { followEvent } from '../../models/event-switch.ts'
 import type { GuestModel } from '../../models/guest-model.ts'
+import type { MenuModel } from '../../models/menu-model.ts'
 import { OrderEditor } from '../../models/order-editor.ts'
 import type { OrderStore } from '../../models/order-store.ts'
 import { ReadyAlert } from '../../models/ready-alert.ts'
@@ -18,11 +20,14 @@ export interface OrderPartsDeps {
   api: GuestApi
   guest: GuestModel
   store: OrderStore
+  menu: MenuModel
   readyText: ReadyText
 }
 
 /** The models behind those parts: the change form, and the ready moment with its notification. */
-export function createOrderParts({ api, guest, store, readyText }: OrderPartsDeps) {
+export function createOrderParts({ api, guest, store, menu, readyText }: OrderPartsDeps) {
+  // A new event started while the page is open: the guest's orders of the last one leave it.
+  followEvent(menu, store)
   const notifier = new ReadyNotifier(browserNotices())
   // Registered again on each visit once allowed, so notifications still work after a reload;
   // a little later, to leave the first screen alone.
