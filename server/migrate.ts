@@ -9,11 +9,11 @@ import { nameFirstEvent } from '../functions/shared/events.ts'
 import { readEnv } from '../runtime/config.ts'
 
 let url: string
-let eventName: string | undefined
+let eventName: string
 try {
   const read = readEnv()
   url = read.required('DATABASE_URL', 'the migrations apply to that database')
-  eventName = read.text('EVENT_NAME', undefined)
+  eventName = read.text('EVENT_NAME', 'Drinks')
 } catch (error) {
   console.error((error as Error).message)
   process.exit(1)
@@ -22,7 +22,7 @@ const sql = postgres(url, { max: 1, onnotice: () => {} })
 try {
   const applied = [...(await migrateFunctions(sql)), ...(await migrateBroker(sql))]
   // The first event takes its name from EVENT_NAME, as the pages showed it before events existed.
-  if (eventName) await nameFirstEvent(sql, eventName)
+  await nameFirstEvent(sql, eventName)
   console.log(applied.length ? `applied ${applied.join(', ')}` : 'the schema is up to date')
 } catch (error) {
   console.error(`migration failed: ${(error as Error).message}`)
