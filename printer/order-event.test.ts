@@ -22,6 +22,12 @@ test('reads an order event as the contract gives it', () => {
   expect(readOrderEvent(bytes({ event: 'updated', order: { ...order, status: 'ready' } }))?.event).toBe('updated')
 })
 
+test('reads an order of a message written before there were events as one of the first event', () => {
+  const { eventId: _, ...before } = order
+  expect(readOrderEvent(bytes({ event: 'placed', order: before }))?.order.eventId).toBe(1)
+  expect(readOrderEvent(bytes({ event: 'placed', order: { ...order, eventId: 0 } }))).toBeNull()
+})
+
 test('refuses what the contract refuses, so no odd ticket prints', () => {
   expect(readOrderEvent(bytes('not json'))).toBeNull()
   expect(readOrderEvent(bytes({ event: 'deleted', order }))).toBeNull()
