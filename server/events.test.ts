@@ -77,6 +77,15 @@ describe('events', () => {
     expect((await menu()).event).toMatchObject({ id: 1, name: 'Opening night' })
   })
 
+  test('the API document describes starting an event', async () => {
+    const document = (await (await fetch(`${stack.httpUrl}/api/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, { security?: unknown; responses: Record<string, unknown> }>>
+    }
+    const start = document.paths['/api/events']?.post
+    expect(start?.security).toEqual([{ bar: [] }])
+    expect(Object.keys(start?.responses ?? {})).toEqual(expect.arrayContaining(['201', '400', '401']))
+  })
+
   test('only the bar starts an event, with a name', async () => {
     const none = await startEvent('Sneaky', {})
     expect(none.status).toBe(401)

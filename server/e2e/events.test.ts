@@ -83,6 +83,10 @@ test('the bar starts a new event after confirming: queue, board and guest page c
   expect(await order(guest, 'Olga', 'Water')).toBe('1')
   await expect.poll(() => cards.count()).toBe(1)
   expect(await cards.first().textContent()).toContain('Olga')
+  // The poster names the current event.
+  const poster = await e2e.page(await e2e.context({ viewport: { width: 794, height: 1123 } }))
+  await poster.goto(`${e2e.stack.httpUrl}/?qr`)
+  await expect.poll(() => poster.getByRole('heading', { level: 1 }).textContent()).toBe('Summer party')
   // A reload shows the same: the previous event stays out of the live views.
   await bar.reload()
   await expect.poll(() => bar.getByTestId('connection').textContent(), { timeout: 10_000 }).toBe('Live')
