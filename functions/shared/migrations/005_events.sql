@@ -51,6 +51,14 @@ where o.last is not null;
 
 alter table orders alter column number drop identity;
 alter table orders alter column number set default next_pickup_number();
+-- Pods of the previous version, still serving until they are replaced, take their numbers from
+-- pg_get_serial_sequence('orders', 'number'): the first event's sequence answers them, so their
+-- orders and the new pods' share one count.
+do $$
+begin
+  execute format('alter sequence %s owned by orders.number', (select numbers from events order by id limit 1));
+end
+$$;
 alter table orders drop constraint orders_number_key;
 alter table orders add constraint orders_event_number_key unique (event_id, number);
 create index orders_event_created_idx on orders (event_id, created_at desc, id desc);
