@@ -17,10 +17,10 @@ export interface BatchFacts {
 }
 
 /**
- * Locks the batch's guests, then reads stored ids, drinks, open orders in the current event,
- * pickup numbers of the current event and the
- * time: sent together, answered in one round trip, run in this order. Locks are taken in one
- * order by every batch, so two batches sharing guests wait for each other, never deadlock.
+ * Locks the batch's guests, then reads stored ids, drinks, open orders and pickup numbers of the
+ * current event, and the time: sent together, answered in one round trip, run in this order.
+ * Locks are taken in one order by every batch, so two batches sharing guests wait for each
+ * other, never deadlock.
  * Numbers reserved for orders that are then refused are skipped, as a rolled-back insert's are.
  */
 export async function readBatchFacts(
