@@ -180,11 +180,8 @@ export const OrderSchema = v.object({
   id: v.pipe(v.string(), v.uuid()),
   /** Short pickup number the bar calls out; counted from 1 in each event. */
   number: v.pipe(v.number(), v.integer(), v.minValue(1), v.description('pickup number, from 1 in each event')),
-  /**
-   * The event the order belongs to (`Event.id`). Messages written before there were events
-   * (still queued for a printer across the upgrade) carry none: their orders are all the first event's.
-   */
-  eventId: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.description('the event it was placed in')), 1),
+  /** The event the order belongs to (`Event.id`). */
+  eventId: v.pipe(v.number(), v.integer(), v.minValue(1), v.description('the event it was placed in')),
   guestId: v.pipe(v.string(), v.uuid()),
   nickname: v.string(),
   drinkId: v.string(),
