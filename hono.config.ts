@@ -50,6 +50,7 @@ export const functions: FunctionDefinition[] = [
       { method: 'PUT', path: routes.drink },
       { method: 'PUT', path: routes.station },
       { method: 'DELETE', path: routes.station },
+      { method: 'POST', path: routes.events },
       { method: 'GET', path: routes.openapi },
     ],
     scaling: { minScale: 0, maxScale: 3, target: 100, containerConcurrency: 200 },

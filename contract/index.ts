@@ -3,6 +3,7 @@
  * schemas. It imports nothing of ours.
  */
 export * from './backoff.ts'
+export * from './event.ts'
 export * from './menu.ts'
 export * from './messages.ts'
 export * from './order.ts'
@@ -13,6 +14,7 @@ export * from './topics.ts'
 const orders = '/api/orders'
 const menu = '/api/menu'
 const stations = '/api/stations'
+const events = '/api/events'
 
 /**
  * Routes of the HTTP API, as the functions declare them: `:name` marks a path parameter. The
@@ -24,6 +26,7 @@ export const routes = {
   menu,
   drink: `${menu}/:drinkId`,
   station: `${stations}/:stationId`,
+  events,
   openapi: '/api/openapi.json',
   healthz: '/api/healthz',
   readyz: '/api/readyz',
@@ -35,4 +38,5 @@ export const api = {
   order: (id: string) => `${orders}/${encodeURIComponent(id)}`,
   menu,
   drink: (drinkId: string) => `${menu}/${encodeURIComponent(drinkId)}`,
+  events,
 } as const

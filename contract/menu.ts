@@ -1,4 +1,5 @@
 import * as v from 'valibot'
+import { EventSchema } from './event.ts'
 
 export const locales = ['en', 'de', 'fr', 'it'] as const
 export type Locale = (typeof locales)[number]
@@ -38,9 +39,15 @@ export type Station = v.InferOutput<typeof StationSchema>
 
 /**
  * Body of `GET /api/menu` and payload of the retained `public/menu`. The server always sends
- * `stations`; a reader takes a menu without (retained before stations existed) as none.
+ * `stations`; a reader takes a menu without (retained before stations existed) as none. `event`
+ * is the current event: a new one tells every page that the previous event's orders are gone
+ * from the live views.
  */
-export const MenuSchema = v.object({ drinks: v.array(DrinkSchema), stations: v.optional(v.array(StationSchema)) })
+export const MenuSchema = v.object({
+  drinks: v.array(DrinkSchema),
+  stations: v.optional(v.array(StationSchema)),
+  event: v.optional(EventSchema),
+})
 export type Menu = v.InferOutput<typeof MenuSchema>
 
 /** Body of the answer to `PUT /api/menu/:drinkId`. */

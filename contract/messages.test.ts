@@ -6,6 +6,7 @@ import { stationIdOfTopic, topics } from './topics.ts'
 const order: Order = {
   id: '00000000-0000-4000-8000-000000000001',
   number: 7,
+  eventId: 1,
   guestId: '00000000-0000-4000-8000-000000000002',
   nickname: 'Max',
   drinkId: 'espresso',

@@ -159,6 +159,14 @@ export const OrderListQuerySchema = v.strictObject({
   ),
   limit: v.optional(v.pipe(v.string(), v.toNumber(), v.integer(), v.minValue(1), v.maxValue(500)), '100'),
   cursor: v.optional(v.string()),
+  event: v.optional(
+    v.pipe(
+      v.string(),
+      v.regex(/^(current|all|[1-9][0-9]{0,8})$/, 'event is current, all or an event id'),
+      v.description('current (the default), all, or an event id'),
+    ),
+    'current',
+  ),
   format: v.optional(v.picklist(['json', 'csv'], 'format is json or csv'), 'json'),
 })
 
@@ -171,8 +179,10 @@ export const TimestampSchema = v.pipe(v.string(), v.isoTimestamp('must be an ISO
  */
 export const OrderSchema = v.object({
   id: v.pipe(v.string(), v.uuid()),
-  /** Short pickup number the bar calls out. */
-  number: v.pipe(v.number(), v.integer(), v.minValue(1), v.description('pickup number')),
+  /** Short pickup number the bar calls out; counted from 1 in each event. */
+  number: v.pipe(v.number(), v.integer(), v.minValue(1), v.description('pickup number, from 1 in each event')),
+  /** The event the order belongs to (`Event.id`). */
+  eventId: v.pipe(v.number(), v.integer(), v.minValue(1), v.description('the event it was placed in')),
   guestId: v.pipe(v.string(), v.uuid()),
   nickname: v.string(),
   drinkId: v.string(),

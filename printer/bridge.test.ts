@@ -71,6 +71,7 @@ describe('the printer bridge', () => {
     const order = (number: number): Order => ({
       id: `00000000-0000-4000-8000-${String(number).padStart(12, '0')}`,
       number,
+      eventId: 1,
       guestId: '00000000-0000-4000-8000-000000000000',
       nickname: 'Anna',
       drinkId: 'tea',

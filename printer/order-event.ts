@@ -9,6 +9,16 @@ export function readOrderEvent(bytes: Buffer): OrderEvent | null {
   } catch {
     return null
   }
-  const result = v.safeParse(OrderEventSchema, value)
+  const result = v.safeParse(OrderEventSchema, fromBeforeEvents(value))
   return result.success ? result.output : null
+}
+
+/**
+ * A message queued for this printer before orders had events carries no `eventId`: its order is
+ * one of the first event's, as the migration that brought events filed every earlier order.
+ */
+function fromBeforeEvents(value: unknown): unknown {
+  const order = (value as { order?: unknown } | null)?.order
+  if (typeof order !== 'object' || order === null || 'eventId' in order) return value
+  return { ...(value as object), order: { ...order, eventId: 1 } }
 }

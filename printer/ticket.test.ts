@@ -8,6 +8,7 @@ import { orderTime, renderTicket, type TicketOptions } from './ticket.ts'
 const order: Order = {
   id: '6f1c2a53-0d6e-4f0e-9a7a-3b1f5c1d2e3f',
   number: 1234,
+  eventId: 1,
   guestId: '0b8f5d1e-2c3a-4b5c-8d9e-0f1a2b3c4d5e',
   nickname: 'Jürg',
   drinkId: 'coffee',

@@ -101,6 +101,7 @@ export function sampleOrder(now = new Date()): Order {
   return {
     id: '00000000-0000-4000-8000-000000000000',
     number: 42,
+    eventId: 1,
     guestId: '00000000-0000-4000-8000-000000000001',
     nickname: 'Zoë Müller',
     drinkId: 'coffee',

@@ -11,6 +11,7 @@ import { attachWebSocket, closeServer, listenTcp } from '../broker/listeners.ts'
 import { createLocalPublisher } from '../broker/local-publisher.ts'
 import { createBaseApp, type FunctionDeps, notFound, type OrderLimits } from '../functions/shared/app.ts'
 import { createSql, migrateFunctions } from '../functions/shared/db.ts'
+import { nameFirstEvent } from '../functions/shared/events.ts'
 import type { FunctionModule } from '../functions/shared/function-module.ts'
 import { createFunctionMetrics } from '../functions/shared/metrics.ts'
 import { functions } from '../hono.config.ts'
@@ -66,6 +67,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const functionMetrics = createFunctionMetrics(metrics)
   const sql = createSql(options.databaseUrl)
   await migrateFunctions(sql)
+  const clientConfig = options.clientConfig ?? readClientConfig({})
+  await nameFirstEvent(sql, clientConfig.eventName)
 
   // One broker in this process: its state in Postgres, no bus to share with replicas. Its own
   // pool, so that no flood of MQTT work can take the connections orders need.
@@ -92,7 +95,6 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
   // The broker is in this process: messages are handed to it, not sent through a loopback socket.
   const publisher = createLocalPublisher(broker)
-  const clientConfig = options.clientConfig ?? readClientConfig({})
   const deps: FunctionDeps = {
     sql,
     publisher: functionMetrics.countPublishes(publisher),

@@ -1,6 +1,7 @@
 import type { Order } from '../../contract/index.ts'
 
 const columns = [
+  'event',
   'number',
   'status',
   'nickname',
@@ -13,11 +14,14 @@ const columns = [
   'guestId',
 ] as const
 
+/** An order with its event's name, which the CSV lists it under. */
+export type CsvOrder = Order & { event: string }
+
 /**
  * RFC 4180 CSV with a header row. The byte order mark lets spreadsheets pick UTF-8, so umlauts
  * survive; cells that a spreadsheet would run as a formula are prefixed with an apostrophe.
  */
-export function toCsv(orders: Order[]): string {
+export function toCsv(orders: CsvOrder[]): string {
   const lines = [columns.join(','), ...orders.map((order) => columns.map((key) => cell(order[key])).join(','))]
   return `\uFEFF${lines.join('\r\n')}\r\n`
 }

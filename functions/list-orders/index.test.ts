@@ -131,7 +131,7 @@ describe('GET /api/orders', () => {
     expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8')
     expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="orders-/)
     const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(await res.arrayBuffer())
-    expect(text.startsWith('\uFEFFnumber,status,nickname,drinkId')).toBe(true)
+    expect(text.startsWith('\uFEFFevent,number,status,nickname,drinkId')).toBe(true)
     expect(text).toContain('"Zoë ""Z""",water,1,"with ice, please"')
   })
 })

@@ -1,11 +1,13 @@
 import type { Hono } from 'hono'
 import * as v from 'valibot'
-import { DrinkIdSchema, DrinkUpdateSchema, routes } from '../../contract/index.ts'
+import { DrinkIdSchema, DrinkUpdateSchema, pickupMessage, routes, StartEventSchema } from '../../contract/index.ts'
 import { createBaseApp, type FunctionDeps } from '../shared/app.ts'
 import { isBar } from '../shared/auth.ts'
 import { Refusal } from '../shared/errors.ts'
+import { startEvent } from '../shared/events.ts'
 import { findDrink, findStation, loadMenu } from '../shared/menu.ts'
 import { openApiDocument } from '../shared/openapi.ts'
+import { readPickupBoard } from '../shared/orders.ts'
 import { enqueue, flush } from '../shared/outbox.ts'
 import { readJson } from '../shared/validate.ts'
 import { menuMessage } from './menu-message.ts'
@@ -13,7 +15,8 @@ import { addStationRoutes } from './stations.ts'
 
 /**
  * `GET /api/menu` for everyone; `PUT /api/menu/:drinkId` for the bar (sold out, back again, its
- * station), and the stations (stations.ts). Also serves `GET /api/openapi.json`, the API's
+ * station), and the stations (stations.ts); `POST /api/events` for the bar (a new event: pickup
+ * numbers from 1, empty queue and board). Also serves `GET /api/openapi.json`, the API's
  * description.
  */
 export function createApp(deps: FunctionDeps): Hono {
@@ -48,6 +51,21 @@ export function createApp(deps: FunctionDeps): Hono {
       void flush(sql, publisher, outbox, log)
       return c.json({ drink })
     })
+  app.post(routes.events, async (c) => {
+    if (!isBar(c.req.header('authorization'), barToken))
+      throw new Refusal(401, 'unauthorized', 'the bar token is needed')
+    const { name } = await readJson(c, StartEventSchema)
+    const { event, outbox } = await sql.begin(async (tx) => {
+      const event = await startEvent(tx, name)
+      // The menu names the new event, and every page that hears it leaves the previous event's
+      // orders behind; the board shows the new event's ready numbers: none.
+      const messages = [await menuMessage(tx), pickupMessage(await readPickupBoard(tx))]
+      return { event, outbox: await enqueue(tx, messages) }
+    })
+    void flush(sql, publisher, outbox, log)
+    log.info(`event ${event.id} started: ${JSON.stringify(event.name)}`)
+    return c.json({ event }, 201)
+  })
   return addStationRoutes(app, deps)
 }
 

@@ -1,5 +1,6 @@
 import type { Sql, TransactionSql } from 'postgres'
 import type { Drink, Menu, Station } from '../../contract/index.ts'
+import { currentEvent } from './events.ts'
 
 type Db = Sql | TransactionSql
 
@@ -31,7 +32,10 @@ function toStation(row: StationRow): Station {
   return { id: row.id, name: row.name, ...(row.location ? { location: row.location } : {}) }
 }
 
-/** The menu, drinks and stations, in one statement: one round trip on one connection of the pool. */
+/**
+ * The menu: drinks and stations in one statement, then the current event, for whose pages the
+ * menu is; one connection of the pool at a time.
+ */
 export async function loadMenu(db: Db): Promise<Menu> {
   const rows = await db<(DrinkRow & StationRow & { kind: 'drink' | 'station' })[]>`
     select 'drink' as kind, id, name, image, available, station, null::jsonb as location, position from drinks
@@ -41,6 +45,7 @@ export async function loadMenu(db: Db): Promise<Menu> {
   return {
     drinks: rows.filter((row) => row.kind === 'drink').map(toDrink),
     stations: rows.filter((row) => row.kind === 'station').map(toStation),
+    event: await currentEvent(db),
   }
 }
 

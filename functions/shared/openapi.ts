@@ -6,6 +6,8 @@ import {
   DrinkSchema,
   DrinkUpdateSchema,
   ErrorBodySchema,
+  EventBodySchema,
+  EventSchema,
   limits,
   MenuSchema,
   OrderBodySchema,
@@ -19,6 +21,7 @@ import {
   PushSubscriptionInputSchema,
   ReadyPushSchema,
   routes,
+  StartEventSchema,
   StationBodySchema,
   StationIdSchema,
   StationPutSchema,
@@ -49,6 +52,9 @@ function schemas(): Record<string, unknown> {
       OrderBody: OrderBodySchema,
       OrderList: OrderListSchema,
       Menu: MenuSchema,
+      Event: EventSchema,
+      StartEvent: StartEventSchema,
+      EventBody: EventBodySchema,
       Error: ErrorBodySchema,
       OrderEvent: OrderEventSchema,
       TickerEvent: TickerEventSchema,
@@ -235,6 +241,16 @@ function build() {
             '201': { description: 'kept' },
             ...errors(400, 413, 415, 429, 503),
           },
+        },
+      },
+      [openApiPath(routes.events)]: {
+        post: {
+          summary:
+            'Start a new event: its pickup numbers start at 1, the live queue and the pickup board start ' +
+            'empty; earlier events keep their orders (GET /api/orders?event=all)',
+          security: bar,
+          requestBody: body('StartEvent'),
+          responses: { '201': reply('started; now the current event', 'EventBody'), ...errors(400, 401, 413, 415) },
         },
       },
       [openApiPath(routes.healthz)]: { get: { summary: 'Liveness', responses: { '200': { description: 'running' } } } },

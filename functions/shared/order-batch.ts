@@ -12,14 +12,17 @@ export interface BatchFacts {
   open: Map<string, number>
   /** Pickup numbers reserved for this batch, one per order in it, increasing. */
   numbers: number[]
+  /** The event the numbers were taken in: the batch's orders belong to it. */
+  event: number
   /** The transaction's time, as stored (milliseconds). */
   now: Date
 }
 
 /**
- * Locks the batch's guests, then reads stored ids, drinks, open orders, pickup numbers and the
- * time: sent together, answered in one round trip, run in this order. Locks are taken in one
- * order by every batch, so two batches sharing guests wait for each other, never deadlock.
+ * Locks the batch's guests, then reads stored ids, drinks, open orders and pickup numbers of the
+ * current event, and the time: sent together, answered in one round trip, run in this order.
+ * Locks are taken in one order by every batch, so two batches sharing guests wait for each
+ * other, never deadlock.
  * Numbers reserved for orders that are then refused are skipped, as a rolled-back insert's are.
  */
 export async function readBatchFacts(
@@ -36,10 +39,12 @@ export async function readBatchFacts(
     tx<{ guest_id: string; open: number }[]>`
       select guest_id, count(*)::int as open from orders
       where guest_id = any(${tx.array(guests)}::uuid[]) and status in ('placed', 'preparing', 'ready')
+        and event_id = current_event_id()
       group by guest_id`.execute(),
-    tx<{ number: number }[]>`
-      select nextval(pg_get_serial_sequence('orders', 'number'))::int as number
-      from generate_series(1, ${orders.length})`.execute(),
+    // The current event and its numbers in one statement, so they agree while an event starts.
+    tx<{ event: number; number: number }[]>`
+      select e.id as event, nextval(e.numbers)::int as number
+      from (select id, numbers from events order by id desc limit 1) as e, generate_series(1, ${orders.length})`.execute(),
     tx<{ now: Date }[]>`select now()::timestamptz(3) as now`.execute(),
   ])
   return {
@@ -47,6 +52,7 @@ export async function readBatchFacts(
     drinks: new Map(drinkRows.map((drink) => [drink.id, drink])),
     open: new Map(openRows.map((row) => [row.guest_id, row.open])),
     numbers: numberRows.map((row) => row.number).sort((a, b) => a - b),
+    event: (numberRows[0] as { event: number }).event,
     now: (clock as { now: Date }).now,
   }
 }
@@ -66,9 +72,9 @@ export async function insertOrdersWithMessages(
   const msg = <T>(pick: (m: (typeof messages)[number]) => T) => tx.array(messages.map(pick) as never[])
   const query = tx<{ orders: string[] | null; messages: string[] | null }[]>`
     with inserted as (
-      insert into orders (id, number, guest_id, nickname, drink_id, quantity, note, station, created_at, updated_at)
-      overriding system value
-      select o.*, ${orders[0]?.createdAt ?? null}::timestamptz, ${orders[0]?.createdAt ?? null}::timestamptz
+      insert into orders (id, number, guest_id, nickname, drink_id, quantity, note, station, created_at, updated_at, event_id)
+      select o.*, ${orders[0]?.createdAt ?? null}::timestamptz, ${orders[0]?.createdAt ?? null}::timestamptz,
+        ${orders[0]?.eventId ?? null}::int
       from unnest(
         ${col((o) => o.id)}::uuid[], ${col((o) => o.number)}::int[], ${col((o) => o.guestId)}::uuid[],
         ${col((o) => o.nickname)}::text[], ${col((o) => o.drinkId)}::text[],

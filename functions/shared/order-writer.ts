@@ -59,9 +59,9 @@ interface Pending {
  * are being written) share one transaction, with one round trip for every check and one
  * statement each for the orders and their outbox messages. The spec's rules hold per order: an
  * id already stored answers with the stored order (200) or a conflict, a guest has at most
- * `limits.openOrders` open (guests are locked for the transaction, so concurrent batches and
- * pods count right), a drink must be on the menu and available, and pickup numbers come from the
- * table's identity, so they are distinct.
+ * `limits.openOrders` open in the current event (guests are locked for the transaction, so
+ * concurrent batches and pods count right), a drink must be on the menu and available, and pickup
+ * numbers come from the current event's sequence, so they are distinct within it.
  */
 export function createOrderWriter(sql: Sql, options: OrderWriterOptions = {}) {
   const { maxBatch, maxConcurrent, maxWaiting, maxWaitMs, rushWaiting, maxWriteMs } = {
@@ -187,6 +187,7 @@ async function decideAndWrite(tx: TransactionSql, batch: Pending[], outcomes: Ma
     const order: Order = {
       id: pending.id,
       number: facts.numbers[index] as number,
+      eventId: facts.event,
       guestId: input.guestId.toLowerCase(),
       nickname: input.nickname,
       drinkId: input.drinkId,

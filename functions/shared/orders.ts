@@ -6,6 +6,7 @@ type Db = Sql | TransactionSql
 export interface OrderRow {
   id: string
   number: number
+  event_id: number
   guest_id: string
   nickname: string
   drink_id: string
@@ -24,6 +25,7 @@ export function toOrder(row: OrderRow): Order {
   return {
     id: row.id,
     number: row.number,
+    eventId: row.event_id,
     guestId: row.guest_id,
     nickname: row.nickname,
     drinkId: row.drink_id,
@@ -46,7 +48,7 @@ export async function findOrder(db: Db, id: string, { lock = false } = {}): Prom
 export async function countOpenOrders(db: Db, guestId: string): Promise<number> {
   const [row] = await db<{ count: number }[]>`
     select count(*)::int as count from orders
-    where guest_id = ${guestId} and status in ('placed', 'preparing', 'ready')`
+    where guest_id = ${guestId} and status in ('placed', 'preparing', 'ready') and event_id = current_event_id()`
   return row?.count ?? 0
 }
 
@@ -66,7 +68,7 @@ export async function findLastMove(db: Db, id: string): Promise<LastMove | null>
 }
 
 /**
- * The pickup numbers that are ready, oldest first, read inside the transaction that changed
+ * The pickup numbers of the current event that are ready, oldest first, read inside the transaction that changed
  * one. A transaction lock makes concurrent changes take turns, so each reads the list with the
  * others' committed changes and the last message published is the current list.
  */
@@ -75,11 +77,12 @@ export async function readPickupBoard(tx: TransactionSql): Promise<PickupBoard> 
   // Aggregates without GROUP BY: exactly one row, also when nothing is ready.
   const [row] = await tx<{ numbers: number[]; stations: Record<string, number[]>; at: Date }[]>`
     select
-      (select coalesce(array_agg(number order by updated_at, number), '{}') from orders where status = 'ready')
+      (select coalesce(array_agg(number order by updated_at, number), '{}') from orders where status = 'ready' and event_id = current_event_id())
         as numbers,
       (select coalesce(jsonb_object_agg(station, numbers), '{}') from (
          select station, jsonb_agg(number order by updated_at, number) as numbers
-         from orders where status = 'ready' and station is not null group by station) per_station)
+         from orders where status = 'ready' and event_id = current_event_id() and station is not null
+         group by station) per_station)
         as stations,
       clock_timestamp() as at`
   return { numbers: row?.numbers ?? [], stations: row?.stations ?? {}, at: (row?.at ?? new Date()).toISOString() }

@@ -6,6 +6,7 @@ import { isBar } from '../shared/auth.ts'
 import { clientAddress } from '../shared/client-address.ts'
 import { countedLimits } from '../shared/counted-limits.ts'
 import { Refusal } from '../shared/errors.ts'
+import { currentEvent } from '../shared/events.ts'
 import { findDrink } from '../shared/menu.ts'
 import { findOrder, type OrderRow, readPickupBoard, toOrder } from '../shared/orders.ts'
 import { enqueue, flush } from '../shared/outbox.ts'
@@ -49,6 +50,9 @@ export function createApp(deps: FunctionDeps): Hono {
     const { order, outbox } = await sql.begin(async (tx) => {
       const current = await findOrder(tx, id, { lock: true })
       if (!current || (!bar && current.guestId !== change.guestId)) throw new Refusal(404, 'not_found', 'no such order')
+      // An event that ended keeps its orders as they were; its pickup numbers are called no more.
+      if (current.eventId !== (await currentEvent(tx)).id)
+        throw new Refusal(409, bar ? 'invalid_transition' : 'not_editable', 'the order belongs to an event that ended')
       const undo = bar && change.undo === true
       const next = !bar
         ? await guestChange(tx, current, change)

@@ -11,6 +11,7 @@ export function makeOrder(fields: Partial<Order> = {}): Order {
   return {
     id: `00000000-0000-4000-8000-${hex}`,
     number: counter,
+    eventId: 1,
     guestId: '11111111-1111-4111-8111-111111111111',
     nickname: 'Max',
     drinkId: 'espresso',

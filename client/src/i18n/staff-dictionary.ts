@@ -43,6 +43,13 @@ const en = {
   soundHint: 'Sound is on: it starts with your next tap on the screen.',
   printerOffline: 'Printer {printer} is offline: {count} ticket(s) waiting for it.',
   ordersWaiting: '{count} message(s) of orders not yet sent to the printers and screens (for {seconds} s).',
+  newEvent: 'New event…',
+  newEventTitle: 'Start a new event',
+  newEventEffect:
+    'Pickup numbers start again at 1; the queue and the pickup board are emptied. The orders so far stay in the CSV export, under their event.',
+  newEventName: 'Name of the new event',
+  startEvent: 'Start the event',
+  keepEvent: 'Keep the current event',
 }
 
 type StaffOnly = Readonly<Record<keyof typeof en, string>>
@@ -83,6 +90,13 @@ const de: StaffOnly = {
   printerOffline: 'Drucker {printer} ist nicht verbunden: {count} Bon(s) warten auf ihn.',
   ordersWaiting:
     '{count} Meldung(en) zu Bestellungen noch nicht an Drucker und Bildschirme gesendet (seit {seconds} s).',
+  newEvent: 'Neuer Anlass…',
+  newEventTitle: 'Einen neuen Anlass beginnen',
+  newEventEffect:
+    'Die Abholnummern beginnen wieder bei 1; Warteschlange und Abholanzeige werden geleert. Die bisherigen Bestellungen bleiben im CSV-Export, unter ihrem Anlass.',
+  newEventName: 'Name des neuen Anlasses',
+  startEvent: 'Anlass beginnen',
+  keepEvent: 'Beim aktuellen Anlass bleiben',
 }
 
 const fr: StaffOnly = {
@@ -121,6 +135,13 @@ const fr: StaffOnly = {
   printerOffline: 'L’imprimante {printer} est hors ligne : {count} ticket(s) l’attendent.',
   ordersWaiting:
     '{count} message(s) de commandes pas encore envoyés aux imprimantes et aux écrans (depuis {seconds} s).',
+  newEvent: 'Nouvel événement…',
+  newEventTitle: 'Commencer un nouvel événement',
+  newEventEffect:
+    'Les numéros de retrait repartent de 1 ; la file et l’écran de retrait sont vidés. Les commandes passées restent dans l’export CSV, sous leur événement.',
+  newEventName: 'Nom du nouvel événement',
+  startEvent: 'Commencer l’événement',
+  keepEvent: 'Garder l’événement en cours',
 }
 
 const it: StaffOnly = {
@@ -158,6 +179,13 @@ const it: StaffOnly = {
   soundHint: 'Il suono è attivo: parte al tuo prossimo tocco sullo schermo.',
   printerOffline: 'La stampante {printer} è offline: {count} scontrino/i in attesa.',
   ordersWaiting: '{count} messaggio/i di ordini non ancora inviati a stampanti e schermi (da {seconds} s).',
+  newEvent: 'Nuovo evento…',
+  newEventTitle: 'Iniziare un nuovo evento',
+  newEventEffect:
+    'I numeri di ritiro ripartono da 1; la coda e lo schermo di ritiro vengono svuotati. Gli ordini finora restano nell’export CSV, sotto il loro evento.',
+  newEventName: 'Nome del nuovo evento',
+  startEvent: 'Inizia l’evento',
+  keepEvent: 'Resta all’evento attuale',
 }
 
 export type StaffMessages = Messages & StaffOnly

@@ -87,8 +87,6 @@ export function createHttp(options: ApiClientOptions = {}) {
     menu: () => json<Menu>('GET', api.menu),
     updateOrder: async (id: string, change: UpdateOrder) =>
       (await json<{ order: Order }>('PATCH', api.order(id), change)).order,
-    /** `/config.json` as the server sent it; lib/page-config.ts reads it for the staff views. */
-    config: () => json<unknown>('GET', '/config.json'),
   }
 }
 
@@ -97,7 +95,6 @@ export function createGuestApi(options: ApiClientOptions = {}) {
   const http = createHttp(options)
   return {
     menu: http.menu,
-    config: http.config,
     updateOrder: http.updateOrder,
     placeOrder: async (input: PlaceOrderInput) => (await http.json<{ order: Order }>('POST', api.orders, input)).order,
     /** One guest's orders, newest first. */

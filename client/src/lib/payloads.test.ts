@@ -4,6 +4,7 @@ import { fitsKind, parseJson } from './payloads.ts'
 const order = {
   id: '6f1c2b1e-0a4b-4c3d-9e8f-0123456789ab',
   number: 7,
+  eventId: 1,
   guestId: '1f1c2b1e-0a4b-4c3d-9e8f-0123456789ab',
   nickname: 'Max',
   drinkId: 'espresso',

@@ -52,6 +52,12 @@ function memoryApi(token = 'good') {
       check()
       return new Blob([`number,nickname\n${[...orders.values()].map((o) => `${o.number},${o.nickname}`).join('\n')}`])
     },
+    async startEvent(name: string) {
+      check()
+      const event = { id: (menu.event?.id ?? 1) + 1, name, startedAt: new Date().toISOString() }
+      menu.event = event
+      return event
+    },
     async updateDrink(drinkId: string, change: DrinkUpdate) {
       check()
       const drink = menu.drinks.find((d) => d.id === drinkId)
@@ -180,6 +186,35 @@ describe('BarModel', () => {
     await bar.cancel(order)
     expect(bar.problem.value?.code).toBe('invalid_transition')
     expect(bar.busy.value.size).toBe(0)
+  })
+
+  it('starts a new event: the queue empties, and late copies of the last event’s orders stay out', async () => {
+    const { api, menu, bar } = setup()
+    const open = makeOrder({ eventId: 1 })
+    api.orders.set(open.id, open)
+    await bar.refresh()
+    expect(bar.orders.value).toEqual([open])
+
+    expect(await bar.startEvent('Summer party')).toBe(true)
+    expect(menu.event.value).toMatchObject({ id: 2, name: 'Summer party' })
+    expect(bar.orders.value).toEqual([])
+    bar.receive({ event: 'updated', order: { ...open, status: 'preparing', updatedAt: new Date().toISOString() } })
+    expect(bar.orders.value).toEqual([])
+    const next = makeOrder({ eventId: 2, number: 1 })
+    bar.receive({ event: 'placed', order: next })
+    expect(bar.orders.value).toEqual([next])
+  })
+
+  it('keeps the queue when the API refuses to start an event', async () => {
+    const { api, bar, unauthorized } = setup()
+    const open = makeOrder({ eventId: 1 })
+    api.orders.set(open.id, open)
+    await bar.refresh()
+    api.present('bad')
+    expect(await bar.startEvent('Nope')).toBe(false)
+    expect(bar.orders.value).toEqual([open])
+    expect(bar.problem.value?.code).toBe('unauthorized')
+    expect(unauthorized()).toBe(1)
   })
 
   it('exports the CSV through the API', async () => {

@@ -12,7 +12,7 @@ import { toProblem } from './problem.ts'
 import { ofStation } from './stations.ts'
 
 export interface BarDeps {
-  api: Pick<StaffApi, 'allOrders' | 'menu' | 'updateOrder' | 'updateDrink' | 'ordersCsv'>
+  api: Pick<StaffApi, 'allOrders' | 'menu' | 'updateOrder' | 'updateDrink' | 'ordersCsv' | 'startEvent'>
   store: OrderStore
   menu: MenuModel
   /** The station this display works for: only its orders are shown and beep. Null: every order. */
@@ -94,11 +94,16 @@ export const BarModel = createModel((deps: BarDeps) => {
     busy,
     problem,
     loaded,
-    /** The orders as this screen shows them: a move on its way already made. */
+    /**
+     * The orders as this screen shows them: those of the current event (a new one, started here
+     * or elsewhere, empties the queue and the table), a move on its way already made.
+     */
     orders: computed(() => {
       const moving = sending.value
-      // The store keeps what it heard of other stations too (an order a guest moved away).
-      const list = ofStation(store.list.value, station)
+      // The store keeps what it heard of other stations too (an order a guest moved away), and
+      // of earlier events (a new one empties the queue).
+      const event = menu.event.value?.id ?? 0
+      const list = ofStation(store.list.value, station).filter((o) => o.eventId >= event)
       if (moving.size === 0) return list
       return list.map((o) => {
         const move = moving.get(o.id)
@@ -138,6 +143,19 @@ export const BarModel = createModel((deps: BarDeps) => {
     },
     cancel(order: Order) {
       return move(order, 'cancelled')
+    },
+    /**
+     * Starts a new event; resolves true once the server did. The menu names it at once (the
+     * queue follows it, bar-app.ts); its retained `public/menu` tells every other screen.
+     */
+    async startEvent(name: string): Promise<boolean> {
+      let started = false
+      await withBusy('event', async () => {
+        const event = await api.startEvent(name)
+        menu.event.value = event
+        started = true
+      })
+      return started
     },
     /** Fetches the CSV with the bar token (a plain link could not send it) and hands it to `save`. */
     exportCsv(save: (csv: Blob) => void) {

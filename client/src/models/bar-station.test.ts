@@ -35,6 +35,9 @@ function setup(station: string | null, stored: Order[]) {
     },
     updateDrink: async () => {},
     ordersCsv: async () => new Blob([]),
+    startEvent: async () => {
+      throw new Error('not used')
+    },
   }
   const heard: number[] = []
   const menu = new MenuModel()

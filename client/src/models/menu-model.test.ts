@@ -22,4 +22,15 @@ describe('MenuModel', () => {
     expect(menu.byId.value.get('tea')?.available).toBe(true)
     expect(menu.byId.value.has('beer')).toBe(false)
   })
+
+  it('names the current event, and a menu read before a newer one started does not bring the old back', () => {
+    const menu = new MenuModel()
+    const at = '2026-11-25T20:00:00.000Z'
+    menu.apply({ drinks: [tea], event: { id: 2, name: 'Summer party', startedAt: at } })
+    expect(menu.event.value?.name).toBe('Summer party')
+    menu.apply({ drinks: [tea], event: { id: 1, name: 'Opening', startedAt: at } })
+    expect(menu.event.value?.name).toBe('Summer party')
+    menu.apply({ drinks: [tea], event: { id: 3, name: 'Encore', startedAt: at } })
+    expect(menu.event.value?.name).toBe('Encore')
+  })
 })

@@ -7,6 +7,7 @@ import { problemText } from '../shared/problem-text.ts'
 import { TokenGate } from '../shared/token-gate.tsx'
 import type { BarApp } from './bar-app.ts'
 import { DrinkSwitches } from './drink-switches.tsx'
+import { NewEvent } from './new-event.tsx'
 import { OrdersTable } from './orders-table.tsx'
 import { QueueBoard } from './queue-board.tsx'
 import { StatusNotices } from './status-notices.tsx'
@@ -26,6 +27,7 @@ export function BarView({ app, i18n, audible, onSound }: BarViewProps) {
   const problem = app.bar.problem.value
   const signedIn = Boolean(app.auth.token.value)
   const sound = app.sound.value
+  const eventName = app.menu.event.value?.name
   return (
     <>
       <header class="top">
@@ -38,6 +40,11 @@ export function BarView({ app, i18n, audible, onSound }: BarViewProps) {
             </span>
           )}
         </h1>
+        {eventName && (
+          <p class="event-name" data-testid="event-name">
+            {eventName}
+          </p>
+        )}
         {signedIn && <ConnectionBadge state={app.live.state} messages={messages} />}
         {signedIn && (
           <button
@@ -51,6 +58,7 @@ export function BarView({ app, i18n, audible, onSound }: BarViewProps) {
             {messages.sound}
           </button>
         )}
+        {signedIn && <NewEvent app={app} i18n={i18n} />}
         <LanguageSwitch i18n={i18n} />
         {signedIn && sound && !audible.value && (
           <p id="sound-hint" class="hint sound-hint">

@@ -29,6 +29,7 @@ export async function mountBoard(root: HTMLElement, options: MountOptions) {
 
   const station = stationParam(location.search)
   const board = signal<PickupBoard>({ numbers: [], at: '' })
+  // The menu names the current event; a new event also sends an empty list of numbers.
   const menu = new MenuModel()
   const live = new LiveConnection({
     url: liveUrl(location),
@@ -47,5 +48,13 @@ export async function mountBoard(root: HTMLElement, options: MountOptions) {
     const place = station ? pickupPlace(menu.stations.value, station, i18n.locale.value) : null
     document.title = `${i18n.messages.value.boardTitle}${place ? ` · ${place.name}` : ''}`
   })
-  mountView(root, () => <BoardView columns={columns.value} station={station} state={live.state} i18n={i18n} />)
+  mountView(root, () => (
+    <BoardView
+      columns={columns.value}
+      station={station}
+      eventName={menu.event.value?.name ?? ''}
+      state={live.state}
+      i18n={i18n}
+    />
+  ))
 }

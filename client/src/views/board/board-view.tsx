@@ -11,12 +11,14 @@ interface BoardViewProps {
   columns: readonly PickupColumn[]
   /** The station this board stands at, when it shows one. */
   station: string | null
+  /** The current event's name; empty while unknown. */
+  eventName: string
   state: ReadonlySignal<LiveState>
   i18n: I18n<StaffMessages>
 }
 
 /** The public pickup screen: ready numbers only, never a nickname; where to pick them up. */
-export function BoardView({ columns, station, state, i18n }: BoardViewProps) {
+export function BoardView({ columns, station, eventName, state, i18n }: BoardViewProps) {
   const messages = i18n.messages.value
   const empty = columns.every((column) => column.numbers.length === 0)
   // A board of one station names it in its heading; one of all stations names each column.
@@ -26,6 +28,11 @@ export function BoardView({ columns, station, state, i18n }: BoardViewProps) {
     <main class="board">
       <header>
         <h1>
+          {eventName && (
+            <span class="board-event" data-testid="event-name">
+              {eventName}
+            </span>
+          )}
           {messages.boardTitle}
           {own && <span data-testid="board-station">{` · ${own.name}`}</span>}
         </h1>

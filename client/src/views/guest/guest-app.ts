@@ -33,7 +33,8 @@ export function createGuestApp({ api, storage, liveUrl, readyText, online }: Gue
   const ticker = new TickerModel()
   const outbox = new OrderOutbox({ storage, send: api.placeOrder, accept: (order) => guest.accept(order) })
   const guest = new GuestModel({ api, storage, store, menu, outbox, newId })
-  const eventName = signal('')
+  /** The current event's name, from the menu. */
+  const eventName = computed(() => menu.event.value?.name ?? '')
   /** The lazily loaded order list, ready moment and ticker; null until they arrive. */
   const parts = signal<LoadedParts | null>(null)
   const ownTopic = topics.guestOrders(guest.guestId.value)
@@ -49,15 +50,6 @@ export function createGuestApp({ api, storage, liveUrl, readyText, online }: Gue
   /** Everything from the API again, and what waited for the network sent: nothing stays stale. */
   function catchUp(): Promise<unknown> {
     return Promise.all([loadMenu(), guest.refresh(), outbox.flush()])
-  }
-
-  async function loadEventName() {
-    try {
-      const name = ((await api.config()) as { eventName?: unknown } | null)?.eventName
-      if (typeof name === 'string') eventName.value = name
-    } catch {
-      // The page's own name stands in.
-    }
   }
 
   const live = new LiveConnection({
@@ -84,7 +76,7 @@ export function createGuestApp({ api, storage, liveUrl, readyText, online }: Gue
   function loadParts(): Promise<void> {
     return import('./order-parts.ts').then(
       (loaded) => {
-        parts.value = { ...loaded, ...loaded.createOrderParts({ api, guest, store, storage, readyText }) }
+        parts.value = { ...loaded, ...loaded.createOrderParts({ api, guest, store, storage, menu, readyText }) }
       },
       () => {
         setTimeout(loadParts, 3000)
@@ -102,13 +94,11 @@ export function createGuestApp({ api, storage, liveUrl, readyText, online }: Gue
     parts,
     offline: computed(() => !online.value),
     /**
-     * Asks, all in parallel, for what the first screen shows: the menu, the guest's orders and
-     * the event's name. Resolves when they are here, so the form renders complete in one go
-     * rather than shifting as each arrives.
+     * Asks, all in parallel, for what the first screen shows: the menu (with the event's name)
+     * and the guest's orders. Resolves when they are here, so the form renders complete in one
+     * go rather than shifting as each arrives.
      */
-    start(): Promise<unknown> {
-      return Promise.all([catchUp(), loadEventName()])
-    },
+    start: catchUp,
     /**
      * Once the page is on screen: the code of the order list, the ready moment and the ticker,
      * and mqtt.js. The first paint waits for neither, so neither counts against its budget; the

@@ -4,7 +4,9 @@ import type { GuestApi } from '../../lib/api-client.ts'
 import { browserNotices, linkManifest, registerWorker } from '../../lib/notices.ts'
 import type { KeyValueStore } from '../../lib/storage.ts'
 import { pushSupport, subscribePush } from '../../lib/web-push.ts'
+import { followEvent } from '../../models/event-switch.ts'
 import type { GuestModel } from '../../models/guest-model.ts'
+import type { MenuModel } from '../../models/menu-model.ts'
 import { OrderEditor } from '../../models/order-editor.ts'
 import { OrderMemory } from '../../models/order-memory.ts'
 import type { OrderStore } from '../../models/order-store.ts'
@@ -28,6 +30,7 @@ export interface OrderPartsDeps {
   guest: GuestModel
   store: OrderStore
   storage: KeyValueStore
+  menu: MenuModel
   readyText: ReadyText
 }
 
@@ -35,7 +38,9 @@ export interface OrderPartsDeps {
  * The models behind those parts: the change form, the ready moment with its notification (and
  * push), and the orders kept on the device for a visit without a connection.
  */
-export function createOrderParts({ api, guest, store, storage, readyText }: OrderPartsDeps) {
+export function createOrderParts({ api, guest, store, storage, menu, readyText }: OrderPartsDeps) {
+  // A new event started while the page is open: the guest's orders of the last one leave it.
+  followEvent(menu, store)
   const guestId = guest.guestId.value
   const notifier = new ReadyNotifier(browserNotices(pushSupport, () => subscribePush(guestId)))
   // The service worker keeps the page for a visit without a connection and shows the ready

@@ -10,21 +10,32 @@ import { followLanguage } from '../shared/page-language.ts'
 import { QrPoster } from './qr-poster.tsx'
 import '../../styles/qr.css'
 
-/** The QR poster (`/?qr`): the public address from `/config.json`, else this page's origin. */
+/**
+ * The QR poster (`/?qr`): the public address from `/config.json`, else this page's origin; the
+ * current event's name from the menu, else `EVENT_NAME` from `/config.json`.
+ */
 export async function mountQr(root: HTMLElement, options: MountOptions) {
   const i18n = await createI18n(loadStaffMessages, options)
   followLanguage(i18n)
   const config = signal<PageConfig | null>(null)
-  createStaffApi()
-    .config()
-    .then(
-      (loaded) => {
-        config.value = { ...loaded, publicUrl: loaded.publicUrl || location.origin }
-      },
-      () => {
-        config.value = { ...defaultPageConfig, publicUrl: location.origin }
-      },
-    )
+  const api = createStaffApi()
+  const eventName = api.menu().then(
+    (menu) => menu.event?.name ?? '',
+    () => '',
+  )
+  api.config().then(
+    async (loaded) => {
+      const current = await eventName
+      config.value = {
+        ...loaded,
+        publicUrl: loaded.publicUrl || location.origin,
+        eventName: current || loaded.eventName,
+      }
+    },
+    async () => {
+      config.value = { ...defaultPageConfig, publicUrl: location.origin, eventName: await eventName }
+    },
+  )
   effect(() => {
     document.title = config.value?.eventName || i18n.messages.value.appName
   })
