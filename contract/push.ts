@@ -84,13 +84,27 @@ const words: Record<Locale, { title: string; body: string; atStation: string }> 
   },
 }
 
+/** A station as the guest reads it: its name and where it is, in each language. */
+export interface PushStation {
+  id: string
+  name: Record<Locale, string>
+  location?: Record<Locale, string> | undefined
+}
+
 /**
  * The push for a ready order, in the guest's language: the words travel in the payload, so the
- * service worker shows them as they are, also with the page closed.
+ * service worker shows them as they are, also with the page closed. The station is named as
+ * the menu names it, with where it is.
  */
-export function readyPush(order: { id: string; number: number }, station: string | null, language: Locale): ReadyPush {
+export function readyPush(
+  order: { id: string; number: number },
+  place: PushStation | null,
+  language: Locale,
+): ReadyPush {
   const text = words[language]
-  const fill = (template: string) => template.replaceAll('{n}', String(order.number)).replaceAll('{s}', station ?? '')
+  const where = place ? place.name[language] + (place.location ? ` (${place.location[language]})` : '') : ''
+  const station = place?.id ?? null
+  const fill = (template: string) => template.replaceAll('{n}', String(order.number)).replaceAll('{s}', where)
   return {
     kind: 'ready',
     orderId: order.id,

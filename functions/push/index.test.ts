@@ -173,9 +173,9 @@ describe('a ready order is pushed', () => {
       kind: 'ready',
       orderId: order.id,
       number: order.number,
-      station: 'barista',
+      station: 'coffee',
       title: `#${order.number} ist bereit`,
-      body: `Hol es bei barista mit der Nummer ${order.number} ab.`,
+      body: `Hol es bei Kaffee (Kaffeewagen beim Eingang) mit der Nummer ${order.number} ab.`,
       url: `/?order=${order.id}`,
     })
     expect(phone.received[0]).toMatchObject({ ttl: 900, urgency: 'high', topic: order.id.replaceAll('-', '') })

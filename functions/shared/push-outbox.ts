@@ -1,5 +1,12 @@
 import type { TransactionSql } from 'postgres'
-import { type Locale, type Order, openStatuses, pushOutboxChannel, readyPush } from '../../contract/index.ts'
+import {
+  type Locale,
+  type Order,
+  openStatuses,
+  type PushStation,
+  pushOutboxChannel,
+  readyPush,
+} from '../../contract/index.ts'
 
 interface SubscriptionRow {
   id: string
@@ -16,7 +23,8 @@ export async function enqueueReadyPush(tx: TransactionSql, order: Order, station
   const subscriptions = await tx<SubscriptionRow[]>`
     select id::text, language from push_subscriptions where guest_id = ${order.guestId}`
   if (subscriptions.length === 0) return 0
-  const payloads = subscriptions.map((s) => JSON.stringify(readyPush(order, station, s.language)))
+  const place = station ? await findPlace(tx, station) : null
+  const payloads = subscriptions.map((s) => JSON.stringify(readyPush(order, place, s.language)))
   const written = await tx<{ subscription_id: string }[]>`
     insert into push_outbox (order_id, subscription_id, payload, lease_until)
     select ${order.id}, s, p, clock_timestamp()
@@ -26,6 +34,13 @@ export async function enqueueReadyPush(tx: TransactionSql, order: Order, station
   // Delivered with the commit, and not at all on a rollback.
   if (written.length > 0) await tx`select pg_notify(${pushOutboxChannel}, '')`
   return written.length
+}
+
+/** The station's name and place from the menu; only its id when it is not (or no longer) there. */
+async function findPlace(tx: TransactionSql, id: string): Promise<PushStation> {
+  const [row] = await tx<PushStation[]>`select id, name, location from stations where id = ${id}`
+  if (!row) return { id, name: { en: id, de: id, fr: id, it: id } }
+  return { id: row.id, name: row.name, location: row.location ?? undefined }
 }
 
 /**

@@ -99,6 +99,8 @@ async function orderAndAllow(
   await context.grantPermissions(['notifications'], { origin: e2e.stack.httpUrl })
   await page.getByTestId('notify-me').click()
   await page.getByTestId('notify-on').waitFor()
+  // The worker keeps the page for a visit offline: it is active once that is cached.
+  await page.evaluate(async () => void (await navigator.serviceWorker.ready))
   return { page, number, orderId }
 }
 
@@ -120,7 +122,7 @@ test('a ready order reaches the guest as one push holding the pickup number; the
   await barMoves(orderId, 'preparing', 'ready')
   await waitFor(() => phone.received.length === 1, 10_000, 'the push')
   const push = JSON.parse(phone.received[0]?.payload ?? '') as ReadyPush
-  expect(push).toMatchObject({ kind: 'ready', orderId, number: Number(number), station: 'barista' })
+  expect(push).toMatchObject({ kind: 'ready', orderId, number: Number(number), station: 'coffee' })
   expect(push.title).toBe(`#${number} ist bereit`)
   expect(service.problems).toEqual([])
 
@@ -153,7 +155,7 @@ test('a ready order reaches the guest as one push holding the pickup number; the
   expect(await shown()).toEqual([
     {
       title: `#${number} ist bereit`,
-      body: `Hol es bei barista mit der Nummer ${number} ab.`,
+      body: `Hol es bei Kaffee (Kaffeewagen beim Eingang) mit der Nummer ${number} ab.`,
       tag: `ready-${orderId}`,
       url: `/?order=${orderId}`,
     },
