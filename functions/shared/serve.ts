@@ -37,6 +37,8 @@ export function serveFunction(name: string, mod: FunctionModule): void {
     tickerNicknames: config.tickerNicknames,
     metrics,
     undoSeconds: config.undoSeconds,
+    overloadLimits: config.overloadLimits,
+    orderWriter: config.orderWriter,
   }
   const app = mod.createApp(deps)
   // The ingress routes only the function's own paths here, so the scraper alone reaches /metrics.

@@ -16,6 +16,8 @@ export { testTokens }
 
 export interface E2e {
   stack: Stack
+  /** The stack's own database, for what a test sets up or checks behind the page. */
+  databaseUrl: string
   browser: Browser
   /** A new browser context with the defaults of a phone (or `options`), closed with the suite. */
   context(options?: BrowserContextOptions): Promise<BrowserContext>
@@ -41,6 +43,7 @@ export async function startE2e(options: Partial<StackOptions> = {}): Promise<E2e
   const errors: string[] = []
   return {
     stack,
+    databaseUrl: database.url,
     browser,
     async context(contextOptions = {}) {
       const context = await browser.newContext({

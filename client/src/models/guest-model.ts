@@ -83,6 +83,8 @@ export const GuestModel = createModel(({ api, storage, store, menu, outbox, newI
     orders,
     openCount,
     queued,
+    /** The server is busy: kept orders are sent again by themselves after the wait it asked for. */
+    busy: outbox.busy,
     setNickname(value: string) {
       nickname.value = value
       storage.set('nickname', value.trim())
@@ -123,8 +125,8 @@ export const GuestModel = createModel(({ api, storage, store, menu, outbox, newI
       }
       problem.value = null
       outcome.value = null
-      const keep = () => {
-        outbox.add(input)
+      const keep = (reason?: unknown) => {
+        outbox.add(input, reason)
         outcome.value = { queued: input }
         clearDraft()
       }
@@ -142,7 +144,7 @@ export const GuestModel = createModel(({ api, storage, store, menu, outbox, newI
         clearDraft()
         return order
       } catch (error) {
-        if (worthRetrying(error)) keep()
+        if (worthRetrying(error)) keep(error)
         else problem.value = toProblem(error)
         return null
       } finally {

@@ -37,6 +37,7 @@ export const de: Messages = {
   order: 'Bestellen',
   ordering: 'Wird gesendet…',
   placedNote: 'Bestellt! Deine Abholnummer ist {number}.',
+  busyNote: 'Die Bar ist ausgelastet: Deine Bestellung wird gleich nochmals gesendet.',
   queuedNote:
     'Gerade keine Verbindung: Deine Bestellung wird aufbewahrt und gesendet, sobald die Verbindung zurück ist.',
   error_nickname_missing: 'Bitte gib deinen Spitznamen ein.',
@@ -67,6 +68,7 @@ export const de: Messages = {
   offline: 'Keine Verbindung. Was du jetzt bestellst, wird aufbewahrt und gesendet, sobald die Verbindung zurück ist.',
   queued: 'Wartet auf das Netz',
   queuedHelp: 'Sie wird von selbst gesendet, sobald die Verbindung zurück ist.',
+  busy: 'Ausgelastet, neuer Versuch',
   queuedFailed: 'Deine Bestellung, die auf das Netz wartete, konnte nicht aufgegeben werden: {reason}',
   dontSend: 'Nicht senden',
 }

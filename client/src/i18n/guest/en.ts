@@ -39,6 +39,7 @@ export const en = {
   order: 'Order',
   ordering: 'Sending…',
   placedNote: 'Ordered! Your pickup number is {number}.',
+  busyNote: 'The bar is busy: your order is kept and sent again in a moment.',
   queuedNote: 'No connection right now: your order is kept and sent as soon as the connection is back.',
   error_nickname_missing: 'Please enter your nickname.',
   error_drink_missing: 'Please choose a drink.',
@@ -68,6 +69,7 @@ export const en = {
   offline: 'No connection. Orders you place now are kept and sent as soon as the connection is back.',
   queued: 'Waiting for the network',
   queuedHelp: 'It is sent by itself as soon as the connection is back.',
+  busy: 'Busy, trying again',
   queuedFailed: 'Your order that waited for the network could not be placed: {reason}',
   dontSend: 'Don’t send',
 }

@@ -37,6 +37,7 @@ export const fr: Messages = {
   order: 'Commander',
   ordering: 'Envoi…',
   placedNote: 'Commandé ! Ton numéro de retrait est le {number}.',
+  busyNote: 'Le bar est débordé : ta commande est gardée et renvoyée dans un instant.',
   queuedNote: 'Pas de connexion pour le moment : ta commande est gardée et envoyée dès que la connexion revient.',
   error_nickname_missing: 'Indique ton surnom, s’il te plaît.',
   error_drink_missing: 'Choisis une boisson, s’il te plaît.',
@@ -66,6 +67,7 @@ export const fr: Messages = {
   offline: 'Pas de connexion. Ce que tu commandes maintenant est gardé et envoyé dès que la connexion revient.',
   queued: 'En attente du réseau',
   queuedHelp: 'Elle part toute seule dès que la connexion revient.',
+  busy: 'Occupé, nouvel essai',
   queuedFailed: 'Ta commande en attente du réseau n’a pas pu être passée : {reason}',
   dontSend: 'Ne pas envoyer',
 }

@@ -37,6 +37,7 @@ export const it: Messages = {
   order: 'Ordina',
   ordering: 'Invio…',
   placedNote: 'Ordinato! Il tuo numero di ritiro è {number}.',
+  busyNote: 'Il bar è pieno: il tuo ordine è conservato e rinviato tra un momento.',
   queuedNote: 'Al momento nessuna connessione: il tuo ordine è conservato e inviato appena la connessione torna.',
   error_nickname_missing: 'Inserisci il tuo soprannome.',
   error_drink_missing: 'Scegli una bevanda.',
@@ -66,6 +67,7 @@ export const it: Messages = {
   offline: 'Nessuna connessione. Gli ordini che fai ora vengono conservati e inviati appena la connessione torna.',
   queued: 'In attesa della rete',
   queuedHelp: 'Parte da solo appena la connessione torna.',
+  busy: 'Occupato, nuovo tentativo',
   queuedFailed: 'Il tuo ordine in attesa della rete non è stato accettato: {reason}',
   dontSend: 'Non inviare',
 }
