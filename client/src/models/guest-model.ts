@@ -1,7 +1,7 @@
 import { computed, createModel, signal } from '@preact/signals-core'
 import type { Order, OrderEvent } from '../../../contract/index.ts'
 import { isOpen } from '../../../contract/index.ts'
-import type { GuestApi } from '../lib/api-client.ts'
+import type { ApiError, GuestApi } from '../lib/api-client.ts'
 import type { KeyValueStore } from '../lib/storage.ts'
 import { isUuid } from '../lib/uuid.ts'
 import type { MenuModel } from './menu-model.ts'
@@ -125,7 +125,7 @@ export const GuestModel = createModel(({ api, storage, store, menu, outbox, newI
       }
       problem.value = null
       outcome.value = null
-      const keep = (reason?: unknown) => {
+      const keep = (reason?: ApiError) => {
         outbox.add(input, reason)
         outcome.value = { queued: input }
         clearDraft()

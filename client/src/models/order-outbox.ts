@@ -30,7 +30,7 @@ const firstRetryMs = 2000
 const maxRetryMs = 60_000
 
 /** No answer, or the server is down: the order may still arrive, so it is kept and sent again. */
-export const worthRetrying = (error: unknown) =>
+export const worthRetrying = (error: unknown): error is ApiError =>
   error instanceof ApiError && (error.status === 0 || error.status >= 500)
 
 /**
@@ -79,10 +79,11 @@ export const OrderOutbox = createModel((deps: OutboxDeps) => {
   const without = (id: string) => items.value.filter((item) => item.id !== id)
 
   /** Sends again after the server's `Retry-After` when `reason` has one, else after the backoff. */
-  function retryLater(reason?: unknown) {
+  function retryLater(reason?: ApiError) {
     cancelRetry?.()
-    busy.value = reason instanceof ApiError && reason.status !== 0
-    const asked = reason instanceof ApiError && reason.retryAfterMs
+    // An answer, not silence: the server is there but cannot take the order now.
+    busy.value = !!reason?.status
+    const asked = reason?.retryAfterMs
     cancelRetry = schedule(
       () => {
         cancelRetry = null
@@ -132,7 +133,7 @@ export const OrderOutbox = createModel((deps: OutboxDeps) => {
      * Keeps an order to send when the server can take it, and tries again later: after the
      * `Retry-After` of `reason` (the refusal that brought it here) when it has one.
      */
-    add(order: QueuedOrder, reason?: unknown) {
+    add(order: QueuedOrder, reason?: ApiError) {
       if (items.value.some((item) => item.id === order.id)) return
       save([...items.value, order])
       problem.value = null

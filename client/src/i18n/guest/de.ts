@@ -37,7 +37,6 @@ export const de: Messages = {
   order: 'Bestellen',
   ordering: 'Wird gesendet…',
   placedNote: 'Bestellt! Deine Abholnummer ist {number}.',
-  busyNote: 'Die Bar ist ausgelastet: Deine Bestellung wird gleich nochmals gesendet.',
   queuedNote:
     'Gerade keine Verbindung: Deine Bestellung wird aufbewahrt und gesendet, sobald die Verbindung zurück ist.',
   error_nickname_missing: 'Bitte gib deinen Spitznamen ein.',

@@ -39,7 +39,6 @@ export const en = {
   order: 'Order',
   ordering: 'Sending…',
   placedNote: 'Ordered! Your pickup number is {number}.',
-  busyNote: 'The bar is busy: your order is kept and sent again in a moment.',
   queuedNote: 'No connection right now: your order is kept and sent as soon as the connection is back.',
   error_nickname_missing: 'Please enter your nickname.',
   error_drink_missing: 'Please choose a drink.',

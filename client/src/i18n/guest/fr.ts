@@ -37,7 +37,6 @@ export const fr: Messages = {
   order: 'Commander',
   ordering: 'Envoi…',
   placedNote: 'Commandé ! Ton numéro de retrait est le {number}.',
-  busyNote: 'Le bar est débordé : ta commande est gardée et renvoyée dans un instant.',
   queuedNote: 'Pas de connexion pour le moment : ta commande est gardée et envoyée dès que la connexion revient.',
   error_nickname_missing: 'Indique ton surnom, s’il te plaît.',
   error_drink_missing: 'Choisis une boisson, s’il te plaît.',

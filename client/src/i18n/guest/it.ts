@@ -37,7 +37,6 @@ export const it: Messages = {
   order: 'Ordina',
   ordering: 'Invio…',
   placedNote: 'Ordinato! Il tuo numero di ritiro è {number}.',
-  busyNote: 'Il bar è pieno: il tuo ordine è conservato e rinviato tra un momento.',
   queuedNote: 'Al momento nessuna connessione: il tuo ordine è conservato e inviato appena la connessione torna.',
   error_nickname_missing: 'Inserisci il tuo soprannome.',
   error_drink_missing: 'Scegli una bevanda.',

@@ -104,12 +104,9 @@ function QueuedItem({
         {order.note && <p class="order-note">{order.note}</p>}
         <p class="order-meta">
           {outbox.busy.value ? (
-            <>
-              <span class="status" data-status="busy">
-                {messages.busy}
-              </span>{' '}
-              {messages.busyNote}
-            </>
+            <span class="status" data-status="busy">
+              {messages.busy}
+            </span>
           ) : (
             <>
               <span class="status" data-status="queued">

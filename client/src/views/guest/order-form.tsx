@@ -92,7 +92,7 @@ export function OrderForm({ guest, menu, i18n }: { guest: GuestModel; menu: Menu
             ('placed' in outcome
               ? i18n.t('placedNote', { number: i18n.pickup(outcome.placed.number) })
               : guest.busy.value
-                ? messages.busyNote
+                ? messages.busy
                 : messages.queuedNote)}
         </p>
       </form>
