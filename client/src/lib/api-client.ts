@@ -13,11 +13,6 @@ export class ApiError extends Error {
     super(message)
     this.name = 'ApiError'
   }
-
-  /** The bar token is missing or wrong. */
-  get unauthorized(): boolean {
-    return this.status === 401 || this.status === 403
-  }
 }
 
 export interface ApiClientOptions {
