@@ -129,4 +129,21 @@ describe('OrderOutbox', () => {
     expect(outbox.busy.value).toBe(false)
     expect(timers.pending()).toEqual([2000])
   })
+
+  it('sends nothing before the wait a busy server asked for, whatever asks for a flush', async () => {
+    const sent: string[] = []
+    const { outbox, timers } = setup(async (o) => {
+      sent.push(o.id)
+      return makeOrder({ id: o.id })
+    })
+    outbox.add(queued('a'), new ApiError(503, 'overloaded', 'busy', 1000))
+    // The live connection comes back, the guest taps another order: both ask for a flush.
+    outbox.add(queued('b'))
+    await outbox.flush()
+    expect(sent).toEqual([])
+    expect(timers.pending()).toEqual([1000])
+    timers.runAll()
+    await outbox.flush()
+    expect(sent).toEqual(['a', 'b'])
+  })
 })

@@ -69,6 +69,8 @@ export const OrderOutbox = createModel((deps: OutboxDeps) => {
   let flushing: Promise<void> | null = null
   let retryMs = firstRetryMs
   let cancelRetry: (() => void) | null = null
+  /** The server asked for a wait that has not passed: nothing is sent before, whatever asks. */
+  let serverWait = false
 
   function save(next: readonly QueuedOrder[]) {
     items.value = next
@@ -84,9 +86,11 @@ export const OrderOutbox = createModel((deps: OutboxDeps) => {
     // An answer, not silence: the server is there but cannot take the order now.
     busy.value = !!reason?.status
     const asked = reason?.retryAfterMs
+    serverWait = !!asked
     cancelRetry = schedule(
       () => {
         cancelRetry = null
+        serverWait = false
         void flush()
       },
       asked ? Math.min(asked, maxServerWaitMs) * (1 + random() / 2) : retryMs,
@@ -112,7 +116,7 @@ export const OrderOutbox = createModel((deps: OutboxDeps) => {
 
   /** Sends what waits; a call while sending waits for that round. */
   function flush(): Promise<void> {
-    if (items.value.length === 0) return Promise.resolve()
+    if (items.value.length === 0 || serverWait) return Promise.resolve()
     cancelRetry?.()
     cancelRetry = null
     flushing ??= sendAll().finally(() => {
@@ -137,7 +141,7 @@ export const OrderOutbox = createModel((deps: OutboxDeps) => {
       if (items.value.some((item) => item.id === order.id)) return
       save([...items.value, order])
       problem.value = null
-      retryLater(reason)
+      if (!serverWait) retryLater(reason)
     },
     /** The guest changed their mind before it was sent. */
     remove(id: string) {
