@@ -19,6 +19,8 @@ export interface BarRun {
 
 export async function watchBar(url: string, password: string) {
   const client = await mqtt.connectAsync(url, { username: 'bar', password, reconnectPeriod: 0 })
+  // As a browser's WebSocket does (ws sets it too): its PUBACKs are not held back by Nagle.
+  ;(client.stream as unknown as { setNoDelay?(noDelay: boolean): void }).setNoDelay?.(true)
   await client.subscribeAsync('bar/orders', { qos: 1 })
   let seen = new Set<string>()
   let latencies: number[] = []

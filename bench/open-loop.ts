@@ -1,7 +1,9 @@
 /**
  * The open-loop load of the order-path bench, in a process of its own: POST /api/orders at a
  * fixed rate whatever the answers, each a new guest, its send time in the note. Started by
- * order-load.ts with `<url> <rate> <seconds>`; prints the count of each status as JSON.
+ * order-load.ts with `<url> <rate> <seconds>`; prints the count of each status as JSON, and
+ * under `answeredMs` the times from sending to a 201, sorted (how long the commit took, seen
+ * from the guest: the bar's latency less this is the publish path's).
  */
 import { randomUUID } from 'node:crypto'
 import { Agent, request } from 'node:http'
@@ -15,6 +17,7 @@ const target = new URL('/api/orders', url)
  */
 const agent = new Agent({ keepAlive: true, maxSockets: 900 })
 const statuses: Record<string, number> = {}
+const answeredMs: number[] = []
 
 function placeOne(): Promise<void> {
   const body = JSON.stringify({
@@ -23,10 +26,12 @@ function placeOne(): Promise<void> {
     drinkId: 'coffee',
     note: sentNote(Date.now()),
   })
+  const sent = performance.now()
   return new Promise((resolve) => {
     const req = request(target, { method: 'POST', agent, headers: { 'content-type': 'application/json' } }, (res) => {
       res.resume()
       res.on('end', () => {
+        if (res.statusCode === 201) answeredMs.push(performance.now() - sent)
         statuses[res.statusCode ?? 0] = (statuses[res.statusCode ?? 0] ?? 0) + 1
         resolve()
       })
@@ -50,4 +55,4 @@ for (let i = 0; i < total; i++) {
 }
 await Promise.all(pending)
 agent.destroy()
-console.log(JSON.stringify(statuses))
+console.log(JSON.stringify({ ...statuses, answeredMs: answeredMs.sort((a, b) => a - b) }))

@@ -99,7 +99,11 @@ function output(command: string, args: string[]): Promise<string> {
 }
 
 /** The open loop of open-loop.ts in its own process; resolves to the count of each status. */
-export async function openLoop(baseUrl: string, rate: number, seconds: number): Promise<Record<string, number>> {
+export async function openLoop(
+  baseUrl: string,
+  rate: number,
+  seconds: number,
+): Promise<{ statuses: Record<string, number>; answeredMs: number[] }> {
   const out = await output(process.execPath, [
     '--import',
     'tsx',
@@ -108,7 +112,8 @@ export async function openLoop(baseUrl: string, rate: number, seconds: number): 
     String(rate),
     String(seconds),
   ])
-  return JSON.parse(out) as Record<string, number>
+  const { answeredMs, ...statuses } = JSON.parse(out) as Record<string, number> & { answeredMs: number[] }
+  return { statuses, answeredMs }
 }
 
 /** A bare node:http server that parses the same JSON and answers it, as the baseline. */

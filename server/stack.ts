@@ -9,11 +9,13 @@ import { createBrokerSql, startDurableBroker } from '../broker/durable.ts'
 import { ConnectionGuard } from '../broker/guard.ts'
 import { attachWebSocket, closeServer, listenTcp } from '../broker/listeners.ts'
 import { createLocalPublisher } from '../broker/local-publisher.ts'
+import type { OverloadLimits } from '../functions/shared/admission.ts'
 import { createBaseApp, type FunctionDeps, notFound, type OrderLimits } from '../functions/shared/app.ts'
 import { createSql, migrateFunctions } from '../functions/shared/db.ts'
 import { nameFirstEvent } from '../functions/shared/events.ts'
 import type { FunctionModule } from '../functions/shared/function-module.ts'
 import { createFunctionMetrics } from '../functions/shared/metrics.ts'
+import type { OrderWriterOptions } from '../functions/shared/order-writer.ts'
 import { functions } from '../hono.config.ts'
 import { createLogger, type Logger } from '../runtime/logger.ts'
 import { createMetricsRegistry, METRICS_PATH, metricsResponse, type Registry } from '../runtime/metrics.ts'
@@ -40,6 +42,10 @@ export interface StackOptions {
   trustProxy?: boolean
   /** Whether the public ticker shows nicknames. Default true. */
   tickerNicknames?: boolean
+  /** When new orders are refused with 503 `overloaded`; the functions' defaults when omitted. */
+  overloadLimits?: OverloadLimits
+  /** The order writer's bounds (its queue: `ORDER_QUEUE_MAX`); the defaults when omitted. */
+  orderWriter?: OrderWriterOptions
   /** Folder of the built client; not served when missing. */
   clientDir?: string
   /** The broker's pool and bounds; read from the environment (`readBrokerConfig`) when omitted. */
@@ -104,6 +110,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     ...(options.editLimits ? { editLimits: options.editLimits } : {}),
     trustProxy: options.trustProxy ?? false,
     tickerNicknames: options.tickerNicknames ?? true,
+    ...(options.overloadLimits ? { overloadLimits: options.overloadLimits } : {}),
+    ...(options.orderWriter ? { orderWriter: options.orderWriter } : {}),
     metrics: functionMetrics,
     // The bar display and the function that enforces it share one undo time.
     undoSeconds: clientConfig.undoSeconds,

@@ -17,7 +17,7 @@ export function createApp(deps: FunctionDeps): Hono {
   const perGuest = createRateLimiter(orderLimits.perGuest)
   // The limits count orders placed: refusals and answered retries give their places back.
   const counted = countedLimits((status) => status === 201)
-  const writer = createOrderWriter(sql, { tickerNicknames })
+  const writer = createOrderWriter(sql, { ...deps.orderWriter, tickerNicknames })
   const admit = createAdmission(sql, publisher, deps.overloadLimits, writer.busy)
   const app = createBaseApp(deps).use('/api/orders', counted.middleware)
   return app.post('/api/orders', async (c) => {

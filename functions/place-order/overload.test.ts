@@ -110,3 +110,73 @@ test('the broker away and the outbox at its bound: 503 overloaded, nothing of th
   const third = anOrder()
   await expectOverloaded(await place(third), third)
 })
+
+test("the order writer's queue at its bound: 503 overloaded with Retry-After, nothing of the order stored", async () => {
+  const publisher = publisherTo(broker.url)
+  await waitFor(() => publisher.connected(), 5000)
+  // One transaction at a time and one order waiting for it.
+  const app = createApp({
+    sql,
+    publisher,
+    barToken: testTokens.barToken,
+    log: quiet,
+    orderWriter: { maxConcurrent: 1, maxWaiting: 1 },
+  })
+  const place = (body: unknown) =>
+    app.request('/api/orders', { method: 'POST', headers: json, body: JSON.stringify(body) })
+  const waitingForLock = async () =>
+    (await sql<{ n: number }[]>`select count(*)::int as n from pg_locks where locktype = 'advisory' and not granted`)[0]
+      ?.n ?? 0
+
+  // The writer locks each guest it writes for: holding one guest's lock holds its transaction.
+  const ahead = randomUUID()
+  const held = await sql.reserve()
+  await held`select pg_advisory_lock(hashtext(${ahead}))`
+  const first = { ...anOrder(), guestId: ahead }
+  const second = { ...anOrder(), guestId: ahead }
+  const third = anOrder()
+  let writing: Promise<Response>[] = []
+  try {
+    writing = [Promise.resolve(place(first))]
+    await waitFor(async () => (await waitingForLock()) === 1, 5000, 'the first order to wait for its guest')
+    writing.push(Promise.resolve(place(second)))
+    // Its body is read and it joins the queue in promise jobs, all run before the next turn.
+    await new Promise((resolve) => setImmediate(resolve))
+    // The second waits in the queue, which is then full: the third is refused before anything is written.
+    await expectOverloaded(await place(third), third)
+  } finally {
+    await held`select pg_advisory_unlock(hashtext(${ahead}))`
+    held.release()
+  }
+  expect((await Promise.all(writing)).map((res) => res.status)).toEqual([201, 201])
+  // The queue drained: the same order is taken.
+  expect((await place(third)).status).toBe(201)
+})
+
+test('the event loop lastingly late: 503 overloaded with Retry-After, nothing of the order stored', async () => {
+  const publisher = publisherTo(broker.url)
+  await waitFor(() => publisher.connected(), 5000)
+  const app = createApp({
+    sql,
+    publisher,
+    barToken: testTokens.barToken,
+    log: quiet,
+    overloadLimits: { ...defaultOverloadLimits, maxLoopLagMs: 30 },
+  })
+  const place = (body: unknown) =>
+    app.request('/api/orders', { method: 'POST', headers: json, body: JSON.stringify(body) })
+  expect((await place(anOrder())).status).toBe(201)
+
+  // Turns of 150 ms each, as under a flood of requests: every sample of the loop comes late.
+  const order = anOrder()
+  for (let turn = 0; turn < 4; turn++) {
+    const until = performance.now() + 150
+    while (performance.now() < until) {}
+    // Timers already due run first: the loop's sampler sees this turn's lateness.
+    await new Promise((resolve) => setTimeout(resolve, 0))
+  }
+  await expectOverloaded(await place(order), order)
+
+  // The loop back on time, the same order is taken.
+  await waitFor(async () => (await place(order)).status === 201, 5000, 'the loop to be on time again')
+})

@@ -8,6 +8,7 @@ import type { OverloadLimits } from './admission.ts'
 import { errorBody, errorHandler } from './errors.ts'
 import type { FunctionMetrics } from './metrics.ts'
 import { observeRequests } from './observe.ts'
+import type { OrderWriterOptions } from './order-writer.ts'
 import type { Publisher } from './publisher.ts'
 import type { RateLimit } from './rate-limit.ts'
 import { createReadinessCheck } from './readiness.ts'
@@ -32,6 +33,8 @@ export interface FunctionDeps {
   undoSeconds?: number
   /** When new orders are refused with 503; `defaultOverloadLimits` when omitted. */
   overloadLimits?: OverloadLimits
+  /** The order writer's batches and bounds; `orderWriterDefaults` where omitted. */
+  orderWriter?: OrderWriterOptions
   /** Requests waiting for a pool connection beyond the pool's `max` in flight. Default `defaultMaxWaiting`. */
   maxWaiting?: number
   /** The VAPID public key the page subscribes with (`GET /api/push/key`); push is off without it. */

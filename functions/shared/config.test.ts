@@ -1,6 +1,8 @@
 import { expect, test } from 'vitest'
+import { defaultOverloadLimits } from './admission.ts'
 import { defaultEditLimits, defaultOrderLimits, defaultUndoSeconds } from './app.ts'
 import { readFunctionConfig, readFunctionSettings } from './config.ts'
+import { orderWriterDefaults } from './order-writer.ts'
 
 test('every setting of the functions is read in one place, for the pods and for npm start alike', () => {
   const env = {
@@ -11,6 +13,9 @@ test('every setting of the functions is read in one place, for the pods and for 
     RATE_LIMIT_EDITS_ADDRESS: '30',
     TICKER_NICKNAMES: 'false',
     UNDO_SECONDS: '8',
+    ORDER_QUEUE_MAX: '50',
+    LOOP_LAG_MAX_MS: '40',
+    OUTBOX_MAX_BACKLOG: '400',
   }
   const settings = readFunctionSettings(env)
   expect(settings).toEqual({
@@ -19,6 +24,8 @@ test('every setting of the functions is read in one place, for the pods and for 
     editLimits: { perGuest: { limit: 3, windowMs: 60_000 }, perAddress: { limit: 30, windowMs: 60_000 } },
     tickerNicknames: false,
     undoSeconds: 8,
+    overloadLimits: { ...defaultOverloadLimits, maxLoopLagMs: 40, maxOutboxBacklog: 400 },
+    orderWriter: { maxWaiting: 50 },
   })
   expect(
     readFunctionConfig({
@@ -38,6 +45,8 @@ test('unset, the defaults apply and the proxy is not trusted', () => {
     editLimits: defaultEditLimits,
     tickerNicknames: true,
     undoSeconds: defaultUndoSeconds,
+    overloadLimits: defaultOverloadLimits,
+    orderWriter: { maxWaiting: orderWriterDefaults.maxWaiting },
   })
 })
 
@@ -45,6 +54,7 @@ test('a setting that cannot be read stops the start with its name', () => {
   expect(() => readFunctionSettings({ TRUST_PROXY: 'yes' })).toThrow(/TRUST_PROXY=yes/)
   expect(() => readFunctionSettings({ RATE_LIMIT_EDITS_GUEST: '0' })).toThrow(/RATE_LIMIT_EDITS_GUEST=0/)
   expect(() => readFunctionSettings({ UNDO_SECONDS: '-1' })).toThrow(/UNDO_SECONDS=-1/)
+  expect(() => readFunctionSettings({ ORDER_QUEUE_MAX: '0' })).toThrow(/ORDER_QUEUE_MAX=0/)
 })
 
 test('a standalone function needs its database and reads its ports as the other parts do', () => {

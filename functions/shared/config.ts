@@ -3,7 +3,9 @@ import { defaultPorts, localBrokerUrl } from '../../runtime/ports.ts'
 import { type PushOptions, readPushOptions } from '../../runtime/push/options.ts'
 import { loadVapidKeys, type VapidKeys } from '../../runtime/push/vapid.ts'
 import { loadTokens, type Tokens } from '../../runtime/secrets.ts'
+import { defaultOverloadLimits, type OverloadLimits } from './admission.ts'
 import { defaultEditLimits, defaultOrderLimits, defaultUndoSeconds, type OrderLimits } from './app.ts'
+import { type OrderWriterOptions, orderWriterDefaults } from './order-writer.ts'
 
 /** What every function is told besides its connections: limits, the proxy, the ticker. */
 export interface FunctionSettings {
@@ -12,6 +14,8 @@ export interface FunctionSettings {
   trustProxy: boolean
   tickerNicknames: boolean
   undoSeconds: number
+  overloadLimits: OverloadLimits
+  orderWriter: OrderWriterOptions
 }
 
 export interface FunctionConfig extends FunctionSettings {
@@ -39,6 +43,24 @@ export function readFunctionSettings(env: Env = process.env): FunctionSettings {
     trustProxy: read.flag('TRUST_PROXY', false),
     tickerNicknames: readTickerNicknames(env),
     undoSeconds: readUndoSeconds(env),
+    ...readOverloadBounds(env),
+  }
+}
+
+/**
+ * When new orders are refused with 503 `overloaded`: `ORDER_QUEUE_MAX` orders waiting for the
+ * order writer (default 1,000), `LOOP_LAG_MAX_MS` of lasting event-loop lag (default 100),
+ * `OUTBOX_MAX_BACKLOG` messages waiting for an absent broker (default 20,000).
+ */
+export function readOverloadBounds(env: Env = process.env): Pick<FunctionSettings, 'overloadLimits' | 'orderWriter'> {
+  const read = readEnv(env)
+  return {
+    overloadLimits: {
+      ...defaultOverloadLimits,
+      maxLoopLagMs: read.whole('LOOP_LAG_MAX_MS', defaultOverloadLimits.maxLoopLagMs, { min: 1 }),
+      maxOutboxBacklog: read.whole('OUTBOX_MAX_BACKLOG', defaultOverloadLimits.maxOutboxBacklog, { min: 1 }),
+    },
+    orderWriter: { maxWaiting: read.whole('ORDER_QUEUE_MAX', orderWriterDefaults.maxWaiting, { min: 1 }) },
   }
 }
 

@@ -40,6 +40,8 @@ export function serveFunction(name: string, mod: FunctionModule): void {
     vapidPublicKey: config.vapid.publicKey,
     pushAllowLoopback: config.push.allowLoopback,
     pushHosts: config.push.hosts,
+    overloadLimits: config.overloadLimits,
+    orderWriter: config.orderWriter,
   }
   const app = mod.createApp(deps)
   // The ingress routes only the function's own paths here, so the scraper alone reaches /metrics.

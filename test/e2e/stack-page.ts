@@ -16,7 +16,7 @@ export { testTokens }
 
 export interface E2e {
   stack: Stack
-  /** The stack's own database, for what a test checks there. */
+  /** The stack's own database, for what a test sets up or checks behind the page. */
   databaseUrl: string
   browser: Browser
   /** A new browser context with the defaults of a phone (or `options`), closed with the suite. */

@@ -7,14 +7,11 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** The server's `Retry-After` in ms (503 `overloaded`, 429), when it sent one. */
+    readonly retryAfterMs: number | null = null,
   ) {
     super(message)
     this.name = 'ApiError'
-  }
-
-  /** The bar token is missing or wrong. */
-  get unauthorized(): boolean {
-    return this.status === 401 || this.status === 403
   }
 }
 
@@ -60,6 +57,8 @@ export function createHttp(options: ApiClientOptions = {}) {
       response.status,
       error?.error?.code ?? `http_${response.status}`,
       error?.error?.message ?? response.statusText,
+      // Seconds, as this API sends it; absent or unreadable is null.
+      Number(response.headers.get('retry-after')) * 1000 || null,
     )
   }
 

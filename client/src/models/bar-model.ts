@@ -41,7 +41,8 @@ export const BarModel = createModel((deps: BarDeps) => {
   const loaded = signal(false)
 
   function fail(error: unknown) {
-    if (error instanceof ApiError && error.unauthorized) onUnauthorized?.()
+    // The bar token is missing or wrong.
+    if (error instanceof ApiError && (error.status === 401 || error.status === 403)) onUnauthorized?.()
     problem.value = toProblem(error)
   }
 

@@ -1,7 +1,7 @@
 import { computed, createModel, signal } from '@preact/signals-core'
 import type { Order, OrderEvent } from '../../../contract/index.ts'
 import { isOpen } from '../../../contract/index.ts'
-import type { GuestApi } from '../lib/api-client.ts'
+import type { ApiError, GuestApi } from '../lib/api-client.ts'
 import type { KeyValueStore } from '../lib/storage.ts'
 import { isUuid } from '../lib/uuid.ts'
 import type { MenuModel } from './menu-model.ts'
@@ -86,6 +86,8 @@ export const GuestModel = createModel(({ api, storage, store, menu, outbox, newI
     syncedAt,
     openCount,
     queued,
+    /** The server is busy: kept orders are sent again by themselves after the wait it asked for. */
+    busy: outbox.busy,
     setNickname(value: string) {
       nickname.value = value
       storage.set('nickname', value.trim())
@@ -126,8 +128,8 @@ export const GuestModel = createModel(({ api, storage, store, menu, outbox, newI
       }
       problem.value = null
       outcome.value = null
-      const keep = () => {
-        outbox.add(input)
+      const keep = (reason?: ApiError) => {
+        outbox.add(input, reason)
         outcome.value = { queued: input }
         clearDraft()
       }
@@ -145,7 +147,7 @@ export const GuestModel = createModel(({ api, storage, store, menu, outbox, newI
         clearDraft()
         return order
       } catch (error) {
-        if (worthRetrying(error)) keep()
+        if (worthRetrying(error)) keep(error)
         else problem.value = toProblem(error)
         return null
       } finally {

@@ -12,10 +12,16 @@ const queued = (id: string): QueuedOrder => ({
   drinkId: 'tea',
 })
 
-function setup(answers: (order: QueuedOrder) => Promise<Order>, storage = memoryStore()) {
+function setup(answers: (order: QueuedOrder) => Promise<Order>, storage = memoryStore(), random = () => 0) {
   const timers = manualTimers()
   const accepted: Order[] = []
-  const outbox = new OrderOutbox({ storage, send: answers, accept: (o) => accepted.push(o), schedule: timers.schedule })
+  const outbox = new OrderOutbox({
+    storage,
+    send: answers,
+    accept: (o) => accepted.push(o),
+    schedule: timers.schedule,
+    random,
+  })
   return { outbox, timers, accepted, storage }
 }
 
@@ -77,5 +83,67 @@ describe('OrderOutbox', () => {
     outbox.add(queued('a'))
     outbox.remove('a')
     expect(outbox.items.value).toEqual([])
+  })
+
+  it('asks a busy server again after its Retry-After, jittered and bounded, with the same order', async () => {
+    const sent: string[] = []
+    let refusals = 1
+    let random = 0.5
+    const overloaded = (seconds: number) => new ApiError(503, 'overloaded', 'the bar is busy', seconds * 1000)
+    const { outbox, timers, accepted } = setup(
+      async (o) => {
+        sent.push(o.id)
+        // Ten minutes asked: held at 30 s.
+        if (refusals-- > 0) throw overloaded(600)
+        return makeOrder({ id: o.id })
+      },
+      memoryStore(),
+      () => random,
+    )
+    // The page's own first try was refused: the order comes here with that refusal.
+    outbox.add(queued('a'), overloaded(1))
+    expect(outbox.busy.value).toBe(true)
+    // No sooner than asked, and up to half as long again: a quarter at this draw.
+    expect(timers.pending()).toEqual([1250])
+    random = 0
+    timers.runAll()
+    await outbox.flush()
+    expect(outbox.busy.value).toBe(true)
+    expect(timers.pending()).toEqual([30_000])
+    timers.runAll()
+    await outbox.flush()
+    expect(sent).toEqual(['a', 'a'])
+    expect(accepted.map((o) => o.id)).toEqual(['a'])
+    expect(outbox.busy.value).toBe(false)
+    expect(timers.pending()).toEqual([])
+  })
+
+  it('says busy only while the server answers: no answer is "waiting for the network"', async () => {
+    const { outbox, timers } = setup(async () => {
+      throw new ApiError(0, 'network', 'offline')
+    })
+    outbox.add(queued('a'), new ApiError(503, 'overloaded', 'busy', 1000))
+    expect(outbox.busy.value).toBe(true)
+    timers.runAll()
+    await outbox.flush()
+    expect(outbox.busy.value).toBe(false)
+    expect(timers.pending()).toEqual([2000])
+  })
+
+  it('sends nothing before the wait a busy server asked for, whatever asks for a flush', async () => {
+    const sent: string[] = []
+    const { outbox, timers } = setup(async (o) => {
+      sent.push(o.id)
+      return makeOrder({ id: o.id })
+    })
+    outbox.add(queued('a'), new ApiError(503, 'overloaded', 'busy', 1000))
+    // The live connection comes back, the guest taps another order: both ask for a flush.
+    outbox.add(queued('b'))
+    await outbox.flush()
+    expect(sent).toEqual([])
+    expect(timers.pending()).toEqual([1000])
+    timers.runAll()
+    await outbox.flush()
+    expect(sent).toEqual(['a', 'b'])
   })
 })

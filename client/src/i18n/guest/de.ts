@@ -67,6 +67,7 @@ export const de: Messages = {
   offline: 'Keine Verbindung. Was du jetzt bestellst, wird aufbewahrt und gesendet, sobald die Verbindung zurück ist.',
   queued: 'Wartet auf das Netz',
   queuedHelp: 'Sie wird von selbst gesendet, sobald die Verbindung zurück ist.',
+  busy: 'Ausgelastet, neuer Versuch',
   queuedFailed: 'Deine Bestellung, die auf das Netz wartete, konnte nicht aufgegeben werden: {reason}',
   dontSend: 'Nicht senden',
   lastKnown: 'Stand {time} Uhr, offline',

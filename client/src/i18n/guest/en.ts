@@ -68,6 +68,7 @@ export const en = {
   offline: 'No connection. Orders you place now are kept and sent as soon as the connection is back.',
   queued: 'Waiting for the network',
   queuedHelp: 'It is sent by itself as soon as the connection is back.',
+  busy: 'Busy, trying again',
   queuedFailed: 'Your order that waited for the network could not be placed: {reason}',
   dontSend: 'Don’t send',
   lastKnown: 'As of {time}, offline',

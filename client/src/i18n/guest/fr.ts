@@ -66,6 +66,7 @@ export const fr: Messages = {
   offline: 'Pas de connexion. Ce que tu commandes maintenant est gardé et envoyé dès que la connexion revient.',
   queued: 'En attente du réseau',
   queuedHelp: 'Elle part toute seule dès que la connexion revient.',
+  busy: 'Occupé, nouvel essai',
   queuedFailed: 'Ta commande en attente du réseau n’a pas pu être passée : {reason}',
   dontSend: 'Ne pas envoyer',
   lastKnown: 'État à {time}, hors ligne',

@@ -66,6 +66,7 @@ export const it: Messages = {
   offline: 'Nessuna connessione. Gli ordini che fai ora vengono conservati e inviati appena la connessione torna.',
   queued: 'In attesa della rete',
   queuedHelp: 'Parte da solo appena la connessione torna.',
+  busy: 'Occupato, nuovo tentativo',
   queuedFailed: 'Il tuo ordine in attesa della rete non è stato accettato: {reason}',
   dontSend: 'Non inviare',
   lastKnown: 'Aggiornato alle {time}, offline',

@@ -114,10 +114,18 @@ function QueuedItem({
         </p>
         {order.note && <p class="order-note">{order.note}</p>}
         <p class="order-meta">
-          <span class="status" data-status="queued">
-            {messages.queued}
-          </span>{' '}
-          {messages.queuedHelp}
+          {outbox.busy.value ? (
+            <span class="status" data-status="busy">
+              {messages.busy}
+            </span>
+          ) : (
+            <>
+              <span class="status" data-status="queued">
+                {messages.queued}
+              </span>{' '}
+              {messages.queuedHelp}
+            </>
+          )}
         </p>
         <div class="actions">
           <button type="button" onClick={() => outbox.remove(order.id)}>

@@ -91,7 +91,9 @@ export function OrderForm({ guest, menu, i18n }: { guest: GuestModel; menu: Menu
           {outcome &&
             ('placed' in outcome
               ? i18n.t('placedNote', { number: i18n.pickup(outcome.placed.number) })
-              : messages.queuedNote)}
+              : guest.busy.value
+                ? messages.busy
+                : messages.queuedNote)}
         </p>
       </form>
     </section>
