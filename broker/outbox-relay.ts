@@ -1,5 +1,7 @@
 import type { Aedes, PublishPacket } from 'aedes'
 import type { Sql } from 'postgres'
+import * as v from 'valibot'
+import { type OutboxRow, OutboxRowSchema } from '../contract/index.ts'
 import type { Logger } from '../runtime/logger.ts'
 
 export interface OutboxRelayOptions {
@@ -10,14 +12,6 @@ export interface OutboxRelayOptions {
   intervalMs?: number
   /** Messages relayed per round. Default 200. */
   batch?: number
-}
-
-interface OutboxRow {
-  id: string
-  topic: string
-  payload: Buffer
-  qos: 0 | 1
-  retain: boolean
 }
 
 /**
@@ -36,7 +30,7 @@ export function startOutboxRelay({ sql, broker, log, intervalMs = 1000, batch = 
       const packet = {
         cmd: 'publish',
         topic: row.topic,
-        payload: row.payload,
+        payload: Buffer.from(row.payload.buffer, row.payload.byteOffset, row.payload.byteLength),
         qos: row.qos,
         retain: row.retain,
         dup: false,
@@ -47,13 +41,21 @@ export function startOutboxRelay({ sql, broker, log, intervalMs = 1000, batch = 
   const round = async () => {
     let relayed = 0
     await sql.begin(async (tx) => {
-      const rows = await tx<OutboxRow[]>`
+      const rows = await tx`
         select id, topic, payload, qos, retain from outbox
         where lease_until < now()
         order by id
         limit ${batch}
         for update skip locked`
-      for (const row of rows) await publish(row)
+      for (const row of rows) {
+        const parsed = v.safeParse(OutboxRowSchema, row)
+        // Not a message (written by hand): published by no one, so dropped rather than retried forever.
+        if (parsed.success) await publish(parsed.output)
+        else {
+          const why = parsed.issues.map((issue) => `${v.getDotPath(issue)}: ${issue.message}`).join('; ')
+          log.error(`dropped outbox row ${String(row.id)}, not a message: ${why}`)
+        }
+      }
       if (rows.length > 0) await tx`delete from outbox where id in ${tx(rows.map((row) => row.id))}`
       relayed = rows.length
     })

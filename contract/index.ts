@@ -6,6 +6,7 @@ export * from './backoff.ts'
 export * from './menu.ts'
 export * from './messages.ts'
 export * from './order.ts'
+export * from './outbox.ts'
 export * from './payloads.ts'
 export * from './topics.ts'
 

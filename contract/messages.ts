@@ -1,7 +1,3 @@
-import type { Order } from './order.ts'
-import { formatTicket, type OrderEvent, type PickupBoard, type TickerEvent } from './payloads.ts'
-import { topics } from './topics.ts'
-
 /** One MQTT message to publish. */
 export interface Message {
   topic: string
@@ -24,50 +20,3 @@ export interface Publisher {
   saturated(): boolean
   close(): Promise<void>
 }
-
-export interface OrderMessageOptions {
-  /** Whether the public ticker shows nicknames. Default true. */
-  tickerNicknames?: boolean
-}
-
-/** Every message that announces an order being placed or changed, as the spec's topic table lists them. */
-export function orderMessages(
-  event: OrderEvent['event'],
-  order: Order,
-  drinkName: string,
-  { tickerNicknames = true }: OrderMessageOptions = {},
-): Message[] {
-  const body = JSON.stringify({ event, order } satisfies OrderEvent)
-  const messages: Message[] = [
-    { topic: topics.barOrders, payload: body, qos: 1, retain: false },
-    { topic: topics.guestOrders(order.guestId), payload: body, qos: 1, retain: false },
-  ]
-  if (event === 'placed') {
-    const ticker: TickerEvent = {
-      nickname: tickerNicknames ? order.nickname : null,
-      drinkId: order.drinkId,
-      at: order.createdAt,
-    }
-    messages.push(
-      { topic: topics.barTickets, payload: formatTicket(order, drinkName), qos: 1, retain: false },
-      { topic: topics.publicTicker, payload: JSON.stringify(ticker), qos: 0, retain: false },
-    )
-  }
-  return messages
-}
-
-/**
- * The retained `public/pickup` message: the pickup numbers that are ready now, oldest first.
- * Numbers only, so a public screen learns nothing of who ordered what.
- */
-export function pickupMessage(board: PickupBoard): Message {
-  return { topic: topics.publicPickup, payload: JSON.stringify(board), qos: 1, retain: true }
-}
-
-/**
- * The outbox, written by functions and relayed by the broker. Each row carries a lease
- * (`lease_until`): until then the function that wrote it is publishing it, and the relay leaves
- * it alone, so a row is published twice only when something failed. The lease outlasts the
- * publisher's wait for an acknowledgement.
- */
-export const outboxLeaseMs = 5000
