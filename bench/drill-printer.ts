@@ -6,8 +6,8 @@
 import { topics } from '../contract/index.ts'
 import { backoffDelay, defaultBackoff, sleep } from '../printer/backoff.ts'
 import { openSession } from '../printer/session.ts'
+import { benchTokens } from './lib.ts'
 import { now } from './venue-guests.ts'
-import { benchTokens } from './venue-system.ts'
 
 export function startDrillPrinter(url: string, clientId = 'drill-printer') {
   const received = new Map<string, number>()

@@ -19,9 +19,10 @@ import { startPostgresCluster } from '../test/postgres-cluster.ts'
 import { startForwarder } from './drill-forwarder.ts'
 import { startDrillPrinter } from './drill-printer.ts'
 import { type Observed, report } from './drill-report.ts'
+import { cpuMs } from './lib.ts'
 import { now } from './venue-guests.ts'
 import { Guests, openBar, type Placed, postOrders } from './venue-load.ts'
-import { type BrokerPart, cpuMs, migrateAll, startBrokerPart, startFunctionPart } from './venue-system.ts'
+import { type BrokerPart, migrateAll, startBrokerPart, startFunctionPart } from './venue-system.ts'
 
 const { values: args } = parseArgs({
   options: {

@@ -1,8 +1,9 @@
 /** The measured runs of the venue bench: fan-out at a steady rate, and the Wi-Fi drop. */
 import { percentile } from '../test/stats.ts'
+import { cpuMs } from './lib.ts'
 import type { GuestReport } from './venue-guests.ts'
 import { type Guests, type openBar, type Placed, postOrders } from './venue-load.ts'
-import { cpuMs, postgresCpuMs } from './venue-system.ts'
+import { postgresCpuMs } from './venue-system.ts'
 
 interface Process {
   child: { pid?: number | undefined }

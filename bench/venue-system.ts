@@ -10,8 +10,7 @@ import { migrateBroker } from '../broker/migrations/index.ts'
 import { migrateFunctions } from '../functions/shared/db.ts'
 import { anyFreePort } from '../runtime/ports.ts'
 import { type Part, startPart } from '../test/processes.ts'
-
-export const benchTokens = { BAR_TOKEN: 'bench-bar', PRINTER_TOKEN: 'bench-printer', SERVICE_TOKEN: 'bench-service' }
+import { benchTokens, cpuMs } from './lib.ts'
 
 export interface BrokerPart extends Part {
   /** MQTT over TCP. */
@@ -96,27 +95,6 @@ export async function startFunctionPart(name: string, databaseUrl: string, broke
     `${base}/api/readyz`,
   )
   return { ...part, base }
-}
-
-const ticksPerSecond = 100
-
-/** CPU time (user + system) of a process so far, in ms; 0 once it is gone. */
-export function cpuMs(pid: number | undefined): number {
-  if (pid === undefined) return 0
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond
-  } catch {
-    return 0
-  }
-}
-
-/** Resident memory of a process in bytes (Linux /proc). */
-export function rssBytes(pid: number | undefined): number {
-  if (pid === undefined) return Number.NaN
-  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
-  return match ? Number(match[1]) * 1024 : Number.NaN
 }
 
 /**

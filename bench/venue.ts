@@ -17,18 +17,11 @@ import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import postgres from 'postgres'
-import { benchDatabase } from './lib.ts'
+import { benchDatabase, rssBytes } from './lib.ts'
 import { Guests, openBar } from './venue-load.ts'
 import { fanOut, type PhaseResult, wifiDrop } from './venue-phases.ts'
 import { summariseProfile } from './venue-profile.ts'
-import {
-  type BrokerPart,
-  databaseWork,
-  migrateAll,
-  rssBytes,
-  startBrokerPart,
-  startFunctionPart,
-} from './venue-system.ts'
+import { type BrokerPart, databaseWork, migrateAll, startBrokerPart, startFunctionPart } from './venue-system.ts'
 
 const { values: args } = parseArgs({
   options: {
