@@ -15,6 +15,7 @@ import { randomUUID } from 'node:crypto'
 import { cpus, loadavg } from 'node:os'
 import { parseArgs } from 'node:util'
 import postgres from 'postgres'
+import { mqttPath } from '../contract/index.ts'
 import { startPostgresCluster } from '../test/postgres-cluster.ts'
 import { startForwarder } from './drill-forwarder.ts'
 import { startDrillPrinter } from './drill-printer.ts'
@@ -61,7 +62,7 @@ const tcp = await startForwarder([a.ports.mqtt, b.ports.mqtt])
 const fn = await startFunctionPart('place-order', cluster.url, `mqtt://127.0.0.1:${tcp.port}`)
 const menu = await startFunctionPart('menu', cluster.url, `mqtt://127.0.0.1:${tcp.port}`)
 const list = await startFunctionPart('list-orders', cluster.url, `mqtt://127.0.0.1:${tcp.port}`)
-const wsUrl = `ws://127.0.0.1:${ws.port}/mqtt`
+const wsUrl = `ws://127.0.0.1:${ws.port}${mqttPath}`
 const guests = new Guests(Number(args.guests), 1)
 const bar = openBar(wsUrl, list.base)
 const printer = startDrillPrinter(`mqtt://127.0.0.1:${tcp.port}`)

@@ -7,6 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import postgres from 'postgres'
 import { migrateBroker } from '../broker/migrations/index.ts'
+import { mqttPath } from '../contract/index.ts'
 import { migrateFunctions } from '../functions/shared/db.ts'
 import { anyFreePort } from '../runtime/ports.ts'
 import { type Part, startPart } from '../test/processes.ts'
@@ -69,7 +70,7 @@ export async function startBrokerPart(
     ...part,
     ports: chosen,
     tcpUrl: `mqtt://127.0.0.1:${chosen.mqtt}`,
-    wsUrl: `ws://127.0.0.1:${chosen.http}/mqtt`,
+    wsUrl: `ws://127.0.0.1:${chosen.http}${mqttPath}`,
   }
 }
 

@@ -7,6 +7,7 @@ import mqtt from 'mqtt'
 import mqttPacket from 'mqtt-packet'
 import type postgres from 'postgres'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { mqttPath } from '../contract/index.ts'
 import { anyFreePort } from '../runtime/ports.ts'
 import { createTestDatabase } from '../test/db.ts'
 import { collect, connectClient, testTokens, waitFor } from '../test/harness.ts'
@@ -35,7 +36,7 @@ async function startBroker() {
     MQTT_HEARTBEAT_INTERVAL_MS: '250',
   }
   const part = await startPart('broker/main.ts', [], env, ready)
-  return { part, tcp: `mqtt://127.0.0.1:${mqtt}`, ws: `ws://127.0.0.1:${http}/mqtt`, ready }
+  return { part, tcp: `mqtt://127.0.0.1:${mqtt}`, ws: `ws://127.0.0.1:${http}${mqttPath}`, ready }
 }
 
 /** The broker process is running and answers, and a new client is served. */

@@ -24,6 +24,9 @@ export const routes = {
   readyz: '/api/readyz',
 } as const
 
+/** MQTT over WebSocket: on the broker's HTTP port, and on the page's own host. */
+export const mqttPath = '/mqtt'
+
 /** HTTP paths of the API, parameters filled in. */
 export const api = {
   orders,

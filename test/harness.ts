@@ -8,6 +8,7 @@ import type { Aedes } from 'aedes'
 import mqtt, { type MqttClient } from 'mqtt'
 import { closeBroker, createBroker } from '../broker/broker.ts'
 import { attachWebSocket, closeServer, listenTcp } from '../broker/listeners.ts'
+import { mqttPath } from '../contract/index.ts'
 import type { FunctionDeps } from '../functions/shared/app.ts'
 import { migrateFunctions } from '../functions/shared/db.ts'
 import { createMqttPublisher } from '../functions/shared/publisher.ts'
@@ -61,7 +62,7 @@ export async function startTestBroker(): Promise<TestBroker> {
   return {
     broker,
     url: `mqtt://127.0.0.1:${(tcp.address() as AddressInfo).port}`,
-    wsUrl: `ws://127.0.0.1:${(http.address() as AddressInfo).port}/mqtt`,
+    wsUrl: `ws://127.0.0.1:${(http.address() as AddressInfo).port}${mqttPath}`,
     async close() {
       // The broker first: it disconnects its clients, so the listeners have nothing left to wait for.
       await closeBroker(broker)

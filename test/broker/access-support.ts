@@ -15,6 +15,7 @@ import { closeBroker, createBroker } from '../../broker/broker.ts'
 import { createPostgresEmitter } from '../../broker/emitter/index.ts'
 import { attachWebSocket, closeServer, listenTcp } from '../../broker/listeners.ts'
 import { createPostgresPersistence, type PostgresPersistence } from '../../broker/persistence/index.ts'
+import { mqttPath } from '../../contract/index.ts'
 import { quiet, testTokens } from '../harness.ts'
 
 export type Transport = 'tcp' | 'ws'
@@ -70,7 +71,8 @@ export async function startAccessBroker(sql: Sql, options: AccessBrokerOptions =
   return {
     broker,
     persistence,
-    url: (transport) => (transport === 'tcp' ? `mqtt://127.0.0.1:${ports.tcp}` : `ws://127.0.0.1:${ports.ws}/mqtt`),
+    url: (transport) =>
+      transport === 'tcp' ? `mqtt://127.0.0.1:${ports.tcp}` : `ws://127.0.0.1:${ports.ws}${mqttPath}`,
     async close() {
       await closeBroker(broker)
       await Promise.all([closeServer(http), closeServer(tcp)])
