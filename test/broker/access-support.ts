@@ -9,6 +9,7 @@ import { type AddressInfo, connect as connectTcp } from 'node:net'
 import type { Aedes } from 'aedes'
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt'
 import type { Sql } from 'postgres'
+import { afterAll, beforeAll } from 'vitest'
 import { WebSocket } from 'ws'
 import type { AccessLimits } from '../../broker/access/rules.ts'
 import { closeBroker, createBroker } from '../../broker/broker.ts'
@@ -17,6 +18,7 @@ import { attachWebSocket, closeServer, listenTcp } from '../../broker/listeners.
 import { createPostgresPersistence, type PostgresPersistence } from '../../broker/persistence/index.ts'
 import { mqttPath } from '../../contract/index.ts'
 import { quiet, testTokens } from '../harness.ts'
+import { createTestSchema, type PoolOptions, type TestSchema } from './test-schema.ts'
 
 export type Transport = 'tcp' | 'ws'
 export const transports: Transport[] = ['tcp', 'ws']
@@ -79,6 +81,52 @@ export async function startAccessBroker(sql: Sql, options: AccessBrokerOptions =
       await persistence.destroy()
     },
   }
+}
+
+export interface AccessFixtureOptions extends Omit<AccessBrokerOptions, 'id' | 'channel' | 'replica'> {
+  /** Replicas on the schema, sharing one bus and one NOTIFY channel, as deployed. Default 1. */
+  replicas?: number
+  /** The first replica's pool, when the test watches what it sends; the others get pools of their own. */
+  pool?: PoolOptions
+}
+
+/**
+ * A file's access brokers: a schema of its own in the test database and `replicas` brokers on
+ * it, started before the file's tests and closed, with the schema dropped, after them. Read
+ * `schema`, `broker` (the first replica) and `replica(i)` inside the tests.
+ */
+export function accessBrokersForFile(prefix: string, { replicas = 1, pool, ...options }: AccessFixtureOptions = {}) {
+  const fixture = {
+    replica(index: number): AccessBroker {
+      const replica = fixture.replicas[index]
+      if (!replica) throw new Error(`no replica ${index} of ${replicas}`)
+      return replica
+    },
+  } as { schema: TestSchema; broker: AccessBroker; replicas: AccessBroker[]; replica(index: number): AccessBroker }
+  beforeAll(async () => {
+    fixture.schema = await createTestSchema(prefix)
+    const { schema } = fixture
+    const channel = newChannel()
+    fixture.replicas = []
+    for (let index = 0; index < replicas; index++) {
+      const sql = index === 0 ? (pool ? schema.pool(pool) : schema.sql) : schema.pool()
+      const shared = replicas > 1 ? { id: `replica-${'abcdefgh'[index]}`, channel, replica: true } : {}
+      fixture.replicas.push(await startAccessBroker(sql, { ...options, ...shared }))
+    }
+    fixture.broker = fixture.replicas[0] as AccessBroker
+  })
+  afterAll(async () => {
+    await Promise.all((fixture.replicas ?? []).map((replica) => replica.close()))
+    await fixture.schema?.drop()
+  })
+  return fixture
+}
+
+/** A client that must be let in: a refusal fails the test with its CONNACK code. */
+export async function connectAdmitted(url: string, options: IClientOptions): Promise<MqttClient> {
+  const outcome = await tryConnect(url, options)
+  if (!outcome.client) throw new Error(`${options.username ?? 'guest'} refused: CONNACK ${outcome.refused}`)
+  return outcome.client
 }
 
 /** The outcome of a CONNECT: the client, or the CONNACK return code that refused it. */

@@ -5,7 +5,8 @@
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core'
-import { expect } from 'vitest'
+import { afterAll, beforeAll, expect } from 'vitest'
+import { api, type Order } from '../../contract/index.ts'
 import { clientDist } from '../../server/client-build.ts'
 import { type Stack, type StackOptions, startStack } from '../../server/stack.ts'
 import { launchChromium } from '../browser.ts'
@@ -64,6 +65,62 @@ export async function startE2e(options: Partial<StackOptions> = {}): Promise<E2e
       expect(errors, 'uncaught errors in the pages').toEqual([])
     },
   }
+}
+
+/**
+ * The file's stack, browser and pages: started before its tests (within `timeoutMs`), closed
+ * after them, when uncaught page errors fail the file. Read it inside the tests.
+ */
+export function e2eForFile(options: Partial<StackOptions> = {}, timeoutMs = 180_000): E2e {
+  let started: E2e | undefined
+  beforeAll(async () => {
+    started = await startE2e(options)
+  }, timeoutMs)
+  afterAll(() => started?.close())
+  const current = () => {
+    if (!started) throw new Error('the e2e stack is read before beforeAll started it')
+    return started
+  }
+  return {
+    get stack() {
+      return current().stack
+    },
+    get browser() {
+      return current().browser
+    },
+    context: (contextOptions) => current().context(contextOptions),
+    page: (context) => current().page(context),
+    close: () => current().close(),
+  }
+}
+
+const barHeaders = { authorization: `Bearer ${testTokens.barToken}`, 'content-type': 'application/json' }
+
+/** Places an order straight through the API, as another guest's phone would; expects 201. */
+export async function placeOrder(e2e: E2e, nickname: string, drinkId: string, quantity = 1): Promise<Order> {
+  const res = await fetch(`${e2e.stack.httpUrl}${api.orders}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ guestId: crypto.randomUUID(), nickname, drinkId, quantity }),
+  })
+  expect(res.status, await res.clone().text()).toBe(201)
+  return ((await res.json()) as { order: Order }).order
+}
+
+/** Moves an order as another bar screen would; expects 200. */
+export async function moveOrder(e2e: E2e, id: string, status: string): Promise<void> {
+  const res = await fetch(`${e2e.stack.httpUrl}${api.order(id)}`, {
+    method: 'PATCH',
+    headers: barHeaders,
+    body: JSON.stringify({ status }),
+  })
+  expect(res.status, await res.clone().text()).toBe(200)
+}
+
+/** The orders as the bar's API lists them (its first page, newest first). */
+export async function barOrders(e2e: E2e): Promise<Order[]> {
+  const res = await fetch(`${e2e.stack.httpUrl}${api.orders}`, { headers: barHeaders })
+  return ((await res.json()) as { orders: Order[] }).orders
 }
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
