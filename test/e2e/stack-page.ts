@@ -5,13 +5,13 @@
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core'
-import { afterAll, beforeAll, expect } from 'vitest'
+import { expect } from 'vitest'
 import { api, type Order } from '../../contract/index.ts'
 import { clientDist } from '../../server/client-build.ts'
-import { type Stack, type StackOptions, startStack } from '../../server/stack.ts'
+import type { Stack, StackOptions } from '../../server/stack.ts'
 import { launchChromium } from '../browser.ts'
-import { createTestDatabase } from '../db.ts'
-import { quiet, testTokens } from '../harness.ts'
+import { testTokens } from '../harness.ts'
+import { forFile, startTestStack } from '../stack.ts'
 
 export { testTokens }
 
@@ -27,16 +27,7 @@ export interface E2e {
 
 /** A stack on a database of its own, with the built client, and a browser. */
 export async function startE2e(options: Partial<StackOptions> = {}): Promise<E2e> {
-  const database = await createTestDatabase()
-  const stack = await startStack({
-    databaseUrl: database.url,
-    port: 0,
-    mqttPort: 0,
-    tokens: testTokens,
-    clientDir: clientDist,
-    log: quiet,
-    ...options,
-  })
+  const stack = await startTestStack({ clientDir: clientDist, ...options })
   const browser = await launchChromium()
   const contexts: BrowserContext[] = []
   const errors: string[] = []
@@ -61,37 +52,14 @@ export async function startE2e(options: Partial<StackOptions> = {}): Promise<E2e
       await Promise.all(contexts.map((c) => c.close().catch(() => {})))
       await browser.close()
       await stack.stop()
-      await database.drop()
       expect(errors, 'uncaught errors in the pages').toEqual([])
     },
   }
 }
 
-/**
- * The file's stack, browser and pages: started before its tests (within `timeoutMs`), closed
- * after them, when uncaught page errors fail the file. Read it inside the tests.
- */
+/** The file's stack, browser and pages (see {@link forFile}); uncaught page errors fail the file. */
 export function e2eForFile(options: Partial<StackOptions> = {}, timeoutMs = 180_000): E2e {
-  let started: E2e | undefined
-  beforeAll(async () => {
-    started = await startE2e(options)
-  }, timeoutMs)
-  afterAll(() => started?.close())
-  const current = () => {
-    if (!started) throw new Error('the e2e stack is read before beforeAll started it')
-    return started
-  }
-  return {
-    get stack() {
-      return current().stack
-    },
-    get browser() {
-      return current().browser
-    },
-    context: (contextOptions) => current().context(contextOptions),
-    page: (context) => current().page(context),
-    close: () => current().close(),
-  }
+  return forFile('the e2e stack', () => startE2e(options), timeoutMs)
 }
 
 const barHeaders = { authorization: `Bearer ${testTokens.barToken}`, 'content-type': 'application/json' }
