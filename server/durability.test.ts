@@ -9,10 +9,9 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { type Order, topics } from '../contract/index.ts'
 import { createApp as createPlaceOrder } from '../functions/place-order/index.ts'
 import { createSql, migrateFunctions } from '../functions/shared/db.ts'
-import { createMqttPublisher } from '../functions/shared/publisher.ts'
 import { anyFreePort } from '../runtime/ports.ts'
 import { createTestDatabase } from '../test/db.ts'
-import { collect, connectClient, quiet, testTokens, waitFor } from '../test/harness.ts'
+import { collect, connectClient, quiet, servicePublisher, testTokens, waitFor } from '../test/harness.ts'
 import { type Part, startPart, startProcess } from '../test/processes.ts'
 
 const tokenEnv = {
@@ -50,12 +49,7 @@ async function startBroker(ports?: { mqtt: number; http: number }) {
 
 /** Places orders through the real place-order function, publishing to `brokerUrl`. */
 async function placeOrders(brokerUrl: string, count: number): Promise<Order[]> {
-  const publisher = createMqttPublisher({
-    url: brokerUrl,
-    username: 'service',
-    password: testTokens.serviceToken,
-    log: quiet,
-  })
+  const publisher = servicePublisher(brokerUrl)
   await waitFor(() => publisher.connected())
   const app = createPlaceOrder({ sql, publisher, barToken: testTokens.barToken, log: quiet })
   const orders: Order[] = []

@@ -8,10 +8,10 @@ import type { Aedes } from 'aedes'
 import mqtt, { type MqttClient } from 'mqtt'
 import { closeBroker, createBroker } from '../broker/broker.ts'
 import { attachWebSocket, closeServer, listenTcp } from '../broker/listeners.ts'
-import { mqttPath } from '../contract/index.ts'
+import { mqttPath, type Publisher } from '../contract/index.ts'
 import type { FunctionDeps } from '../functions/shared/app.ts'
 import { migrateFunctions } from '../functions/shared/db.ts'
-import { createMqttPublisher } from '../functions/shared/publisher.ts'
+import { createMqttPublisher, type MqttPublisherOptions } from '../functions/shared/publisher.ts'
 import { createLogger } from '../runtime/logger.ts'
 import type { Tokens } from '../runtime/secrets.ts'
 import { testSql } from './db.ts'
@@ -42,6 +42,14 @@ export const quiet = createLogger(
   },
   'json',
 )
+
+/** A logger for tests that provoke errors on purpose: nothing is shown. */
+export const silent = { info: () => {}, warn: () => {}, error: () => {} }
+
+/** The functions' MQTT publisher with the service's test credentials. */
+export function servicePublisher(url: string, options: Partial<MqttPublisherOptions> = {}): Publisher {
+  return createMqttPublisher({ url, username: 'service', password: testTokens.serviceToken, log: quiet, ...options })
+}
 
 export interface TestBroker {
   broker: Aedes
@@ -77,12 +85,7 @@ export async function startFunctionDeps(): Promise<FunctionDeps & { broker: Test
   const sql = testSql()
   await migrateFunctions(sql)
   const broker = await startTestBroker()
-  const publisher = createMqttPublisher({
-    url: broker.url,
-    username: 'service',
-    password: testTokens.serviceToken,
-    log: quiet,
-  })
+  const publisher = servicePublisher(broker.url)
   await waitFor(() => publisher.connected())
   return {
     sql,
