@@ -15,6 +15,7 @@ import { createMqttPublisher, type MqttPublisherOptions } from '../functions/sha
 import { createLogger } from '../runtime/logger.ts'
 import type { Tokens } from '../runtime/secrets.ts'
 import { testSql } from './db.ts'
+import { forFile } from './for-file.ts'
 import { captureLog } from './log-capture.ts'
 import { waitFor } from './wait.ts'
 
@@ -99,6 +100,11 @@ export async function startFunctionDeps(): Promise<FunctionDeps & { broker: Test
       await sql.end({ timeout: 5 })
     },
   }
+}
+
+/** {@link startFunctionDeps} for the whole file (see {@link forFile}). */
+export function functionDepsForFile() {
+  return forFile('the function dependencies', startFunctionDeps)
 }
 
 /**

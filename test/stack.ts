@@ -3,9 +3,9 @@
  * takes every row whose lease ran out, so suites must not share one), on free ports, with the
  * test tokens and a quiet log.
  */
-import { afterAll, beforeAll } from 'vitest'
 import { type Stack, type StackOptions, startStack } from '../server/stack.ts'
 import { createTestDatabase } from './db.ts'
+import { forFile } from './for-file.ts'
 import { quiet, testTokens } from './harness.ts'
 
 export interface TestStack extends Stack {
@@ -36,30 +36,6 @@ export async function startTestStack(options: Partial<StackOptions> = {}): Promi
     await database.drop()
     throw error
   }
-}
-
-/**
- * What `beforeAll` starts for the whole file and `afterAll` stops, readable inside its tests:
- * reading it before `beforeAll` ran fails with a message that says so.
- */
-export function forFile<T extends { stop?(): Promise<void>; close?(): Promise<void> }>(
-  what: string,
-  start: () => Promise<T>,
-  timeoutMs = 60_000,
-): T {
-  let started: T | undefined
-  beforeAll(async () => {
-    started = await start()
-  }, timeoutMs)
-  afterAll(async () => {
-    await (started?.close ?? started?.stop)?.call(started)
-  })
-  return new Proxy({} as T, {
-    get(_, key) {
-      if (!started) throw new Error(`${what} is read before beforeAll started it`)
-      return Reflect.get(started, key)
-    },
-  })
 }
 
 /** A stack for the whole file (see {@link startTestStack}). */

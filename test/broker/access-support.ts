@@ -9,7 +9,6 @@ import { type AddressInfo, connect as connectTcp } from 'node:net'
 import type { Aedes } from 'aedes'
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt'
 import type { Sql } from 'postgres'
-import { afterAll, beforeAll } from 'vitest'
 import { WebSocket } from 'ws'
 import type { AccessLimits } from '../../broker/access/rules.ts'
 import { closeBroker, createBroker } from '../../broker/broker.ts'
@@ -17,6 +16,7 @@ import { createPostgresEmitter } from '../../broker/emitter/index.ts'
 import { attachWebSocket, closeServer, listenTcp } from '../../broker/listeners.ts'
 import { createPostgresPersistence, type PostgresPersistence } from '../../broker/persistence/index.ts'
 import { mqttPath } from '../../contract/index.ts'
+import { forFile } from '../for-file.ts'
 import { quiet, testTokens } from '../harness.ts'
 import { createTestSchema, type PoolOptions, type TestSchema } from './test-schema.ts'
 
@@ -90,36 +90,52 @@ export interface AccessFixtureOptions extends Omit<AccessBrokerOptions, 'id' | '
   pool?: PoolOptions
 }
 
+export interface AccessBrokers {
+  schema: TestSchema
+  /** The first replica. */
+  broker: AccessBroker
+  replicas: AccessBroker[]
+  replica(index: number): AccessBroker
+  close(): Promise<void>
+}
+
 /**
  * A file's access brokers: a schema of its own in the test database and `replicas` brokers on
  * it, started before the file's tests and closed, with the schema dropped, after them. Read
  * `schema`, `broker` (the first replica) and `replica(i)` inside the tests.
  */
-export function accessBrokersForFile(prefix: string, { replicas = 1, pool, ...options }: AccessFixtureOptions = {}) {
-  const fixture = {
-    replica(index: number): AccessBroker {
-      const replica = fixture.replicas[index]
-      if (!replica) throw new Error(`no replica ${index} of ${replicas}`)
-      return replica
-    },
-  } as { schema: TestSchema; broker: AccessBroker; replicas: AccessBroker[]; replica(index: number): AccessBroker }
-  beforeAll(async () => {
-    fixture.schema = await createTestSchema(prefix)
-    const { schema } = fixture
-    const channel = newChannel()
-    fixture.replicas = []
-    for (let index = 0; index < replicas; index++) {
+export function accessBrokersForFile(prefix: string, options: AccessFixtureOptions = {}): AccessBrokers {
+  return forFile('the access brokers', () => startAccessBrokers(prefix, options))
+}
+
+/** A schema of its own and `replicas` brokers on it; `close` closes them and drops the schema. */
+export async function startAccessBrokers(
+  prefix: string,
+  { replicas: count = 1, pool, ...options }: AccessFixtureOptions = {},
+): Promise<AccessBrokers> {
+  const schema = await createTestSchema(prefix)
+  const channel = newChannel()
+  const replicas: AccessBroker[] = []
+  const close = async () => {
+    await Promise.all(replicas.map((replica) => replica.close()))
+    await schema.drop()
+  }
+  try {
+    for (let index = 0; index < count; index++) {
       const sql = index === 0 ? (pool ? schema.pool(pool) : schema.sql) : schema.pool()
-      const shared = replicas > 1 ? { id: `replica-${'abcdefgh'[index]}`, channel, replica: true } : {}
-      fixture.replicas.push(await startAccessBroker(sql, { ...options, ...shared }))
+      const shared = count > 1 ? { id: `replica-${index}`, channel, replica: true } : {}
+      replicas.push(await startAccessBroker(sql, { ...options, ...shared }))
     }
-    fixture.broker = fixture.replicas[0] as AccessBroker
-  })
-  afterAll(async () => {
-    await Promise.all((fixture.replicas ?? []).map((replica) => replica.close()))
-    await fixture.schema?.drop()
-  })
-  return fixture
+  } catch (error) {
+    await close()
+    throw error
+  }
+  const replica = (index: number) => {
+    const found = replicas[index]
+    if (!found) throw new Error(`no replica ${index} of ${count}`)
+    return found
+  }
+  return { schema, broker: replica(0), replicas, replica, close }
 }
 
 /** A client that must be let in: a refusal fails the test with its CONNACK code. */

@@ -10,8 +10,9 @@ import { api, type Order } from '../../contract/index.ts'
 import { clientDist } from '../../server/client-build.ts'
 import type { Stack, StackOptions } from '../../server/stack.ts'
 import { launchChromium } from '../browser.ts'
+import { forFile } from '../for-file.ts'
 import { testTokens } from '../harness.ts'
-import { forFile, startTestStack } from '../stack.ts'
+import { startTestStack } from '../stack.ts'
 
 export { testTokens }
 
