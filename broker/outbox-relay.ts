@@ -1,8 +1,10 @@
-import type { Aedes, PublishPacket } from 'aedes'
+import type { Aedes } from 'aedes'
 import type { Sql } from 'postgres'
 import * as v from 'valibot'
 import { type OutboxRow, OutboxRowSchema } from '../contract/index.ts'
 import type { Logger } from '../runtime/logger.ts'
+import { publishToBroker } from './local-publisher.ts'
+import { startPeriodic } from './periodic.ts'
 
 export interface OutboxRelayOptions {
   sql: Sql
@@ -21,21 +23,13 @@ export interface OutboxRelayOptions {
  * claimed with SKIP LOCKED. Delivery is at least once; consumers drop duplicates by order id.
  */
 export function startOutboxRelay({ sql, broker, log, intervalMs = 1000, batch = 200 }: OutboxRelayOptions) {
-  let timer: NodeJS.Timeout | undefined
-  let running: Promise<void> = Promise.resolve()
   let stopped = false
 
+  // A view of the bytes postgres.js read, not a copy.
   const publish = (row: OutboxRow) =>
-    new Promise<void>((resolve, reject) => {
-      const packet = {
-        cmd: 'publish',
-        topic: row.topic,
-        payload: Buffer.from(row.payload.buffer, row.payload.byteOffset, row.payload.byteLength),
-        qos: row.qos,
-        retain: row.retain,
-        dup: false,
-      }
-      broker.publish(packet as PublishPacket, (error) => (error ? reject(error) : resolve()))
+    publishToBroker(broker, {
+      ...row,
+      payload: Buffer.from(row.payload.buffer, row.payload.byteOffset, row.payload.byteLength),
     })
 
   const round = async () => {
@@ -63,29 +57,19 @@ export function startOutboxRelay({ sql, broker, log, intervalMs = 1000, batch = 
     return relayed
   }
 
-  // While the database is away every round fails the same way: say so once, and when it is back.
-  let failing = ''
-  const tick = () => {
-    running = (async () => {
-      try {
-        while (!stopped && (await round()) === batch) {}
-        if (failing) log.info('outbox relay works again')
-        failing = ''
-      } catch (error) {
-        const message = (error as Error).message
-        if (message !== failing) log.warn(`outbox relay: ${message}`)
-        failing = message
-      }
-      if (!stopped) timer = setTimeout(tick, intervalMs)
-    })()
-  }
-  timer = setTimeout(tick, intervalMs)
+  const periodic = startPeriodic({
+    name: 'outbox relay',
+    intervalMs,
+    log,
+    round: async () => {
+      while (!stopped && (await round()) === batch) {}
+    },
+  })
 
   return {
     async stop() {
       stopped = true
-      clearTimeout(timer)
-      await running
+      await periodic.stop()
     },
   }
 }
