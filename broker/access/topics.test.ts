@@ -7,14 +7,13 @@ import {
   connectAdmitted,
   connectRecording,
   credentials,
-  rawConnection,
-  rawPackets,
   storedFilters,
   subscribeAll,
   transports,
   tryConnect,
 } from '../../test/broker/access-support.ts'
 import { waitFor } from '../../test/harness.ts'
+import { openRaw, rawPackets } from '../../test/raw-mqtt.ts'
 
 const access = accessBrokersForFile('mqtt_access_topics')
 
@@ -42,11 +41,12 @@ describe.each(transports)('over %s', (transport) => {
   })
 
   test('SUBSCRIBE to ill-formed UTF-8 closes that connection [MQTT-1.5.3-1]', async () => {
-    const raw = await rawConnection(url())
-    raw.send(rawPackets.connect(`raw-${randomBytes(4).toString('hex')}`))
-    expect([...(await raw.replies(4))]).toEqual([0x20, 2, 0, 0])
-    raw.send(rawPackets.subscribe(Buffer.from([...Buffer.from('public/'), 0xc3, 0x28])))
-    await raw.closed
+    const raw = await openRaw(url())
+    await raw.send(rawPackets.connect(`raw-${randomBytes(4).toString('hex')}`))
+    await waitFor(() => raw.received().length >= 4, 5000, 'the CONNACK')
+    expect([...raw.received()]).toEqual([0x20, 2, 0, 0])
+    await raw.send(rawPackets.subscribe(Buffer.from([...Buffer.from('public/'), 0xc3, 0x28])))
+    await raw.waitClosed()
     await stillServing()
   })
 

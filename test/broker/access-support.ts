@@ -5,11 +5,10 @@
  */
 import { randomBytes } from 'node:crypto'
 import { createServer } from 'node:http'
-import { type AddressInfo, connect as connectTcp } from 'node:net'
+import type { AddressInfo } from 'node:net'
 import type { Aedes } from 'aedes'
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt'
 import type { Sql } from 'postgres'
-import { WebSocket } from 'ws'
 import type { AccessLimits } from '../../broker/access/rules.ts'
 import { closeBroker, createBroker } from '../../broker/broker.ts'
 import { createPostgresEmitter } from '../../broker/emitter/index.ts'
@@ -198,76 +197,4 @@ export async function storedFilters(sql: Sql, clientId: string): Promise<string[
   const rows = await sql<{ topic: string }[]>`
     select topic from mqtt_subscriptions where client_id = ${clientId} order by topic`
   return rows.map((row) => row.topic)
-}
-
-/** An MQTT string: two length bytes, then the bytes as given (ill-formed UTF-8 included). */
-function mqttString(bytes: Buffer): Buffer {
-  const length = Buffer.alloc(2)
-  length.writeUInt16BE(bytes.length)
-  return Buffer.concat([length, bytes])
-}
-
-function packet(type: number, body: Buffer): Buffer {
-  const lengthBytes: number[] = []
-  let remaining = body.length
-  do {
-    lengthBytes.push((remaining % 128) | (remaining >= 128 ? 0x80 : 0))
-    remaining = Math.floor(remaining / 128)
-  } while (remaining > 0)
-  return Buffer.concat([Buffer.from([type, ...lengthBytes]), body])
-}
-
-/** Packets written byte by byte, for what mqtt.js will not send. */
-export const rawPackets = {
-  /** MQTT 3.1.1 CONNECT, clean session, keep alive 30 s. */
-  connect: (clientId: string) =>
-    packet(
-      0x10,
-      Buffer.concat([
-        mqttString(Buffer.from('MQTT')),
-        Buffer.from([4, 0x02, 0, 30]),
-        mqttString(Buffer.from(clientId)),
-      ]),
-    ),
-  subscribe: (topic: Buffer) => packet(0x82, Buffer.concat([Buffer.from([0, 1]), mqttString(topic), Buffer.from([1])])),
-  unsubscribe: (topic: Buffer) => packet(0xa2, Buffer.concat([Buffer.from([0, 2]), mqttString(topic)])),
-}
-
-/** A connection over TCP or WebSocket that sends raw bytes and reports what comes back. */
-export async function rawConnection(url: string) {
-  const { hostname, port, protocol } = new URL(url)
-  const chunks: Buffer[] = []
-  let onData = () => {}
-  let send: (bytes: Buffer) => void
-  let closedPromise: Promise<void>
-  if (protocol === 'mqtt:') {
-    const socket = connectTcp(Number(port), hostname)
-    await new Promise((resolve) => socket.once('connect', resolve))
-    socket.on('data', (chunk) => {
-      chunks.push(chunk)
-      onData()
-    })
-    socket.on('error', () => {})
-    closedPromise = new Promise((resolve) => socket.once('close', () => resolve()))
-    send = (bytes) => socket.write(bytes)
-  } else {
-    const ws = new WebSocket(url, 'mqtt')
-    await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject))
-    ws.on('message', (data: Buffer) => {
-      chunks.push(data)
-      onData()
-    })
-    ws.on('error', () => {})
-    closedPromise = new Promise((resolve) => ws.once('close', () => resolve()))
-    send = (bytes) => ws.send(bytes)
-  }
-  return {
-    send,
-    closed: closedPromise,
-    /** Waits until `bytes` long of replies arrived; returns them all. */
-    async replies(bytes: number): Promise<Buffer> {
-      while (Buffer.concat(chunks).length < bytes) await new Promise<void>((resolve) => (onData = resolve))
-      return Buffer.concat(chunks)
-    },
-  }
 }
