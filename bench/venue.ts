@@ -51,9 +51,9 @@ await migrateAll(db.url)
 const stats = postgres(db.url, { max: 1, onnotice: () => {} })
 const profileDir = args.profile ? mkdtempSync(join(tmpdir(), 'venue-profile-')) : undefined
 const a = await startBrokerPart(db.url, { profileDir })
-const placeOrder = await startFunctionPart('place-order', db.url, a.tcpUrl)
+const placeOrder = await startFunctionPart('place-order', db.url, a.url)
 // The menu function publishes the retained `public/menu` at start, as in the cluster.
-const menu = await startFunctionPart('menu', db.url, a.tcpUrl)
+const menu = await startFunctionPart('menu', db.url, a.url)
 let b: BrokerPart | undefined
 const bar = openBar(a.wsUrl)
 let guests = new Guests(guestCount, loaders)

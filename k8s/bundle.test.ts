@@ -14,19 +14,13 @@ import { functions } from '../hono.config.ts'
 import { anyFreePort } from '../runtime/ports.ts'
 import { bundle } from '../scripts/bundle.ts'
 import { testDatabaseUrl, testSql } from '../test/db.ts'
-import { connectClient, startTestBroker, type TestBroker, testTokens } from '../test/harness.ts'
+import { connectClient, startTestBroker, type TestBroker, testTokenEnv, testTokens } from '../test/harness.ts'
 import { type PodProcess, startPod, waitForStatus } from '../test/processes.ts'
 import { scrape } from '../test/prometheus.ts'
 
 let dir: string
 let broker: TestBroker
 const pods: PodProcess[] = []
-
-const tokens = {
-  BAR_TOKEN: testTokens.barToken,
-  PRINTER_TOKEN: testTokens.printerToken,
-  SERVICE_TOKEN: testTokens.serviceToken,
-}
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'drinks-dist-'))
@@ -52,7 +46,7 @@ async function startFunction(name: string) {
       DATABASE_URL: testDatabaseUrl(),
       BROKER_URL: broker.url,
       PORT: String(port),
-      ...tokens,
+      ...testTokenEnv,
     },
   })
   pods.push(pod)
@@ -188,7 +182,7 @@ describe('dist/broker.mjs', () => {
         MQTT_PORT: String(mqttPort),
         PORT: String(port),
         DATABASE_URL: testDatabaseUrl(),
-        ...tokens,
+        ...testTokenEnv,
       },
     })
     pods.push(pod)

@@ -27,6 +27,13 @@ export const testTokens: Tokens = {
   serviceToken: 'service-secret',
 }
 
+/** The test tokens as a process of ours reads them from its environment. */
+export const testTokenEnv = {
+  BAR_TOKEN: testTokens.barToken,
+  PRINTER_TOKEN: testTokens.printerToken,
+  SERVICE_TOKEN: testTokens.serviceToken,
+}
+
 /**
  * A logger for tests: only errors are shown. Every line is kept, as JSON, for the scan at the end
  * of the suite that no token and no note reached a log.

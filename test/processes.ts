@@ -4,6 +4,8 @@
  * `waitForStatus` are the shapes the suites ask for most.
  */
 import { type ChildProcess, spawn } from 'node:child_process'
+import { mqttPath } from '../contract/index.ts'
+import { anyFreePort } from '../runtime/ports.ts'
 import { captureLog } from './log-capture.ts'
 import { waitFor } from './wait.ts'
 
@@ -142,6 +144,41 @@ export async function startPart(
     throw error
   }
   return part
+}
+
+export interface BrokerPart extends Part {
+  ports: { mqtt: number; http: number }
+  /** MQTT over TCP. */
+  url: string
+  /** MQTT over WebSocket. */
+  wsUrl: string
+  /** Its readiness, as Kubernetes probes it. */
+  readyUrl: string
+}
+
+/**
+ * One broker replica as its pod runs it (`broker/main.ts`) with `env` (DATABASE_URL, the tokens),
+ * on free ports or on `ports` (a dead replica's), once it is ready.
+ */
+export async function startBrokerPart(
+  env: NodeJS.ProcessEnv,
+  ports?: { mqtt: number; http: number },
+): Promise<BrokerPart> {
+  const chosen = ports ?? { mqtt: await anyFreePort(), http: await anyFreePort() }
+  const readyUrl = `http://127.0.0.1:${chosen.http}/api/readyz`
+  const part = await startPart(
+    'broker/main.ts',
+    [],
+    { ...env, MQTT_PORT: String(chosen.mqtt), PORT: String(chosen.http) },
+    readyUrl,
+  )
+  return {
+    ...part,
+    ports: chosen,
+    url: `mqtt://127.0.0.1:${chosen.mqtt}`,
+    wsUrl: `ws://127.0.0.1:${chosen.http}${mqttPath}`,
+    readyUrl,
+  }
 }
 
 export type PodProcess = StartedProcess
