@@ -3,8 +3,8 @@
  * client id, `clean: false`, QoS 1 on `bar/orders`), reconnecting with the bridge's backoff, and
  * noting what it received and when it was away.
  */
-import { topics } from '../contract/index.ts'
-import { backoffDelay, defaultBackoff, sleep } from '../printer/backoff.ts'
+import { backoffDelay, topics } from '../contract/index.ts'
+import { defaultBackoff, sleep } from '../printer/backoff.ts'
 import { openSession } from '../printer/session.ts'
 import { benchTokens } from './lib.ts'
 import { now } from './venue-guests.ts'
