@@ -13,6 +13,7 @@ import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promise
 import { request } from 'node:http'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { api, routes } from '../contract/index.ts'
 import { functions } from '../hono.config.ts'
 import { anyFreePort } from '../runtime/ports.ts'
 import { bundle } from '../scripts/bundle.ts'
@@ -42,11 +43,11 @@ const json = { 'content-type': 'application/json' }
 const order = () => JSON.stringify({ guestId: randomUUID(), nickname: 'Bench', drinkId: 'water' })
 /** The first call of each function that proves it serves with its dependencies. */
 const firstCalls: Record<string, Call> = {
-  'place-order': { method: 'POST', path: '/api/orders', headers: json, body: order },
-  'list-orders': { method: 'GET', path: `/api/orders?guestId=${randomUUID()}` },
-  menu: { method: 'GET', path: '/api/menu' },
+  'place-order': { method: 'POST', path: api.orders, headers: json, body: order },
+  'list-orders': { method: 'GET', path: `${api.orders}?guestId=${randomUUID()}` },
+  menu: { method: 'GET', path: api.menu },
   // It has no GET of its own: ready means Postgres answered and the schema is migrated.
-  'update-order': { method: 'GET', path: '/api/readyz' },
+  'update-order': { method: 'GET', path: routes.readyz },
 }
 
 function call(port: number, { method, path, headers, body }: Call): Promise<number> {
@@ -177,8 +178,8 @@ try {
     ...functions.map((fn) => ({
       name: fn.name,
       file: `dist/functions/${fn.name}.mjs`,
-      health: { method: 'GET', path: '/api/healthz' },
-      first: firstCalls[fn.name] ?? { method: 'GET', path: '/api/readyz' },
+      health: { method: 'GET', path: routes.healthz },
+      first: firstCalls[fn.name] ?? { method: 'GET', path: routes.readyz },
     })),
   ]
   const times = new Map<string, Start[]>(subjects.map((s) => [s.name, []]))
