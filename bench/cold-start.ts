@@ -8,17 +8,18 @@
  *
  * Aims: within 1.5× of the bare server; place-order under 60 MB after 1,000 orders.
  */
-import { type ChildProcess, spawn } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { request } from 'node:http'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { api, routes } from '../contract/index.ts'
 import { functions } from '../hono.config.ts'
 import { anyFreePort } from '../runtime/ports.ts'
 import { bundle } from '../scripts/bundle.ts'
+import { type PodProcess, startPod, waitForStatus } from '../test/processes.ts'
 import { median } from '../test/stats.ts'
-import { podSizedHeap } from './lib.ts'
+import { podSizedHeap, rssBytes, benchTokens as tokens } from './lib.ts'
 
 const RUNS = Number(process.env.RUNS ?? 20)
 const ORDERS = 1000
@@ -30,7 +31,6 @@ if (!databaseUrl) {
   console.error('DATABASE_URL is not set: the bench needs a Postgres it may write orders to')
   process.exit(1)
 }
-const tokens = { BAR_TOKEN: 'bench-bar', PRINTER_TOKEN: 'bench-printer', SERVICE_TOKEN: 'bench-service' }
 
 interface Call {
   method: string
@@ -43,11 +43,11 @@ const json = { 'content-type': 'application/json' }
 const order = () => JSON.stringify({ guestId: randomUUID(), nickname: 'Bench', drinkId: 'water' })
 /** The first call of each function that proves it serves with its dependencies. */
 const firstCalls: Record<string, Call> = {
-  'place-order': { method: 'POST', path: '/api/orders', headers: json, body: order },
-  'list-orders': { method: 'GET', path: `/api/orders?guestId=${randomUUID()}` },
-  menu: { method: 'GET', path: '/api/menu' },
-  // It has no GET of its own: ready means Postgres answered and the broker is connected.
-  'update-order': { method: 'GET', path: '/api/readyz' },
+  'place-order': { method: 'POST', path: api.orders, headers: json, body: order },
+  'list-orders': { method: 'GET', path: `${api.orders}?guestId=${randomUUID()}` },
+  menu: { method: 'GET', path: api.menu },
+  // It has no GET of its own: ready means Postgres answered and the schema is migrated.
+  'update-order': { method: 'GET', path: routes.readyz },
 }
 
 function call(port: number, { method, path, headers, body }: Call): Promise<number> {
@@ -63,19 +63,6 @@ function call(port: number, { method, path, headers, body }: Call): Promise<numb
   })
 }
 
-function start(file: string, env: Record<string, string>, cwd: string): ChildProcess {
-  return spawn(process.execPath, [file], { cwd, env: { PATH: process.env.PATH ?? '', ...env }, stdio: 'ignore' })
-}
-
-async function stopped(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return
-  const exit = new Promise((resolve) => child.once('exit', resolve))
-  child.kill('SIGTERM')
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000)
-  await exit
-  clearTimeout(timer)
-}
-
 interface Start {
   /** Spawn to the first 2xx from `health`: the process runs and listens. */
   listening: number
@@ -85,8 +72,11 @@ interface Start {
   cpu: number
 }
 
-/** CPU time of every thread of `pid` so far, in ms (the first field of each schedstat is ns). */
-async function cpuMs(pid: number): Promise<number> {
+/**
+ * CPU time of every thread of `pid` so far, in ms (the first field of each schedstat is ns): a
+ * start takes tens of ms, finer than the 10 ms ticks `cpuMs` of lib.ts counts in.
+ */
+async function threadsCpuMs(pid: number): Promise<number> {
   const tasks = await readdir(`/proc/${pid}/task`)
   let ns = 0
   for (const task of tasks) {
@@ -96,7 +86,7 @@ async function cpuMs(pid: number): Promise<number> {
   return ns / 1e6
 }
 
-async function until2xx(port: number, what: Call, child: ChildProcess, started: number): Promise<number> {
+async function until2xx(port: number, what: Call, { child }: PodProcess, started: number): Promise<number> {
   while (performance.now() - started < START_TIMEOUT_MS) {
     if (child.exitCode !== null) throw new Error(`exited with ${child.exitCode}`)
     const status = await call(port, what)
@@ -109,15 +99,15 @@ async function until2xx(port: number, what: Call, child: ChildProcess, started: 
 async function coldStart(subject: Subject, env: Record<string, string>, cwd: string): Promise<Start> {
   const port = await anyFreePort()
   const started = performance.now()
-  const child = start(subject.file, { ...env, PORT: String(port) }, cwd)
+  const pod = startPod(subject.file, { cwd, env: { ...env, PORT: String(port) } })
   try {
-    const listening = await until2xx(port, subject.health, child, started)
-    const served = await until2xx(port, subject.first, child, started)
-    return { listening, served, cpu: await cpuMs(child.pid as number) }
+    const listening = await until2xx(port, subject.health, pod, started)
+    const served = await until2xx(port, subject.first, pod, started)
+    return { listening, served, cpu: await threadsCpuMs(pod.child.pid as number) }
   } catch (error) {
     throw new Error(`${subject.file}: ${(error as Error).message}`)
   } finally {
-    await stopped(child)
+    await pod.stop()
   }
 }
 
@@ -130,13 +120,9 @@ interface Subject {
 
 async function rssAfterOrders(dir: string, env: Record<string, string>): Promise<number> {
   const port = await anyFreePort()
-  const child = start('dist/functions/place-order.mjs', { ...env, PORT: String(port) }, dir)
+  const pod = startPod('dist/functions/place-order.mjs', { cwd: dir, env: { ...env, PORT: String(port) } })
   try {
-    const until = performance.now() + START_TIMEOUT_MS
-    while ((await call(port, { method: 'GET', path: '/api/readyz' })) !== 200) {
-      if (performance.now() > until) throw new Error('place-order did not get ready')
-      await new Promise((resolve) => setTimeout(resolve, 10))
-    }
+    await waitForStatus(pod, `http://127.0.0.1:${port}/api/readyz`, 200, START_TIMEOUT_MS)
     let placed = 0
     const worker = async () => {
       while (placed < ORDERS) {
@@ -148,38 +134,34 @@ async function rssAfterOrders(dir: string, env: Record<string, string>): Promise
       }
     }
     await Promise.all(Array.from({ length: 8 }, worker))
-    const status = await readFile(`/proc/${child.pid}/status`, 'utf8')
-    const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1])
-    return kb / 1024
+    return rssBytes(pod.child.pid) / 2 ** 20
   } finally {
-    await stopped(child)
+    await pod.stop()
   }
 }
 
 const dir = await mkdtemp(join(tmpdir(), 'drinks-bench-'))
 const brokerPorts = { mqtt: await anyFreePort(), http: await anyFreePort() }
-let broker: ChildProcess | undefined
+let broker: PodProcess | undefined
 try {
   await bundle({ outDir: join(dir, 'dist') })
   await writeFile(
     join(dir, 'bare.mjs'),
     "import { createServer } from 'node:http'\ncreateServer((req, res) => res.end('ok')).listen(Number(process.env.PORT))\n",
   )
-  const migrate = start('dist/migrate.mjs', { DATABASE_URL: databaseUrl }, dir)
-  if ((await new Promise((resolve) => migrate.once('exit', resolve))) !== 0) throw new Error('the migration failed')
-  broker = start(
-    'dist/broker.mjs',
-    {
+  const migrate = startPod('dist/migrate.mjs', { cwd: dir, env: { DATABASE_URL: databaseUrl } })
+  if ((await migrate.exited) !== 0) throw new Error(`the migration failed:\n${migrate.output()}`)
+  broker = startPod('dist/broker.mjs', {
+    cwd: dir,
+    env: {
       NODE_ENV: 'production',
       DATABASE_URL: databaseUrl,
       MQTT_PORT: String(brokerPorts.mqtt),
       PORT: String(brokerPorts.http),
       ...tokens,
     },
-    dir,
-  )
-  while ((await call(brokerPorts.http, { method: 'GET', path: '/api/healthz' })) !== 200)
-    await new Promise((resolve) => setTimeout(resolve, 20))
+  })
+  await waitForStatus(broker, `http://127.0.0.1:${brokerPorts.http}/api/healthz`, 200, START_TIMEOUT_MS)
 
   const env = {
     NODE_ENV: 'production',
@@ -196,8 +178,8 @@ try {
     ...functions.map((fn) => ({
       name: fn.name,
       file: `dist/functions/${fn.name}.mjs`,
-      health: { method: 'GET', path: '/api/healthz' },
-      first: firstCalls[fn.name] ?? { method: 'GET', path: '/api/readyz' },
+      health: { method: 'GET', path: routes.healthz },
+      first: firstCalls[fn.name] ?? { method: 'GET', path: routes.readyz },
     })),
   ]
   const times = new Map<string, Start[]>(subjects.map((s) => [s.name, []]))
@@ -235,6 +217,6 @@ try {
   )
   console.log(lines.join('\n'))
 } finally {
-  if (broker) await stopped(broker)
+  await broker?.stop()
   await rm(dir, { recursive: true, force: true })
 }

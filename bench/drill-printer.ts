@@ -3,11 +3,11 @@
  * client id, `clean: false`, QoS 1 on `bar/orders`), reconnecting with the bridge's backoff, and
  * noting what it received and when it was away.
  */
-import { topics } from '../contract/index.ts'
-import { backoffDelay, defaultBackoff, sleep } from '../printer/backoff.ts'
+import { backoffDelay, topics } from '../contract/index.ts'
+import { defaultBackoff, sleep } from '../printer/backoff.ts'
 import { openSession } from '../printer/session.ts'
+import { benchTokens } from './lib.ts'
 import { now } from './venue-guests.ts'
-import { benchTokens } from './venue-system.ts'
 
 export function startDrillPrinter(url: string, clientId = 'drill-printer') {
   const received = new Map<string, number>()

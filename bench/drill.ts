@@ -15,13 +15,15 @@ import { randomUUID } from 'node:crypto'
 import { cpus, loadavg } from 'node:os'
 import { parseArgs } from 'node:util'
 import postgres from 'postgres'
+import { mqttPath } from '../contract/index.ts'
 import { startPostgresCluster } from '../test/postgres-cluster.ts'
 import { startForwarder } from './drill-forwarder.ts'
 import { startDrillPrinter } from './drill-printer.ts'
 import { type Observed, report } from './drill-report.ts'
+import { cpuMs } from './lib.ts'
 import { now } from './venue-guests.ts'
 import { Guests, openBar, type Placed, postOrders } from './venue-load.ts'
-import { type BrokerPart, cpuMs, migrateAll, startBrokerPart, startFunctionPart } from './venue-system.ts'
+import { type BrokerPart, migrateAll, startBrokerPart, startFunctionPart } from './venue-system.ts'
 
 const { values: args } = parseArgs({
   options: {
@@ -60,7 +62,7 @@ const tcp = await startForwarder([a.ports.mqtt, b.ports.mqtt])
 const fn = await startFunctionPart('place-order', cluster.url, `mqtt://127.0.0.1:${tcp.port}`)
 const menu = await startFunctionPart('menu', cluster.url, `mqtt://127.0.0.1:${tcp.port}`)
 const list = await startFunctionPart('list-orders', cluster.url, `mqtt://127.0.0.1:${tcp.port}`)
-const wsUrl = `ws://127.0.0.1:${ws.port}/mqtt`
+const wsUrl = `ws://127.0.0.1:${ws.port}${mqttPath}`
 const guests = new Guests(Number(args.guests), 1)
 const bar = openBar(wsUrl, list.base)
 const printer = startDrillPrinter(`mqtt://127.0.0.1:${tcp.port}`)

@@ -1,7 +1,10 @@
-import { spawn, spawnSync } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { startEmbeddedPostgres } from '../db/embedded.ts'
 import { createScratchDatabase } from '../db/scratch.ts'
+
+/** The service tokens every bench starts the system with. */
+export const benchTokens = { BAR_TOKEN: 'bench-bar', PRINTER_TOKEN: 'bench-printer', SERVICE_TOKEN: 'bench-service' }
 
 /** A throwaway database on DATABASE_URL's server (or the embedded one) for one benchmark run. */
 export async function benchDatabase() {
@@ -46,45 +49,29 @@ export function pgbench(url: string, script: string, { clients = 8, seconds = 10
   return Number(tps[1])
 }
 
-/** Starts a command and resolves once `ready()` says so. */
-export async function startProcess(
-  command: string,
-  args: string[],
-  env: NodeJS.ProcessEnv,
-  ready: () => Promise<boolean>,
-  { cwd }: { cwd?: string } = {},
-) {
-  const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] })
-  const until = Date.now() + 60_000
-  while (!(await ready().catch(() => false))) {
-    if (Date.now() > until || child.exitCode !== null)
-      throw new Error(`${command} ${args.join(' ')} did not become ready`)
-    await new Promise((resolve) => setTimeout(resolve, 100))
-  }
-  return {
-    child,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        child.once('exit', () => resolve())
-        child.kill('SIGTERM')
-      }),
-  }
-}
-
 /**
  * In a pod Node sizes V8's heap from the container's memory limit (192Mi for a function); a
  * process here sees the whole machine. These flags give V8 about the sizes it picks for 192 MiB.
  */
 export const podSizedHeap = '--max-old-space-size=96 --max-semi-space-size=1'
 
-/** Resident memory of process `pid` in MB. */
-export function rssMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8')
-  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024
+const ticksPerSecond = 100
+
+/** CPU time (user + system, every thread) of a process so far, in ms; 0 once it is gone. */
+export function cpuMs(pid: number | undefined): number {
+  if (pid === undefined) return 0
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond
+  } catch {
+    return 0
+  }
 }
 
-/** CPU time process `pid` used so far, user and system, in ms (/proc counts in 1/100 s). */
-export function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []
-  return (Number(fields[11]) + Number(fields[12])) * 10
+/** Resident memory of a process in bytes (Linux /proc). */
+export function rssBytes(pid: number | undefined): number {
+  if (pid === undefined) return Number.NaN
+  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
+  return match ? Number(match[1]) * 1024 : Number.NaN
 }

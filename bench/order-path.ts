@@ -17,9 +17,11 @@ import { join } from 'node:path'
 import postgres from 'postgres'
 import { anyFreePort } from '../runtime/ports.ts'
 import { bundle } from '../scripts/bundle.ts'
+import { startProcess, waitForStatus } from '../test/processes.ts'
 import { percentile } from '../test/stats.ts'
+import { waitFor } from '../test/wait.ts'
 import { watchBar } from './bar-watch.ts'
-import { benchDatabase, cpuMs, pgbench, podSizedHeap, rssMb, startProcess } from './lib.ts'
+import { benchDatabase, cpuMs, pgbench, podSizedHeap, rssBytes, benchTokens as tokens } from './lib.ts'
 import { bareServer, hasWrk, openLoop, wrk } from './order-load.ts'
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10)
@@ -27,7 +29,6 @@ const seconds = Number(process.env.BENCH_SECONDS ?? 10)
 const SETTLE_MS = 10_000
 /** BENCH_PROFILE=<dir>: the all-in-one writes a CPU profile there (open it in Chrome's DevTools). */
 const profileFlags = process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE] : []
-const tokens = { BAR_TOKEN: 'bench-bar', PRINTER_TOKEN: 'bench-printer', SERVICE_TOKEN: 'bench-service' }
 const unlimited = { RATE_LIMIT_GUEST: '1000000', RATE_LIMIT_ADDRESS: '1000000' }
 if (!hasWrk) throw new Error('the order-path bench needs wrk (Debian: apt-get install wrk)')
 
@@ -48,7 +49,9 @@ interface Row {
   note?: string
 }
 
-const ready = (url: string) => async () => (await fetch(url)).ok
+/** How long a process of the system may take to get ready. */
+const START_TIMEOUT_MS = 60_000
+const rssMb = (pid: number) => rssBytes(pid) / 2 ** 20
 
 /**
  * The three runs against one shape of the system: `pids` are its processes, whose CPU time is
@@ -124,14 +127,12 @@ function counts(statuses: Record<string, number>) {
 async function allInOne(shape: string, cwd: string, flags: string[]): Promise<Row[]> {
   const [port, mqttPort] = [await anyFreePort(), await anyFreePort()]
   const base = `http://127.0.0.1:${port}`
-  const server = await startProcess(
-    process.execPath,
-    [...flags, '--import', 'tsx', 'server/start.ts'],
-    { ...tokens, ...unlimited, DATABASE_URL: db.url, PORT: String(port), MQTT_PORT: String(mqttPort) },
-    ready(`${base}/api/readyz`),
-    { cwd },
-  )
+  const server = startProcess(process.execPath, [...flags, '--import', 'tsx', 'server/start.ts'], {
+    cwd,
+    env: { ...tokens, ...unlimited, DATABASE_URL: db.url, PORT: String(port), MQTT_PORT: String(mqttPort) },
+  })
   try {
+    await waitForStatus(server, `${base}/api/readyz`, 200, START_TIMEOUT_MS)
     return await measure(shape, base, `mqtt://127.0.0.1:${mqttPort}`, [server.child.pid as number])
   } finally {
     await server.stop()
@@ -146,12 +147,13 @@ try {
   // The baseline: the same wrk against a server that parses the JSON and answers it.
   await writeFile(join(dir, 'bare.mjs'), bareServer)
   const barePort = await anyFreePort()
-  const bare = await startProcess(
-    process.execPath,
-    [join(dir, 'bare.mjs')],
-    { PORT: String(barePort) },
-    async () => (await fetch(`http://127.0.0.1:${barePort}/`, { method: 'POST', body: '{}' })).ok,
-  )
+  const bare = startProcess(process.execPath, [join(dir, 'bare.mjs')], { env: { PORT: String(barePort) } })
+  const bareAnswers = () =>
+    fetch(`http://127.0.0.1:${barePort}/`, { method: 'POST', body: '{}' }).then(
+      (response) => response.ok,
+      () => false,
+    )
+  await waitFor(bareAnswers, START_TIMEOUT_MS, 'the bare server')
   const bareRun = await wrk(`http://127.0.0.1:${barePort}`, 32, seconds)
   await bare.stop()
 
@@ -163,19 +165,18 @@ try {
   await bundle({ outDir: join(dir, 'dist') })
   const ports = { mqtt: await anyFreePort(), broker: await anyFreePort(), fn: await anyFreePort() }
   const pod = { NODE_ENV: 'production', DATABASE_URL: db.url, ...tokens }
-  const broker = await startProcess(
-    process.execPath,
-    [join(dir, 'dist/broker.mjs')],
-    { ...pod, MQTT_PORT: String(ports.mqtt), PORT: String(ports.broker) },
-    ready(`http://127.0.0.1:${ports.broker}/api/readyz`),
-  )
+  const broker = startProcess(process.execPath, [join(dir, 'dist/broker.mjs')], {
+    env: { ...pod, MQTT_PORT: String(ports.mqtt), PORT: String(ports.broker) },
+  })
+  await waitForStatus(broker, `http://127.0.0.1:${ports.broker}/api/readyz`, 200, START_TIMEOUT_MS)
   const fnBase = `http://127.0.0.1:${ports.fn}`
-  const fn = await startProcess(
-    process.execPath,
-    [...podSizedHeap.split(' '), join(dir, 'dist/functions/place-order.mjs')],
-    { ...pod, ...unlimited, PORT: String(ports.fn), BROKER_URL: `mqtt://127.0.0.1:${ports.mqtt}` },
-    async () => ((await (await fetch(`${fnBase}/api/readyz`)).json()) as { broker: boolean }).broker,
-  )
+  const fn = startProcess(process.execPath, [...podSizedHeap.split(' '), join(dir, 'dist/functions/place-order.mjs')], {
+    env: { ...pod, ...unlimited, PORT: String(ports.fn), BROKER_URL: `mqtt://127.0.0.1:${ports.mqtt}` },
+  })
+  // Ready, and connected to the broker: its readiness does not wait for the broker.
+  const brokerConnected = async () =>
+    ((await (await fetch(`${fnBase}/api/readyz`)).json()) as { broker: boolean }).broker
+  await waitFor(() => brokerConnected().catch(() => false), START_TIMEOUT_MS, 'place-order connected to the broker')
   const deployed = await measure('deployed', fnBase, `mqtt://127.0.0.1:${ports.mqtt}`, [
     fn.child.pid as number,
     broker.child.pid as number,

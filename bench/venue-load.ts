@@ -7,9 +7,9 @@ import { randomUUID } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
 import { openSession } from '../client/src/lib/mqtt-session.ts'
 import { topics } from '../contract/index.ts'
+import { benchTokens, cpuMs } from './lib.ts'
 import type { GuestCommand, GuestReport } from './venue-guests.ts'
 import { now } from './venue-guests.ts'
-import { benchTokens, cpuMs } from './venue-system.ts'
 
 type Reply<T extends GuestReport['type']> = Extract<GuestReport, { type: T }>
 

@@ -1,8 +1,10 @@
 /** The measured runs of the venue bench: fan-out at a steady rate, and the Wi-Fi drop. */
 import { percentile } from '../test/stats.ts'
+import { waitFor } from '../test/wait.ts'
+import { cpuMs } from './lib.ts'
 import type { GuestReport } from './venue-guests.ts'
 import { type Guests, type openBar, type Placed, postOrders } from './venue-load.ts'
-import { cpuMs, postgresCpuMs } from './venue-system.ts'
+import { postgresCpuMs } from './venue-system.ts'
 
 interface Process {
   child: { pid?: number | undefined }
@@ -56,14 +58,12 @@ function cpuMeter({
   }
 }
 
-async function waitFor(condition: () => Promise<boolean> | boolean, timeoutMs: number): Promise<boolean> {
-  const until = Date.now() + timeoutMs
-  while (!(await condition())) {
-    if (Date.now() > until) return false
-    await new Promise((resolve) => setTimeout(resolve, 250))
-  }
-  return true
-}
+/** Whether `condition` came to hold within `timeoutMs`; asked every 250 ms, as a bench's conditions are costly. */
+const cameTrue = (condition: () => Promise<boolean> | boolean, timeoutMs: number, what: string) =>
+  waitFor(condition, timeoutMs, what, 250).then(
+    () => true,
+    () => false,
+  )
 
 function barLatencies(bar: PhaseOptions['bar'], placed: Placed[]): number[] {
   return sorted(
@@ -83,12 +83,16 @@ export async function fanOut(options: PhaseOptions & { label: string; seconds: n
   const ok = acknowledged(placed)
   const wanted = ok.length * guests.ids.length
   // Everything sent is in flight for a moment: wait until it all arrived, 15 s at most.
-  await waitFor(async () => {
-    const counts = await guests.ask({ type: 'count' }, 'count', 10_000)
-    return (
-      counts.reduce((sum, c) => sum + c.ticker, 0) >= wanted && counts.reduce((sum, c) => sum + c.own, 0) >= ok.length
-    )
-  }, 15_000)
+  await cameTrue(
+    async () => {
+      const counts = await guests.ask({ type: 'count' }, 'count', 10_000)
+      return (
+        counts.reduce((sum, c) => sum + c.ticker, 0) >= wanted && counts.reduce((sum, c) => sum + c.own, 0) >= ok.length
+      )
+    },
+    15_000,
+    'every message delivered',
+  )
   const usage = cpu()
   const reports = await guests.ask({ type: 'report' }, 'report', 60_000)
   const latencies: number[] = []
@@ -137,17 +141,21 @@ export async function wifiDrop(options: PhaseOptions): Promise<PhaseResult> {
   guests.tell({ type: 'drop' })
   // Every guest lost its connection; done when each holds the menu again, 60 s at most.
   let watched: Extract<GuestReport, { type: 'watched' }>[] = []
-  const allBack = await waitFor(async () => {
-    watched = await guests.ask({ type: 'watched' }, 'watched', 10_000)
-    const offline = watched.flatMap((w) => w.offlineMs)
-    return offline.length === guests.ids.length && offline.every((ms) => ms >= 0)
-  }, 60_000)
+  const allBack = await cameTrue(
+    async () => {
+      watched = await guests.ask({ type: 'watched' }, 'watched', 10_000)
+      const offline = watched.flatMap((w) => w.offlineMs)
+      return offline.length === guests.ids.length && offline.every((ms) => ms >= 0)
+    },
+    60_000,
+    'every guest back',
+  )
   const allBackMs = performance.now() - droppedAt
   const usage = cpu()
   stopAt = 0
   await posting
   const during = acknowledged(placed).filter((entry) => entry.seq >= fromSeq)
-  await waitFor(() => during.every((entry) => bar.arrived.has(entry.seq)), 10_000)
+  await cameTrue(() => during.every((entry) => bar.arrived.has(entry.seq)), 10_000, 'the bar caught up')
   const barMs = barLatencies(bar, during)
   const back = sorted(watched.flatMap((w) => w.offlineMs).filter((ms) => ms >= 0))
   const missing = guests.ids.length - back.length

@@ -9,17 +9,10 @@ import postgres from 'postgres'
 import { migrateBroker } from '../broker/migrations/index.ts'
 import { migrateFunctions } from '../functions/shared/db.ts'
 import { anyFreePort } from '../runtime/ports.ts'
-import { type Part, startPart } from '../test/processes.ts'
+import { type BrokerPart, type Part, startBrokerPart as startBroker, startPart } from '../test/processes.ts'
+import { benchTokens, cpuMs } from './lib.ts'
 
-export const benchTokens = { BAR_TOKEN: 'bench-bar', PRINTER_TOKEN: 'bench-printer', SERVICE_TOKEN: 'bench-service' }
-
-export interface BrokerPart extends Part {
-  /** MQTT over TCP. */
-  tcpUrl: string
-  /** MQTT over WebSocket. */
-  wsUrl: string
-  ports: { mqtt: number; http: number }
-}
+export type { BrokerPart }
 
 /** Rows and transactions of `database` so far (pg_stat_database; Postgres flushes them within seconds). */
 export async function databaseWork(sql: postgres.Sql, database: string) {
@@ -44,34 +37,17 @@ export async function migrateAll(databaseUrl: string): Promise<void> {
  * One broker replica. `ports` reuses a dead replica's ports; with `profileDir`, SIGUSR2 starts and
  * stops a CPU profile written there (venue-cpu-prof.ts).
  */
-export async function startBrokerPart(
+export function startBrokerPart(
   databaseUrl: string,
   { ports, profileDir }: { ports?: { mqtt: number; http: number }; profileDir?: string } = {},
 ): Promise<BrokerPart> {
-  const chosen = ports ?? { mqtt: await anyFreePort(), http: await anyFreePort() }
-  const part = await startPart(
-    'broker/main.ts',
-    [],
-    {
-      ...benchTokens,
-      DATABASE_URL: databaseUrl,
-      MQTT_PORT: String(chosen.mqtt),
-      PORT: String(chosen.http),
-      ...(profileDir
-        ? {
-            NODE_OPTIONS: `--import tsx --import ${fileURLToPath(new URL('./venue-cpu-prof.ts', import.meta.url))}`,
-            VENUE_PROFILE_DIR: profileDir,
-          }
-        : {}),
-    },
-    `http://127.0.0.1:${chosen.http}/api/readyz`,
-  )
-  return {
-    ...part,
-    ports: chosen,
-    tcpUrl: `mqtt://127.0.0.1:${chosen.mqtt}`,
-    wsUrl: `ws://127.0.0.1:${chosen.http}/mqtt`,
-  }
+  const profile = profileDir
+    ? {
+        NODE_OPTIONS: `--import tsx --import ${fileURLToPath(new URL('./venue-cpu-prof.ts', import.meta.url))}`,
+        VENUE_PROFILE_DIR: profileDir,
+      }
+    : {}
+  return startBroker({ ...benchTokens, DATABASE_URL: databaseUrl, ...profile }, ports)
 }
 
 export interface FunctionPart extends Part {
@@ -96,27 +72,6 @@ export async function startFunctionPart(name: string, databaseUrl: string, broke
     `${base}/api/readyz`,
   )
   return { ...part, base }
-}
-
-const ticksPerSecond = 100
-
-/** CPU time (user + system) of a process so far, in ms; 0 once it is gone. */
-export function cpuMs(pid: number | undefined): number {
-  if (pid === undefined) return 0
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond
-  } catch {
-    return 0
-  }
-}
-
-/** Resident memory of a process in bytes (Linux /proc). */
-export function rssBytes(pid: number | undefined): number {
-  if (pid === undefined) return Number.NaN
-  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
-  return match ? Number(match[1]) * 1024 : Number.NaN
 }
 
 /**

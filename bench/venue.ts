@@ -17,18 +17,11 @@ import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import postgres from 'postgres'
-import { benchDatabase } from './lib.ts'
+import { benchDatabase, rssBytes } from './lib.ts'
 import { Guests, openBar } from './venue-load.ts'
 import { fanOut, type PhaseResult, wifiDrop } from './venue-phases.ts'
 import { summariseProfile } from './venue-profile.ts'
-import {
-  type BrokerPart,
-  databaseWork,
-  migrateAll,
-  rssBytes,
-  startBrokerPart,
-  startFunctionPart,
-} from './venue-system.ts'
+import { type BrokerPart, databaseWork, migrateAll, startBrokerPart, startFunctionPart } from './venue-system.ts'
 
 const { values: args } = parseArgs({
   options: {
@@ -58,9 +51,9 @@ await migrateAll(db.url)
 const stats = postgres(db.url, { max: 1, onnotice: () => {} })
 const profileDir = args.profile ? mkdtempSync(join(tmpdir(), 'venue-profile-')) : undefined
 const a = await startBrokerPart(db.url, { profileDir })
-const placeOrder = await startFunctionPart('place-order', db.url, a.tcpUrl)
+const placeOrder = await startFunctionPart('place-order', db.url, a.url)
 // The menu function publishes the retained `public/menu` at start, as in the cluster.
-const menu = await startFunctionPart('menu', db.url, a.tcpUrl)
+const menu = await startFunctionPart('menu', db.url, a.url)
 let b: BrokerPart | undefined
 const bar = openBar(a.wsUrl)
 let guests = new Guests(guestCount, loaders)

@@ -3,6 +3,7 @@ import { connect as connectTcp } from 'node:net'
 import type { MqttClient } from 'mqtt'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { topics } from '../contract/index.ts'
+import { credentials } from '../test/broker/access-support.ts'
 import {
   collect,
   connectClient,
@@ -20,12 +21,6 @@ beforeAll(async () => {
 afterAll(() => broker.close())
 
 const ownGuest = randomUUID()
-const credentials = {
-  guest: {},
-  bar: { username: 'bar', password: testTokens.barToken },
-  printer: { username: 'printer', password: testTokens.printerToken },
-  service: { username: 'service', password: testTokens.serviceToken },
-} as const
 type Role = keyof typeof credentials
 
 const filters = [

@@ -1,9 +1,11 @@
-import type { Aedes, PublishPacket } from 'aedes'
+import type { Aedes } from 'aedes'
 import type { Sql } from 'postgres'
 import { type BarStatus, topics } from '../contract/index.ts'
 import type { Logger } from '../runtime/logger.ts'
 import { outboxState } from '../runtime/outbox-metrics.ts'
+import { publishToBroker } from './local-publisher.ts'
 import { sessionQueues } from './metrics-database.ts'
+import { startPeriodic } from './periodic.ts'
 
 export interface BarStatusOptions {
   broker: Aedes
@@ -25,8 +27,6 @@ export interface BarStatusOptions {
  */
 export function startBarStatus({ broker, sql, log, online, intervalMs = 2000, maxSessions = 50 }: BarStatusOptions) {
   let last = ''
-  let failing = ''
-  let timer: NodeJS.Timeout | undefined
   let stopped = false
 
   const read = async (): Promise<Omit<BarStatus, 'at'>> => {
@@ -43,38 +43,29 @@ export function startBarStatus({ broker, sql, log, online, intervalMs = 2000, ma
   }
 
   const publish = (status: BarStatus) =>
-    new Promise<void>((resolve, reject) => {
-      const packet = {
-        cmd: 'publish',
-        topic: topics.barStatus,
-        payload: Buffer.from(JSON.stringify(status)),
-        qos: 1,
-        retain: true,
-        dup: false,
-      }
-      broker.publish(packet as PublishPacket, (error) => (error ? reject(error) : resolve()))
+    publishToBroker(broker, {
+      topic: topics.barStatus,
+      payload: Buffer.from(JSON.stringify(status)),
+      qos: 1,
+      retain: true,
     })
 
-  const tick = async () => {
-    try {
+  const periodic = startPeriodic({
+    name: 'bar status',
+    intervalMs,
+    firstDelayMs: 0,
+    log,
+    round: async () => {
       const state = await read()
       const key = JSON.stringify(state)
       if (key !== last && !stopped) {
         await publish({ ...state, at: new Date().toISOString() })
         last = key
       }
-      failing = ''
-    } catch (error) {
-      // While the database is away every round fails the same way: say so once.
-      const message = (error as Error).message
-      if (message !== failing) log.warn(`bar status: ${message}`)
-      failing = message
-    }
-    if (!stopped) timer = setTimeout(tick, intervalMs)
-  }
-  timer = setTimeout(tick, 0)
+    },
+  })
   broker.once('closed', () => {
     stopped = true
-    clearTimeout(timer)
+    void periodic.stop()
   })
 }

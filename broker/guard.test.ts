@@ -8,6 +8,7 @@ import type { AddressInfo, Server } from 'node:net'
 import type { Aedes } from 'aedes'
 import mqttPacket from 'mqtt-packet'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { mqttPath } from '../contract/index.ts'
 import { collect, connectClient, quiet, testTokens, waitFor } from '../test/harness.ts'
 import { fixedHeader, openRaw, type RawConnection } from '../test/raw-mqtt.ts'
 import { closeBroker, createBroker } from './broker.ts'
@@ -28,14 +29,14 @@ let proxied: Listening
 async function listen(guard: ConnectionGuard): Promise<Listening> {
   const tcp = await listenTcp(broker, 0, '127.0.0.1', guard)
   const http = createServer()
-  attachWebSocket(http, broker, '/mqtt', guard)
+  attachWebSocket(http, broker, mqttPath, guard)
   await new Promise<void>((ready) => http.listen(0, '127.0.0.1', ready))
   return {
     tcp,
     http,
     urls: {
       tcp: `mqtt://127.0.0.1:${(tcp.address() as AddressInfo).port}`,
-      ws: `ws://127.0.0.1:${(http.address() as AddressInfo).port}/mqtt`,
+      ws: `ws://127.0.0.1:${(http.address() as AddressInfo).port}${mqttPath}`,
     },
   }
 }

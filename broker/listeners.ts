@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:net'
 import type { Duplex } from 'node:stream'
 import type { Aedes } from 'aedes'
 import { createWebSocketStream, WebSocketServer } from 'ws'
+import { mqttPath } from '../contract/index.ts'
 import { forwardedClient } from '../runtime/forwarded-for.ts'
 import { ConnectionGuard } from './guard.ts'
 
@@ -43,7 +44,7 @@ export function listenTcp(
 export function attachWebSocket(
   server: HttpServer,
   broker: Aedes,
-  path = '/mqtt',
+  path = mqttPath,
   guard: ConnectionGuard = new ConnectionGuard(),
 ): WebSocketServer {
   const wss = new WebSocketServer({ noServer: true, maxPayload: guard.options.maxFrameBytes })

@@ -10,6 +10,20 @@ export interface LocalPublisherOptions {
 }
 
 /**
+ * Hands one message to the broker of this process, as a client's PUBLISH would reach it;
+ * resolves once the broker handled it (stored, and passed to the subscribers' queues).
+ */
+export function publishToBroker(
+  broker: Aedes,
+  { topic, payload, qos, retain }: { topic: string; payload: Buffer; qos: 0 | 1; retain: boolean },
+): Promise<void> {
+  const packet = { cmd: 'publish', topic, payload, qos, retain, dup: false }
+  return new Promise((resolve, reject) => {
+    broker.publish(packet as PublishPacket, (error) => (error ? reject(error) : resolve()))
+  })
+}
+
+/**
  * The all-in-one's publisher: the functions hand messages to the broker of the same process,
  * as the outbox relay does, without encoding them for a loopback socket and parsing them back.
  * The same bounds as the MQTT publisher's (functions/shared/publisher.ts).
@@ -31,14 +45,9 @@ export function createLocalPublisher(broker: Aedes, options: LocalPublisherOptio
       if (inFlight.size >= maxInFlight) return Promise.reject(new Error(`${maxInFlight} messages already in flight`))
       const entry = { at: performance.now() }
       inFlight.add(entry)
-      const packet = { cmd: 'publish', topic, payload: Buffer.from(payload), qos, retain, dup: false }
-      return new Promise<void>((resolve, reject) => {
-        broker.publish(packet as PublishPacket, (error) => {
-          inFlight.delete(entry)
-          if (error) reject(error)
-          else resolve()
-        })
-      })
+      return publishToBroker(broker, { topic, payload: Buffer.from(payload), qos, retain }).finally(() =>
+        inFlight.delete(entry),
+      )
     },
     async close() {
       closed = true

@@ -5,7 +5,7 @@
  */
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { routes } from '../contract/index.ts'
+import { mqttPath, routes } from '../contract/index.ts'
 import { readEnv } from '../runtime/config.ts'
 import { createLogger } from '../runtime/logger.ts'
 import { createMetricsRegistry, METRICS_PATH, writeMetrics } from '../runtime/metrics.ts'
@@ -58,7 +58,7 @@ try {
     res.writeHead(status, { 'content-type': 'application/json' })
     res.end(JSON.stringify(body))
   })
-  attachWebSocket(http, broker, '/mqtt', guard)
+  attachWebSocket(http, broker, mqttPath, guard)
   await new Promise<void>((ready) => http.listen(port, ready))
   log.info(
     `MQTT on :${(tcp.address() as AddressInfo).port}, WebSocket and health on :${(http.address() as AddressInfo).port}`,

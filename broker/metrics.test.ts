@@ -5,14 +5,14 @@
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { topics } from '../contract/index.ts'
 import { createSql, migrateFunctions } from '../functions/shared/db.ts'
-import { anyFreePort } from '../runtime/ports.ts'
 import { createTestDatabase } from '../test/db.ts'
-import { collect, connectClient, testTokens } from '../test/harness.ts'
-import { type Part, startPart } from '../test/processes.ts'
+import { collect, connectClient, testTokenEnv, testTokens } from '../test/harness.ts'
+import { type BrokerPart, startBrokerPart } from '../test/processes.ts'
 import { scrapeUntil } from '../test/prometheus.ts'
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>
-const replicas: { part: Part; mqtt: string; metrics: string }[] = []
+const replicas: BrokerPart[] = []
+const metricsOf = (replica: BrokerPart) => `http://127.0.0.1:${replica.ports.http}/metrics`
 
 beforeAll(async () => {
   database = await createTestDatabase()
@@ -21,32 +21,18 @@ beforeAll(async () => {
   await migrateFunctions(sql)
   await sql.end()
   for (let i = 0; i < 2; i++) {
-    const [mqttPort, httpPort] = [await anyFreePort(), await anyFreePort()]
-    const part = await startPart(
-      'broker/main.ts',
-      [],
-      {
-        BAR_TOKEN: testTokens.barToken,
-        PRINTER_TOKEN: testTokens.printerToken,
-        SERVICE_TOKEN: testTokens.serviceToken,
-        DATABASE_URL: database.url,
-        MQTT_PORT: String(mqttPort),
-        PORT: String(httpPort),
-      },
-      `http://127.0.0.1:${httpPort}/api/readyz`,
-    )
-    replicas.push({ part, mqtt: `mqtt://127.0.0.1:${mqttPort}`, metrics: `http://127.0.0.1:${httpPort}/metrics` })
+    replicas.push(await startBrokerPart({ ...testTokenEnv, DATABASE_URL: database.url }))
   }
 })
 afterAll(async () => {
-  await Promise.all(replicas.map(({ part }) => part.stop()))
+  await Promise.all(replicas.map((replica) => replica.stop()))
   await database.drop()
 })
 
 test('each replica hears the other on the bus, and counts messages in on one and out on the other', async () => {
-  for (const { metrics } of replicas) {
+  for (const replica of replicas) {
     const now = await scrapeUntil(
-      metrics,
+      metricsOf(replica),
       'the other replica heard on the bus',
       (m) => m.value('drinks_broker_bus_peers') === 1,
     )
@@ -54,19 +40,19 @@ test('each replica hears the other on the bus, and counts messages in on one and
     expect(now.has('drinks_broker_bus_roundtrip_seconds')).toBe(true)
   }
   const [one, two] = replicas as [(typeof replicas)[0], (typeof replicas)[0]]
-  const bar = await connectClient(two.mqtt, { username: 'bar', password: testTokens.barToken })
+  const bar = await connectClient(two.url, { username: 'bar', password: testTokens.barToken })
   await bar.subscribeAsync(topics.publicTicker, { qos: 0 })
   const inbox = collect(bar)
-  const service = await connectClient(one.mqtt, { username: 'service', password: testTokens.serviceToken })
-  await scrapeUntil(two.metrics, 'the bar connected', (m) => m.value('drinks_mqtt_clients', { role: 'bar' }) === 1)
+  const service = await connectClient(one.url, { username: 'service', password: testTokens.serviceToken })
+  await scrapeUntil(metricsOf(two), 'the bar connected', (m) => m.value('drinks_mqtt_clients', { role: 'bar' }) === 1)
   await service.publishAsync(topics.publicTicker, JSON.stringify({ nickname: 'Gil', drinkId: 'tea', at: 'now' }))
   await inbox.next((m) => m.payload.includes('Gil'))
 
   const ticker = { topic: topics.publicTicker }
-  await scrapeUntil(one.metrics, 'the message received from the service', (m) => {
+  await scrapeUntil(metricsOf(one), 'the message received from the service', (m) => {
     return m.value('drinks_mqtt_messages_received_total', { ...ticker, role: 'service' }) === 1
   })
-  await scrapeUntil(two.metrics, 'the message sent to the bar', (m) => {
+  await scrapeUntil(metricsOf(two), 'the message sent to the bar', (m) => {
     return m.value('drinks_mqtt_messages_sent_total', { ...ticker, role: 'bar' }) === 1
   })
   await Promise.all([bar.endAsync(), service.endAsync()])

@@ -65,3 +65,27 @@ test('the relay leaves a row its function is still publishing, and relays one wh
     await bar.endAsync()
   }
 })
+
+test('a row that is not a message is dropped with an error, and the rows after it are relayed', async () => {
+  const bar = await connectClient(broker.url, { username: 'bar', password: testTokens.barToken })
+  await bar.subscribeAsync('bar/tickets', { qos: 1 })
+  const inbox = collect(bar)
+  const after = `after the bad row ${randomUUID()}`
+  await sql`delete from outbox` // the first test leaves its leased row behind
+  await sql`
+    insert into outbox (topic, payload, qos, lease_until) values
+      ('bar/tickets', ${Buffer.from('qos 2 is no outbox message')}, 2, now() - interval '1 second'),
+      ('bar/tickets', ${Buffer.from(after)}, 1, now() - interval '1 second')`
+  const errors: string[] = []
+  const log = { ...quiet, error: (line: string) => errors.push(line) }
+  const relay = startOutboxRelay({ sql, broker: broker.broker, log, intervalMs: 20 })
+  try {
+    await inbox.next((m) => m.payload === after, 5000)
+    await waitFor(async () => (await sql`select 1 from outbox`).length === 0, 5000)
+    expect(inbox.received.map((m) => m.payload)).toEqual([after])
+    expect(errors).toEqual([expect.stringMatching(/dropped outbox row \d+, not a message: .*qos/)])
+  } finally {
+    await relay.stop()
+    await bar.endAsync()
+  }
+})

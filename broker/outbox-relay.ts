@@ -1,6 +1,10 @@
-import type { Aedes, PublishPacket } from 'aedes'
+import type { Aedes } from 'aedes'
 import type { Sql } from 'postgres'
+import * as v from 'valibot'
+import { type OutboxRow, OutboxRowSchema } from '../contract/index.ts'
 import type { Logger } from '../runtime/logger.ts'
+import { publishToBroker } from './local-publisher.ts'
+import { startPeriodic } from './periodic.ts'
 
 export interface OutboxRelayOptions {
   sql: Sql
@@ -12,14 +16,6 @@ export interface OutboxRelayOptions {
   batch?: number
 }
 
-interface OutboxRow {
-  id: string
-  topic: string
-  payload: Buffer
-  qos: 0 | 1
-  retain: boolean
-}
-
 /**
  * Publishes what functions committed to the `outbox` table but could not hand to the broker
  * (broker down, pod gone): rows whose lease ran out (see `outboxLeaseMs` in the contract), so
@@ -27,70 +23,66 @@ interface OutboxRow {
  * claimed with SKIP LOCKED. Delivery is at least once; consumers drop duplicates by order id.
  */
 export function startOutboxRelay({ sql, broker, log, intervalMs = 1000, batch = 200 }: OutboxRelayOptions) {
-  let timer: NodeJS.Timeout | undefined
-  let running: Promise<void> = Promise.resolve()
   let stopped = false
 
+  // A view of the bytes postgres.js read, not a copy.
   const publish = (row: OutboxRow) =>
-    new Promise<void>((resolve, reject) => {
-      const packet = {
-        cmd: 'publish',
-        topic: row.topic,
-        payload: row.payload,
-        qos: row.qos,
-        retain: row.retain,
-        dup: false,
-      }
-      broker.publish(packet as PublishPacket, (error) => (error ? reject(error) : resolve()))
+    publishToBroker(broker, {
+      ...row,
+      payload: Buffer.from(row.payload.buffer, row.payload.byteOffset, row.payload.byteLength),
     })
 
   const round = async () => {
     let relayed = 0
     await sql.begin(async (tx) => {
-      const rows = await tx<OutboxRow[]>`
+      const rows = await tx`
         select id, topic, payload, qos, retain from outbox
         where lease_until < now()
         order by id
         limit ${batch}
         for update skip locked`
-      // Handed to the broker together, in id order, as a function hands an order's messages: one
-      // at a time, each waited for, a backlog took a round trip of the broker's (its bus, its
-      // durable queues) per message, and thousands of orders reached the bar tens of seconds late.
-      const results = await Promise.allSettled(rows.map(publish))
-      const published = rows.filter((_, index) => results[index]?.status === 'fulfilled').map((row) => row.id)
-      if (published.length > 0) await tx`delete from outbox where id in ${tx(published)}`
+      // Checked, then handed to the broker together, in id order, as a function hands an order's
+      // messages: one at a time, each waited for, a backlog took a round trip of the broker's (its
+      // bus, its durable queues) per message, and thousands of orders reached the bar tens of
+      // seconds late.
+      const messages: OutboxRow[] = []
+      const dropped: unknown[] = []
+      for (const row of rows) {
+        const parsed = v.safeParse(OutboxRowSchema, row)
+        // Not a message (written by hand): published by no one, so dropped rather than retried forever.
+        if (parsed.success) messages.push(parsed.output)
+        else {
+          const why = parsed.issues.map((issue) => `${v.getDotPath(issue)}: ${issue.message}`).join('; ')
+          log.error(`dropped outbox row ${String(row.id)}, not a message: ${why}`)
+          dropped.push(row.id)
+        }
+      }
+      const results = await Promise.allSettled(messages.map(publish))
+      const published = messages.filter((_, index) => results[index]?.status === 'fulfilled').map((row) => row.id)
+      const done = [...published, ...dropped]
+      if (done.length > 0) await tx`delete from outbox where id in ${tx(done as never[])}`
       const failed = results.find((result) => result.status === 'rejected')
       // What the broker refused stays for the next round; what it took is not published again.
-      if (failed) log.warn(`outbox relay: ${rows.length - published.length} message(s) kept: ${failed.reason}`)
+      if (failed) log.warn(`outbox relay: ${messages.length - published.length} message(s) kept: ${failed.reason}`)
       relayed = failed ? 0 : published.length
     })
     if (relayed > 0) log.info(`relayed ${relayed} message(s) from the outbox`)
     return relayed
   }
 
-  // While the database is away every round fails the same way: say so once, and when it is back.
-  let failing = ''
-  const tick = () => {
-    running = (async () => {
-      try {
-        while (!stopped && (await round()) === batch) {}
-        if (failing) log.info('outbox relay works again')
-        failing = ''
-      } catch (error) {
-        const message = (error as Error).message
-        if (message !== failing) log.warn(`outbox relay: ${message}`)
-        failing = message
-      }
-      if (!stopped) timer = setTimeout(tick, intervalMs)
-    })()
-  }
-  timer = setTimeout(tick, intervalMs)
+  const periodic = startPeriodic({
+    name: 'outbox relay',
+    intervalMs,
+    log,
+    round: async () => {
+      while (!stopped && (await round()) === batch) {}
+    },
+  })
 
   return {
     async stop() {
       stopped = true
-      clearTimeout(timer)
-      await running
+      await periodic.stop()
     },
   }
 }

@@ -6,6 +6,7 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import mqtt from 'mqtt'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { mqttPath } from '../contract/index.ts'
 import { createTestDatabase } from '../test/db.ts'
 import { collect, connectClient, testTokens, waitFor } from '../test/harness.ts'
 import { createBrokerSql, type DurableBroker, startDurableBroker } from './durable.ts'
@@ -36,10 +37,10 @@ beforeAll(async () => {
   const guard = new ConnectionGuard({}, log)
   const tcp = await listenTcp(durable.broker, 0, '127.0.0.1', guard)
   const http = createServer()
-  attachWebSocket(http, durable.broker, '/mqtt', guard)
+  attachWebSocket(http, durable.broker, mqttPath, guard)
   await new Promise<void>((ready) => http.listen(0, '127.0.0.1', ready))
   urls.tcp = `mqtt://127.0.0.1:${(tcp.address() as AddressInfo).port}`
-  urls.ws = `ws://127.0.0.1:${(http.address() as AddressInfo).port}/mqtt`
+  urls.ws = `ws://127.0.0.1:${(http.address() as AddressInfo).port}${mqttPath}`
   close = async () => {
     await durable.close()
     await Promise.all([closeServer(tcp), closeServer(http)])

@@ -7,42 +7,29 @@ import mqtt from 'mqtt'
 import mqttPacket from 'mqtt-packet'
 import type postgres from 'postgres'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { anyFreePort } from '../runtime/ports.ts'
 import { createTestDatabase } from '../test/db.ts'
-import { collect, connectClient, testTokens, waitFor } from '../test/harness.ts'
-import { type Part, startPart } from '../test/processes.ts'
+import { collect, connectClient, testTokenEnv, testTokens, waitFor } from '../test/harness.ts'
+import { type BrokerPart, startBrokerPart } from '../test/processes.ts'
 import { openRaw } from '../test/raw-mqtt.ts'
 import { createBrokerSql } from './durable.ts'
 import { migrateBroker } from './migrations/index.ts'
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>
 let sql: postgres.Sql
-let broker: { part: Part; tcp: string; ws: string; ready: string }
+let broker: BrokerPart
 
 const printer = { username: 'printer', password: testTokens.printerToken }
 
 async function startBroker() {
-  const [mqtt, http] = [await anyFreePort(), await anyFreePort()]
-  const ready = `http://127.0.0.1:${http}/api/readyz`
-  const env = {
-    BAR_TOKEN: testTokens.barToken,
-    PRINTER_TOKEN: testTokens.printerToken,
-    SERVICE_TOKEN: testTokens.serviceToken,
-    DATABASE_URL: database.url,
-    MQTT_PORT: String(mqtt),
-    PORT: String(http),
-    // Wills of dead brokers are published every fourth heartbeat: a second here, not four minutes.
-    MQTT_HEARTBEAT_INTERVAL_MS: '250',
-  }
-  const part = await startPart('broker/main.ts', [], env, ready)
-  return { part, tcp: `mqtt://127.0.0.1:${mqtt}`, ws: `ws://127.0.0.1:${http}/mqtt`, ready }
+  // Wills of dead brokers are published every fourth heartbeat: a second here, not four minutes.
+  return startBrokerPart({ ...testTokenEnv, DATABASE_URL: database.url, MQTT_HEARTBEAT_INTERVAL_MS: '250' })
 }
 
 /** The broker process is running and answers, and a new client is served. */
 async function expectServing() {
-  expect(broker.part.child.exitCode).toBe(null)
-  expect((await fetch(broker.ready)).status).toBe(200)
-  const guest = await connectClient(broker.tcp)
+  expect(broker.child.exitCode).toBe(null)
+  expect((await fetch(broker.readyUrl)).status).toBe(200)
+  const guest = await connectClient(broker.url)
   const inbox = collect(guest)
   await guest.subscribeAsync('public/kept', { qos: 1 })
   await inbox.next((m) => m.topic === 'public/kept' && m.payload === 'still here')
@@ -73,7 +60,7 @@ beforeAll(async () => {
   broker = await startBroker()
 })
 afterAll(async () => {
-  await broker?.part.stop('SIGKILL')
+  await broker?.stop('SIGKILL')
   await sql.end()
   await database.drop()
 })
@@ -85,7 +72,7 @@ test('a stored will that cannot be published is quarantined, and the broker keep
 })
 
 test('a retained row that cannot be read is quarantined; the others are delivered', async () => {
-  const bar = await connectClient(broker.ws, { username: 'bar', password: testTokens.barToken })
+  const bar = await connectClient(broker.wsUrl, { username: 'bar', password: testTokens.barToken })
   const inbox = collect(bar)
   await bar.subscribeAsync('public/#', { qos: 1 })
   await inbox.next((m) => m.topic === 'public/kept')
@@ -96,7 +83,7 @@ test('a retained row that cannot be read is quarantined; the others are delivere
 
 test('a queued row that cannot be published is quarantined; the rest of the queue is delivered', async () => {
   // Listening before CONNACK: the queue follows it at once.
-  const client = mqtt.connect(broker.tcp, { ...printer, clientId: 'printer-robust', clean: false, reconnectPeriod: 0 })
+  const client = mqtt.connect(broker.url, { ...printer, clientId: 'printer-robust', clean: false, reconnectPeriod: 0 })
   const inbox = collect(client)
   await inbox.next((m) => m.payload === 'ticket 2')
   expect(inbox.received.map((m) => m.payload)).toEqual(['ticket 2'])
@@ -107,7 +94,7 @@ test('a queued row that cannot be published is quarantined; the rest of the queu
 describe.each(['tcp', 'ws'] as const)('over %s', (transport) => {
   test('a SUBSCRIBE to a filter holding U+0000 does not end the process', async () => {
     for (const clean of [true, false]) {
-      const conn = await openRaw(broker[transport])
+      const conn = await openRaw(transport === 'tcp' ? broker.url : broker.wsUrl)
       const connect = { cmd: 'connect', protocolId: 'MQTT', protocolVersion: 4, keepalive: 0 } as const
       await conn.send(
         mqttPacket.generate(
@@ -135,7 +122,7 @@ describe.each(['tcp', 'ws'] as const)('over %s', (transport) => {
 })
 
 test('a will on a topic holding U+0000 does not bring the broker down at its next start', async () => {
-  const conn = await openRaw(broker.tcp)
+  const conn = await openRaw(broker.url)
   const will = { topic: 'public/\u0000x', payload: Buffer.from('x'), qos: 1 as const, retain: true }
   await conn.send(
     mqttPacket.generate({
@@ -152,7 +139,7 @@ test('a will on a topic holding U+0000 does not bring the broker down at its nex
   )
   await waitFor(() => conn.closed() || conn.received().length >= 4)
   // The broker dies with the connection open: its wills are left for the next broker.
-  await broker.part.stop('SIGKILL')
+  await broker.stop('SIGKILL')
   conn.close()
   broker = await startBroker()
   // Published or quarantined, not retried at every start: the row goes away and the broker stays.

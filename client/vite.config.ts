@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url'
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib'
 import preact from '@preact/preset-vite'
 import { defineConfig, type Plugin } from 'vite'
+import { mqttPath } from '../contract/index.ts'
 import { serviceWorker } from './build/service-worker.ts'
 
 // `npx vite build client` writes client/dist, which the server serves with the API on the same
@@ -67,7 +68,7 @@ export default defineConfig(({ command }) => {
       proxy: {
         '/api': backend,
         '/config.json': backend,
-        '/mqtt': { target: backend, ws: true },
+        [mqttPath]: { target: backend, ws: true },
       },
     },
   }

@@ -7,6 +7,7 @@ export * from './event.ts'
 export * from './menu.ts'
 export * from './messages.ts'
 export * from './order.ts'
+export * from './outbox.ts'
 export * from './payloads.ts'
 export * from './push.ts'
 export * from './topics.ts'
@@ -31,6 +32,9 @@ export const routes = {
   healthz: '/api/healthz',
   readyz: '/api/readyz',
 } as const
+
+/** MQTT over WebSocket: on the broker's HTTP port, and on the page's own host. */
+export const mqttPath = '/mqtt'
 
 /** HTTP paths of the API, parameters filled in. */
 export const api = {

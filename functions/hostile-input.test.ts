@@ -5,23 +5,21 @@
  */
 import { randomUUID } from 'node:crypto'
 import fc from 'fast-check'
-import { afterAll, beforeAll, expect, test } from 'vitest'
+import { expect, test } from 'vitest'
 import type { Order } from '../contract/index.ts'
-import { barAuth, json, startFunctionDeps } from '../test/harness.ts'
+import { builtOnFirstUse } from '../test/for-file.ts'
+import { barAuth, functionDepsForFile, json } from '../test/harness.ts'
 import { createApp as createPlaceOrder } from './place-order/index.ts'
 import { createApp as createUpdateOrder } from './update-order/index.ts'
 
-let deps: Awaited<ReturnType<typeof startFunctionDeps>>
-let place: ReturnType<typeof createPlaceOrder>
-let update: ReturnType<typeof createUpdateOrder>
-
-beforeAll(async () => {
-  deps = await startFunctionDeps()
-  const generous = { limit: 1_000_000, windowMs: 60_000 }
-  place = createPlaceOrder({ ...deps, orderLimits: { perGuest: generous, perAddress: generous } })
-  update = createUpdateOrder({ ...deps, editLimits: { perGuest: generous, perAddress: generous } })
-})
-afterAll(() => deps.close())
+const deps = functionDepsForFile()
+const generous = { limit: 1_000_000, windowMs: 60_000 }
+const place = builtOnFirstUse('place-order', () =>
+  createPlaceOrder({ ...deps, orderLimits: { perGuest: generous, perAddress: generous } }),
+)
+const update = builtOnFirstUse('update-order', () =>
+  createUpdateOrder({ ...deps, editLimits: { perGuest: generous, perAddress: generous } }),
+)
 
 // Every valid guest id the generators can produce: the orders table is checked against them.
 const guests = Array.from({ length: 40 }, () => randomUUID())

@@ -17,7 +17,7 @@ import { anyFreePort } from '../runtime/ports.ts'
 import { newVapidKeys } from '../runtime/push/vapid.ts'
 import { bundle } from '../scripts/bundle.ts'
 import { testDatabaseUrl, testSql } from '../test/db.ts'
-import { connectClient, startTestBroker, type TestBroker, testTokens } from '../test/harness.ts'
+import { connectClient, startTestBroker, type TestBroker, testTokenEnv, testTokens } from '../test/harness.ts'
 import { type PodProcess, startPod, waitForStatus } from '../test/processes.ts'
 import { scrape } from '../test/prometheus.ts'
 
@@ -33,9 +33,7 @@ const browserSubscription = {
 }
 /** The Secrets a pod gets: the tokens and the Web Push keys. */
 const tokens = {
-  BAR_TOKEN: testTokens.barToken,
-  PRINTER_TOKEN: testTokens.printerToken,
-  SERVICE_TOKEN: testTokens.serviceToken,
+  ...testTokenEnv,
   VAPID_PUBLIC_KEY: vapid.publicKey,
   VAPID_PRIVATE_KEY: vapid.privateKey,
 }
@@ -69,7 +67,7 @@ async function startFunction(name: string) {
   })
   pods.push(pod)
   const url = `http://127.0.0.1:${port}`
-  // Ready means Postgres and the broker both answered.
+  // Ready means Postgres answered and the schema is migrated; the broker is not waited for.
   await waitForStatus(pod, `${url}/api/readyz`)
   return { pod, url }
 }
@@ -120,8 +118,9 @@ it('dist/migrate.mjs finds its SQL files beside the bundle and applies the schem
   expect(pod.output()).toMatch(/applied|up to date/)
 })
 
-describe.each(functions)('dist/functions/$name.mjs', (fn) => {
-  it('starts alone, connects to Postgres and the broker, and serves its routes', async () => {
+// Not `$name.mjs`: vitest reads that as the property `mjs` of the name.
+describe.each(functions.map((fn) => [fn.name, fn] as const))('dist/functions/%s.mjs', (_name, fn) => {
+  it('starts alone beside Postgres and the broker, and serves its routes', async () => {
     const { url } = await startFunction(fn.name)
     expect((await fetch(`${url}/api/healthz`)).status).toBe(200)
     const drinkId = await availableDrink()

@@ -4,14 +4,12 @@
  */
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { parse, parseAllDocuments } from 'yaml'
 import { functions } from '../hono.config.ts'
 import { renderManifests, scrapeAnnotations } from '../scripts/manifests.ts'
-import { type Stack, startStack } from '../server/stack.ts'
-import { createTestDatabase } from '../test/db.ts'
-import { quiet, testTokens } from '../test/harness.ts'
 import { type Scrape, scrape } from '../test/prometheus.ts'
+import { stackForFile } from '../test/stack.ts'
 
 const dir = join(import.meta.dirname, 'monitoring')
 const datasourceVariable = '$' + '{datasource}'
@@ -47,16 +45,7 @@ function exported(now: Scrape, name: string): boolean {
 }
 
 describe('the metrics the dashboard and the alerts use', () => {
-  let stack: Stack
-  let database: Awaited<ReturnType<typeof createTestDatabase>>
-  beforeAll(async () => {
-    database = await createTestDatabase()
-    stack = await startStack({ databaseUrl: database.url, port: 0, mqttPort: 0, tokens: testTokens, log: quiet })
-  })
-  afterAll(async () => {
-    await stack.stop()
-    await database.drop()
-  })
+  const stack = stackForFile()
 
   it('are all in a scrape of the running system', async () => {
     const now = await scrape(`${stack.httpUrl}/metrics`)

@@ -1,8 +1,5 @@
 import type { BackoffOptions } from '../contract/index.ts'
 
-// Re-exported for the printer drill (bench/drill-printer.ts), which retries as the bridge does.
-export { type BackoffOptions, backoffDelay } from '../contract/index.ts'
-
 /**
  * The bridge's retries: full jitter (contract/backoff.ts), so a room of printers does not come
  * back in lockstep. A venue's broker outage lasts seconds (a pod restarted, the Wi-Fi dropped):

@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { afterAll, describe, expect, test } from 'vitest'
 import { type Order, topics } from '../contract/index.ts'
 import { createApp as createMenuApp } from '../functions/menu/index.ts'
 import { createApp as createPlaceOrderApp } from '../functions/place-order/index.ts'
-import { connectClient, startFunctionDeps, testTokens, waitFor } from '../test/harness.ts'
+import { builtOnFirstUse } from '../test/for-file.ts'
+import { connectClient, functionDepsForFile, testTokens, waitFor } from '../test/harness.ts'
 import {
   acknowledged,
   orderIds,
@@ -16,19 +17,13 @@ import {
 import { startFakePrinter } from '../test/printer/fake-printer.ts'
 import { type Bridge, startBridge } from './bridge.ts'
 
-let deps: Awaited<ReturnType<typeof startFunctionDeps>>
-let placeApp: ReturnType<typeof createPlaceOrderApp>
-let menuApp: ReturnType<typeof createMenuApp>
+const deps = functionDepsForFile()
+const placeApp = builtOnFirstUse('place-order', () => createPlaceOrderApp(deps))
+const menuApp = builtOnFirstUse('menu', () => createMenuApp(deps))
 const bridges: Bridge[] = []
 
-beforeAll(async () => {
-  deps = await startFunctionDeps()
-  placeApp = createPlaceOrderApp(deps)
-  menuApp = createMenuApp(deps)
-})
 afterAll(async () => {
   await Promise.all(bridges.map((bridge) => bridge.stop()))
-  await deps.close()
 })
 
 const start = async (...args: Parameters<typeof startBridge>) => {

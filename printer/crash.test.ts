@@ -1,7 +1,8 @@
 import { fileURLToPath } from 'node:url'
-import { afterAll, beforeAll, expect, test } from 'vitest'
+import { afterAll, expect, test } from 'vitest'
 import { createApp } from '../functions/place-order/index.ts'
-import { startFunctionDeps, testTokens, waitFor } from '../test/harness.ts'
+import { builtOnFirstUse } from '../test/for-file.ts'
+import { functionDepsForFile, testTokens, waitFor } from '../test/harness.ts'
 import {
   acknowledged,
   orderIds,
@@ -15,18 +16,11 @@ import { startFakePrinter } from '../test/printer/fake-printer.ts'
 import { type StartedProcess, startProcess } from '../test/processes.ts'
 import { startBridge } from './bridge.ts'
 
-let deps: Awaited<ReturnType<typeof startFunctionDeps>>
-let app: ReturnType<typeof createApp>
+const deps = functionDepsForFile()
+const app = builtOnFirstUse('the app', () => createApp(deps))
 let child: StartedProcess | undefined
 
-beforeAll(async () => {
-  deps = await startFunctionDeps()
-  app = createApp(deps)
-})
-afterAll(async () => {
-  child?.signal('SIGKILL')
-  await deps.close()
-})
+afterAll(() => child?.signal('SIGKILL'))
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 

@@ -1,26 +1,20 @@
 import type { AddressInfo, Server } from 'node:net'
-import { afterAll, beforeAll, expect, test } from 'vitest'
+import { afterAll, expect, test } from 'vitest'
 import { createApp } from '../functions/place-order/index.ts'
 import { createMetricsRegistry, serveMetrics } from '../runtime/metrics.ts'
-import { startFunctionDeps, waitFor } from '../test/harness.ts'
+import { builtOnFirstUse } from '../test/for-file.ts'
+import { functionDepsForFile, waitFor } from '../test/harness.ts'
 import { placeOrder, quiet, testBridgeConfig } from '../test/printer/bridge-setup.ts'
 import { startFakePrinter } from '../test/printer/fake-printer.ts'
 import { scrape, scrapeUntil } from '../test/prometheus.ts'
 import { startBridge } from './bridge.ts'
 import { createPrinterMetrics } from './metrics.ts'
 
-let deps: Awaited<ReturnType<typeof startFunctionDeps>>
-let app: ReturnType<typeof createApp>
+const deps = functionDepsForFile()
+const app = builtOnFirstUse('the app', () => createApp(deps))
 let server: Server
 
-beforeAll(async () => {
-  deps = await startFunctionDeps()
-  app = createApp(deps)
-})
-afterAll(async () => {
-  server?.close()
-  await deps.close()
-})
+afterAll(() => server?.close())
 
 test("the bridge's /metrics counts tickets printed and retried, and whether the printer answers", async () => {
   const registry = createMetricsRegistry()

@@ -4,20 +4,15 @@
  */
 import { execFile } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
-import { afterAll, beforeAll, expect, test } from 'vitest'
+import { expect, test } from 'vitest'
 import { formatTicket, TICKET_WIDTH, topics } from '../contract/index.ts'
 import { createApp } from '../functions/place-order/index.ts'
-import { startFunctionDeps, testTokens, waitFor } from '../test/harness.ts'
+import { builtOnFirstUse } from '../test/for-file.ts'
+import { functionDepsForFile, testTokens, waitFor } from '../test/harness.ts'
 import { placeOrder, published } from '../test/printer/bridge-setup.ts'
 
-let deps: Awaited<ReturnType<typeof startFunctionDeps>>
-let app: ReturnType<typeof createApp>
-
-beforeAll(async () => {
-  deps = await startFunctionDeps()
-  app = createApp(deps)
-})
-afterAll(() => deps.close())
+const deps = functionDepsForFile()
+const app = builtOnFirstUse('the app', () => createApp(deps))
 
 /** Runs `mosquitto_sub` until it printed one ticket; resolves with what it printed. */
 function readOneTicket(clientId: string): { output: Promise<string> } {

@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, expect, test } from 'vitest'
+import { expect, test } from 'vitest'
 import { createApp } from '../functions/place-order/index.ts'
-import { startFunctionDeps, waitFor } from '../test/harness.ts'
+import { builtOnFirstUse } from '../test/for-file.ts'
+import { functionDepsForFile, waitFor } from '../test/harness.ts'
 import {
   acknowledged,
   orderIds,
@@ -13,14 +14,8 @@ import {
 import { startFakePrinter } from '../test/printer/fake-printer.ts'
 import { startBridge } from './bridge.ts'
 
-let deps: Awaited<ReturnType<typeof startFunctionDeps>>
-let app: ReturnType<typeof createApp>
-
-beforeAll(async () => {
-  deps = await startFunctionDeps()
-  app = createApp(deps)
-})
-afterAll(() => deps.close())
+const deps = functionDepsForFile()
+const app = builtOnFirstUse('the app', () => createApp(deps))
 
 const drinks = ['coffee', 'tea', 'beer', 'orange-juice']
 

@@ -7,7 +7,7 @@ import { readFile, writeFile } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { stringify } from 'yaml'
-import { routes } from '../contract/index.ts'
+import { mqttPath, routes } from '../contract/index.ts'
 import { type FunctionDefinition, functions } from '../hono.config.ts'
 import { defaultPorts } from '../runtime/ports.ts'
 
@@ -187,7 +187,7 @@ function httpRoute(fns: FunctionDefinition[]) {
       rules: [
         ...functionRules,
         {
-          matches: [{ path: { type: 'Exact', value: '/mqtt' } }],
+          matches: [{ path: { type: 'Exact', value: mqttPath } }],
           backendRefs: [{ name: 'broker', port: defaultPorts.http }],
           // MQTT over WebSocket stays open for the whole visit; the default would cut it after 15 s.
           timeouts: { request: '0s' },

@@ -4,22 +4,12 @@
  */
 import { randomUUID } from 'node:crypto'
 import * as v from 'valibot'
-import { afterAll, beforeAll, expect, test } from 'vitest'
+import { expect, test } from 'vitest'
 import { type BarStatus, BarStatusSchema, topics } from '../contract/index.ts'
-import { createTestDatabase } from '../test/db.ts'
-import { connectClient, json, quiet, testTokens, waitFor } from '../test/harness.ts'
-import { type Stack, startStack } from './stack.ts'
+import { connectClient, json, testTokens, waitFor } from '../test/harness.ts'
+import { stackForFile } from '../test/stack.ts'
 
-let stack: Stack
-let database: Awaited<ReturnType<typeof createTestDatabase>>
-beforeAll(async () => {
-  database = await createTestDatabase()
-  stack = await startStack({ databaseUrl: database.url, port: 0, mqttPort: 0, tokens: testTokens, log: quiet })
-})
-afterAll(async () => {
-  await stack.stop()
-  await database.drop()
-})
+const stack = stackForFile()
 
 // A printer of all orders, and one of the coffee station (espresso is made there).
 test.each([topics.barOrders, topics.stationOrders('coffee')])(

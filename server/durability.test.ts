@@ -9,17 +9,10 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { type Order, topics } from '../contract/index.ts'
 import { createApp as createPlaceOrder } from '../functions/place-order/index.ts'
 import { createSql, migrateFunctions } from '../functions/shared/db.ts'
-import { createMqttPublisher } from '../functions/shared/publisher.ts'
 import { anyFreePort } from '../runtime/ports.ts'
 import { createTestDatabase } from '../test/db.ts'
-import { collect, connectClient, quiet, testTokens, waitFor } from '../test/harness.ts'
-import { type Part, startPart, startProcess } from '../test/processes.ts'
-
-const tokenEnv = {
-  BAR_TOKEN: testTokens.barToken,
-  PRINTER_TOKEN: testTokens.printerToken,
-  SERVICE_TOKEN: testTokens.serviceToken,
-}
+import { collect, connectClient, quiet, servicePublisher, testTokenEnv, testTokens, waitFor } from '../test/harness.ts'
+import { type Part, startBrokerPart, startPart, startProcess } from '../test/processes.ts'
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>
 let sql: postgres.Sql
@@ -37,25 +30,14 @@ afterAll(async () => {
 })
 
 async function startBroker(ports?: { mqtt: number; http: number }) {
-  const p = ports ?? { mqtt: await anyFreePort(), http: await anyFreePort() }
-  const part = await startPart(
-    'broker/main.ts',
-    [],
-    { ...tokenEnv, DATABASE_URL: database.url, MQTT_PORT: String(p.mqtt), PORT: String(p.http) },
-    `http://127.0.0.1:${p.http}/api/readyz`,
-  )
-  running.push(part)
-  return { part, ports: p, url: `mqtt://127.0.0.1:${p.mqtt}` }
+  const broker = await startBrokerPart({ ...testTokenEnv, DATABASE_URL: database.url }, ports)
+  running.push(broker)
+  return broker
 }
 
 /** Places orders through the real place-order function, publishing to `brokerUrl`. */
 async function placeOrders(brokerUrl: string, count: number): Promise<Order[]> {
-  const publisher = createMqttPublisher({
-    url: brokerUrl,
-    username: 'service',
-    password: testTokens.serviceToken,
-    log: quiet,
-  })
+  const publisher = servicePublisher(brokerUrl)
   await waitFor(() => publisher.connected())
   const app = createPlaceOrder({ sql, publisher, barToken: testTokens.barToken, log: quiet })
   const orders: Order[] = []
@@ -95,13 +77,13 @@ describe('a printer with a persistent session', () => {
       await mosquittoSub(first.ports.mqtt, printerId, ['-E'])
 
       const orders = await placeOrders(first.url, 5)
-      expect(await first.part.stop(signal)).toBe(signal === 'SIGTERM' ? 0 : null)
+      expect(await first.stop(signal)).toBe(signal === 'SIGTERM' ? 0 : null)
       const second = await startBroker(first.ports)
 
       const out = await mosquittoSub(second.ports.mqtt, printerId, ['-C', '5', '-W', '10'])
       for (const order of orders) expect(out).toContain(`#${order.number}\n`)
       expect(out.match(/for Printer test/g)).toHaveLength(5)
-      await second.part.stop()
+      await second.stop()
     },
     60_000,
   )
@@ -118,13 +100,13 @@ describe('a printer with a persistent session', () => {
     const printer = await mqtt.connectAsync(first.url, options)
     await printer.subscribeAsync(topics.barTickets, { qos: 1 })
     await printer.endAsync()
-    await first.part.stop()
+    await first.stop()
     const second = await startBroker(first.ports)
     const again = mqtt.connect(second.url, options)
     const connack = await new Promise<mqtt.IConnackPacket>((resolve) => again.once('connect', resolve))
     expect(connack.sessionPresent).toBe(true)
     await again.endAsync()
-    await second.part.stop()
+    await second.stop()
   }, 60_000)
 })
 
@@ -140,7 +122,7 @@ test('two brokers on one database share one bus, payloads over the NOTIFY limit 
   expect((await inbox.next((m) => m.payload === 'small one')).topic).toBe(topics.barOrders)
   expect((await inbox.next((m) => m.payload.length > 20_000)).payload).toBe(large)
   await Promise.all([bar.endAsync(), service.endAsync()])
-  await Promise.all([a.part.stop(), b.part.stop()])
+  await Promise.all([a.stop(), b.stop()])
 }, 60_000)
 
 test('an order placed while the broker is down is acknowledged, and reaches the bar once it is back', async () => {
@@ -151,13 +133,13 @@ test('an order placed while the broker is down is acknowledged, and reaches the 
   const bar = await connectClient(first.url, barOptions)
   await bar.subscribeAsync(topics.barOrders, { qos: 1 })
   await bar.endAsync()
-  await first.part.stop()
+  await first.stop()
 
   const fnPort = await anyFreePort()
   const fn = await startPart(
     'functions/serve.ts',
     ['place-order'],
-    { ...tokenEnv, DATABASE_URL: database.url, BROKER_URL: first.url, PORT: String(fnPort) },
+    { ...testTokenEnv, DATABASE_URL: database.url, BROKER_URL: first.url, PORT: String(fnPort) },
     `http://127.0.0.1:${fnPort}/api/healthz`,
   )
   running.push(fn)

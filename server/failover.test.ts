@@ -7,16 +7,10 @@ import mqtt, { type IConnackPacket, type Packet } from 'mqtt'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { topics } from '../contract/index.ts'
 import { createSql, migrateFunctions } from '../functions/shared/db.ts'
-import { anyFreePort } from '../runtime/ports.ts'
 import { createTestDatabase } from '../test/db.ts'
-import { connectClient, testTokens, waitFor } from '../test/harness.ts'
-import { type Part, startPart } from '../test/processes.ts'
+import { connectClient, testTokenEnv, testTokens, waitFor } from '../test/harness.ts'
+import { type Part, startBrokerPart } from '../test/processes.ts'
 
-const tokenEnv = {
-  BAR_TOKEN: testTokens.barToken,
-  PRINTER_TOKEN: testTokens.printerToken,
-  SERVICE_TOKEN: testTokens.serviceToken,
-}
 let database: Awaited<ReturnType<typeof createTestDatabase>>
 const running: Part[] = []
 
@@ -32,15 +26,9 @@ afterAll(async () => {
 })
 
 async function startReplica() {
-  const ports = { mqtt: await anyFreePort(), http: await anyFreePort() }
-  const part = await startPart(
-    'broker/main.ts',
-    [],
-    { ...tokenEnv, DATABASE_URL: database.url, MQTT_PORT: String(ports.mqtt), PORT: String(ports.http) },
-    `http://127.0.0.1:${ports.http}/api/readyz`,
-  )
-  running.push(part)
-  return { part, url: `mqtt://127.0.0.1:${ports.mqtt}` }
+  const replica = await startBrokerPart({ ...testTokenEnv, DATABASE_URL: database.url })
+  running.push(replica)
+  return replica
 }
 
 const printer = { clientId: 'failover-printer', clean: false, username: 'printer', password: testTokens.printerToken }
@@ -59,7 +47,7 @@ test('a persistent session resumes on the other replica with its queue after its
   // mqtt.js reads no further packet while one is held: ticket 1 is in hand, 2 and 3 in flight.
   await waitFor(() => held.length === 1, 10_000)
 
-  expect(await a.part.stop('SIGKILL')).toBeNull()
+  expect(await a.stop('SIGKILL')).toBeNull()
   first.end(true)
   for (const n of [4, 5]) await service.publishAsync(topics.barTickets, `ticket ${n}`, { qos: 1 })
 

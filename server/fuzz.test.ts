@@ -12,11 +12,10 @@ import postgres from 'postgres'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { maySubscribe } from '../broker/access.ts'
 import { topics } from '../contract/index.ts'
-import { createTestDatabase } from '../test/db.ts'
 import { fuzzPrefix, PacketFuzzer } from '../test/fuzz-packets.ts'
-import { collect, connectClient, quiet, testTokens, waitFor } from '../test/harness.ts'
+import { collect, connectClient, testTokens, waitFor } from '../test/harness.ts'
 import { openRaw } from '../test/raw-mqtt.ts'
-import { type Stack, startStack } from './stack.ts'
+import { stackForFile } from '../test/stack.ts'
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20_261_130)
 /** Packets in all, and the most time they may take (a loaded machine needs more than the ~30 s of a quiet one). */
@@ -45,19 +44,14 @@ function memory() {
   return { rss, live: heapUsed + external }
 }
 
-let database: Awaited<ReturnType<typeof createTestDatabase>>
-let stack: Stack
+const stack = stackForFile()
 let sql: postgres.Sql
 
-beforeAll(async () => {
-  database = await createTestDatabase()
-  stack = await startStack({ databaseUrl: database.url, port: 0, mqttPort: 0, tokens: testTokens, log: quiet })
-  sql = postgres(database.url, { max: 2, onnotice: () => {} })
+beforeAll(() => {
+  sql = postgres(stack.databaseUrl, { max: 2, onnotice: () => {} })
 })
 afterAll(async () => {
-  await stack?.stop()
   await sql?.end()
-  await database?.drop()
 })
 
 async function fuzzWorker(url: string, fuzzer: PacketFuzzer, budget: { packets: number; until: number }) {

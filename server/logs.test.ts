@@ -3,29 +3,18 @@
  * id and the MQTT client's role, and never a token or a guest's note.
  */
 import { randomUUID } from 'node:crypto'
-import { afterAll, beforeAll, expect, test } from 'vitest'
+import { expect, test } from 'vitest'
 import { type Order, topics } from '../contract/index.ts'
 import { createLogger, logFormat } from '../runtime/logger.ts'
-import { createTestDatabase } from '../test/db.ts'
 import { barAuth, connectClient, json, testTokens, waitFor } from '../test/harness.ts'
 import { NOTE_CANARY } from '../test/log-scan.ts'
-import { type Stack, startStack } from './stack.ts'
+import { stackForFile } from '../test/stack.ts'
 
 const lines: string[] = []
 const keep = (line: string) => {
   lines.push(line)
 }
-let stack: Stack
-let database: Awaited<ReturnType<typeof createTestDatabase>>
-beforeAll(async () => {
-  database = await createTestDatabase()
-  const log = createLogger('stack', { info: keep, warn: keep, error: keep }, 'json')
-  stack = await startStack({ databaseUrl: database.url, port: 0, mqttPort: 0, tokens: testTokens, log })
-})
-afterAll(async () => {
-  await stack.stop()
-  await database.drop()
-})
+const stack = stackForFile({ log: createLogger('stack', { info: keep, warn: keep, error: keep }, 'json') })
 
 type Line = Record<string, unknown> & { time: string; level: string; part: string; msg: string }
 const parsed = () => lines.map((line) => JSON.parse(line) as Line)

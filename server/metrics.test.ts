@@ -3,25 +3,14 @@
  * broker's metrics move as orders are placed, refused, published and delivered.
  */
 import { randomUUID } from 'node:crypto'
-import { afterAll, beforeAll, expect, test } from 'vitest'
+import { expect, test } from 'vitest'
 import { type Order, topics } from '../contract/index.ts'
-import { createTestDatabase } from '../test/db.ts'
-import { barAuth, collect, connectClient, json, quiet, testTokens } from '../test/harness.ts'
+import { barAuth, collect, connectClient, json, testTokens } from '../test/harness.ts'
 import { type Scrape, scrape, scrapeUntil } from '../test/prometheus.ts'
-import { type Stack, startStack } from './stack.ts'
+import { stackForFile } from '../test/stack.ts'
 
-let stack: Stack
-let database: Awaited<ReturnType<typeof createTestDatabase>>
-let metricsUrl: string
-beforeAll(async () => {
-  database = await createTestDatabase()
-  stack = await startStack({ databaseUrl: database.url, port: 0, mqttPort: 0, tokens: testTokens, log: quiet })
-  metricsUrl = `${stack.httpUrl}/metrics`
-})
-afterAll(async () => {
-  await stack.stop()
-  await database.drop()
-})
+const stack = stackForFile()
+const metricsUrl = () => `${stack.httpUrl}/metrics`
 
 const post = (body: object) =>
   fetch(`${stack.httpUrl}/api/orders`, { method: 'POST', headers: json, body: JSON.stringify(body) })
@@ -30,7 +19,7 @@ const post = (body: object) =>
 
 test('one /metrics for the whole process: the functions, the broker and the outbox', async () => {
   expect((await fetch(`${stack.httpUrl}/api/no-such-route/${randomUUID()}`)).status).toBe(404)
-  const now = await scrape(metricsUrl)
+  const now = await scrape(metricsUrl())
   // A path no route names is one label value, whatever the path was.
   expect(
     now.samples.filter((s) => s.name === 'drinks_http_requests_total' && s.labels.route?.includes('no-such')),
@@ -51,7 +40,7 @@ test('orders placed, refused and published move the counters and histograms', as
   const bar = await connectClient(stack.wsUrl, { username: 'bar', password: testTokens.barToken })
   await bar.subscribeAsync(topics.barOrders, { qos: 1 })
   const inbox = collect(bar)
-  const before = await scrape(metricsUrl)
+  const before = await scrape(metricsUrl())
   expect(before.value('drinks_mqtt_clients', { role: 'bar' })).toBeGreaterThanOrEqual(1)
   expect(before.value('drinks_mqtt_subscriptions', { role: 'bar' })).toBeGreaterThanOrEqual(1)
 
@@ -72,7 +61,7 @@ test('orders placed, refused and published move the counters and histograms', as
   const delta = (now: Scrape, name: string, labels?: Record<string, string>) =>
     now.value(name, labels) - before.value(name, labels)
   const after = await scrapeUntil(
-    metricsUrl,
+    metricsUrl(),
     'the order and the menu published, the order delivered to the bar',
     (now) => {
       return (
@@ -97,7 +86,7 @@ test('orders placed, refused and published move the counters and histograms', as
   // The refusals published nothing; the sold-out drink's menu went out once.
   expect(delta(after, 'drinks_mqtt_messages_received_total', { topic: topics.publicMenu })).toBe(1)
   await bar.endAsync()
-  await scrapeUntil(metricsUrl, 'the bar gone from the connected clients', (now) => {
+  await scrapeUntil(metricsUrl(), 'the bar gone from the connected clients', (now) => {
     return (
       now.value('drinks_mqtt_clients', { role: 'bar' }) === before.value('drinks_mqtt_clients', { role: 'bar' }) - 1
     )
@@ -115,7 +104,7 @@ test("a printer session's queue shows depth, age and the connection, and empties
   expect(placed.status).toBe(201)
   const session = { client_id: clientId }
   const queued = await scrapeUntil(
-    metricsUrl,
+    metricsUrl(),
     'the order queued for the offline printer',
     (now) => {
       return now.value('drinks_mqtt_session_queued_messages', session) >= 1
@@ -127,7 +116,7 @@ test("a printer session's queue shows depth, age and the connection, and empties
 
   const back = await connectClient(stack.mqttUrl, printerOptions)
   await scrapeUntil(
-    metricsUrl,
+    metricsUrl(),
     'the queue delivered once the printer is back',
     (now) => {
       return (

@@ -14,7 +14,7 @@ import { topics } from '../contract/index.ts'
 import { createSql, migrateFunctions } from '../functions/shared/db.ts'
 import { anyFreePort } from '../runtime/ports.ts'
 import { createTestDatabase } from '../test/db.ts'
-import { json, quiet, testTokens } from '../test/harness.ts'
+import { json, quiet, testTokenEnv, testTokens } from '../test/harness.ts'
 import { type Part, startPart } from '../test/processes.ts'
 import { scrape, scrapeUntil } from '../test/prometheus.ts'
 
@@ -36,9 +36,7 @@ beforeAll(async () => {
     'functions/serve.ts',
     ['place-order'],
     {
-      BAR_TOKEN: testTokens.barToken,
-      PRINTER_TOKEN: testTokens.printerToken,
-      SERVICE_TOKEN: testTokens.serviceToken,
+      ...testTokenEnv,
       DATABASE_URL: database.url,
       PORT: String(httpPort),
       // Nothing listens there until the test starts the broker.

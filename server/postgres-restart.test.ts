@@ -5,16 +5,10 @@
  */
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { createSql, migrateFunctions } from '../functions/shared/db.ts'
-import { anyFreePort } from '../runtime/ports.ts'
-import { collect, connectClient, testTokens, waitFor } from '../test/harness.ts'
+import { collect, connectClient, testTokenEnv, testTokens, waitFor } from '../test/harness.ts'
 import { type PostgresCluster, startPostgresCluster } from '../test/postgres-cluster.ts'
-import { type Part, startPart } from '../test/processes.ts'
+import { type Part, startBrokerPart } from '../test/processes.ts'
 
-const tokenEnv = {
-  BAR_TOKEN: testTokens.barToken,
-  PRINTER_TOKEN: testTokens.printerToken,
-  SERVICE_TOKEN: testTokens.serviceToken,
-}
 /**
  * Postgres back, the broker must be ready and delivering within this. The LISTEN connection's
  * retry delay grows to 10 s (broker/emitter/pg-listener.ts), so after a 5 s outage its next
@@ -36,15 +30,9 @@ afterAll(async () => {
 })
 
 async function startReplica() {
-  const ports = { mqtt: await anyFreePort(), http: await anyFreePort() }
-  const part = await startPart(
-    'broker/main.ts',
-    [],
-    { ...tokenEnv, DATABASE_URL: cluster.url, MQTT_PORT: String(ports.mqtt), PORT: String(ports.http) },
-    `http://127.0.0.1:${ports.http}/api/readyz`,
-  )
-  running.push(part)
-  return { url: `mqtt://127.0.0.1:${ports.mqtt}`, ready: `http://127.0.0.1:${ports.http}/api/readyz` }
+  const replica = await startBrokerPart({ ...testTokenEnv, DATABASE_URL: cluster.url })
+  running.push(replica)
+  return replica
 }
 
 const isReady = async (url: string) => (await fetch(url).catch(() => null))?.ok ?? false
@@ -55,12 +43,12 @@ test('after Postgres restarts, both replicas are ready and share their bus again
   // Probes keep coming while it is away, as Kubernetes' would.
   const away = Date.now() + 5000
   while (Date.now() < away) {
-    expect(await isReady(a.ready)).toBe(false)
+    expect(await isReady(a.readyUrl)).toBe(false)
     await new Promise((resolve) => setTimeout(resolve, 250))
   }
   await cluster.start()
   const back = Date.now()
-  await waitFor(async () => (await isReady(a.ready)) && (await isReady(b.ready)), 30_000)
+  await waitFor(async () => (await isReady(a.readyUrl)) && (await isReady(b.readyUrl)), 30_000)
   const readyMs = Date.now() - back
 
   const bar = await connectClient(b.url, { username: 'bar', password: testTokens.barToken })

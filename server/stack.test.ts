@@ -1,27 +1,12 @@
 import { randomUUID } from 'node:crypto'
 import { request } from 'node:http'
-import { afterAll, beforeAll, expect, test } from 'vitest'
+import { expect, test } from 'vitest'
 import { type Order, topics } from '../contract/index.ts'
-import { createTestDatabase } from '../test/db.ts'
 import { collect, connectClient, quiet, testTokens } from '../test/harness.ts'
-import { type Stack, startStack } from './stack.ts'
+import { stackForFile } from '../test/stack.ts'
+import { startStack } from './stack.ts'
 
-let stack: Stack
-let database: Awaited<ReturnType<typeof createTestDatabase>>
-beforeAll(async () => {
-  database = await createTestDatabase()
-  stack = await startStack({
-    databaseUrl: database.url,
-    port: 0,
-    mqttPort: 0,
-    tokens: testTokens,
-    log: quiet,
-  })
-})
-afterAll(async () => {
-  await stack.stop()
-  await database.drop()
-})
+const stack = stackForFile()
 
 test('an order placed over HTTP reaches a bar subscribed over WebSocket, and its guest over TCP', async () => {
   const guestId = randomUUID()
@@ -70,7 +55,7 @@ test('the outbox relay delivers what was committed but never published', async (
   const inbox = collect(bar)
   // What a function leaves behind when its pod dies between the commit and the publish.
   const { default: postgres } = await import('postgres')
-  const sql = postgres(database.url, { max: 1 })
+  const sql = postgres(stack.databaseUrl, { max: 1 })
   const marker = `ticket ${randomUUID()}`
   await sql`insert into outbox (topic, payload, qos) values ('bar/tickets', ${Buffer.from(marker)}, 1)`
   await sql.end()
@@ -80,7 +65,7 @@ test('the outbox relay delivers what was committed but never published', async (
 
 test('requests reach the functions with their socket, so the per-address limit tells addresses apart', async () => {
   const limited = await startStack({
-    databaseUrl: database.url,
+    databaseUrl: stack.databaseUrl,
     port: 0,
     mqttPort: 0,
     tokens: testTokens,
@@ -118,7 +103,7 @@ test('requests reach the functions with their socket, so the per-address limit t
 
 test('with TRUST_PROXY, the order and edit limits of the functions count each forwarded client address', async () => {
   const proxied = await startStack({
-    databaseUrl: database.url,
+    databaseUrl: stack.databaseUrl,
     port: 0,
     mqttPort: 0,
     tokens: testTokens,

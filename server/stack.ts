@@ -9,6 +9,7 @@ import { createBrokerSql, startDurableBroker } from '../broker/durable.ts'
 import { ConnectionGuard } from '../broker/guard.ts'
 import { attachWebSocket, closeServer, listenTcp } from '../broker/listeners.ts'
 import { createLocalPublisher } from '../broker/local-publisher.ts'
+import { mqttPath } from '../contract/index.ts'
 import type { OverloadLimits } from '../functions/shared/admission.ts'
 import { createBaseApp, type FunctionDeps, notFound, type OrderLimits } from '../functions/shared/app.ts'
 import { createSql, migrateFunctions } from '../functions/shared/db.ts'
@@ -148,7 +149,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const s = serve({ fetch: app.fetch, port: options.port, hostname: '0.0.0.0' }, () => ready(s))
   })
   const port = (server.address() as AddressInfo).port
-  attachWebSocket(server as HttpServer, broker, '/mqtt', guard)
+  attachWebSocket(server as HttpServer, broker, mqttPath, guard)
 
   for (const mod of modules) {
     mod.start?.(deps).catch((error: Error) => log.warn(`start hook failed: ${error.message}`))
@@ -157,7 +158,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   return {
     httpUrl: `http://localhost:${port}`,
     mqttUrl: `mqtt://localhost:${mqttPort}`,
-    wsUrl: `ws://localhost:${port}/mqtt`,
+    wsUrl: `ws://localhost:${port}${mqttPath}`,
     publicUrl: clientConfig.publicUrl || `http://localhost:${port}`,
     async stop() {
       // Stop taking connections, then let the broker disconnect its clients and hand their

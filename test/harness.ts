@@ -8,12 +8,14 @@ import type { Aedes } from 'aedes'
 import mqtt, { type MqttClient } from 'mqtt'
 import { closeBroker, createBroker } from '../broker/broker.ts'
 import { attachWebSocket, closeServer, listenTcp } from '../broker/listeners.ts'
+import { mqttPath, type Publisher } from '../contract/index.ts'
 import type { FunctionDeps } from '../functions/shared/app.ts'
 import { migrateFunctions } from '../functions/shared/db.ts'
-import { createMqttPublisher } from '../functions/shared/publisher.ts'
+import { createMqttPublisher, type MqttPublisherOptions } from '../functions/shared/publisher.ts'
 import { createLogger } from '../runtime/logger.ts'
 import type { Tokens } from '../runtime/secrets.ts'
 import { testSql } from './db.ts'
+import { forFile } from './for-file.ts'
 import { captureLog } from './log-capture.ts'
 import { waitFor } from './wait.ts'
 
@@ -23,6 +25,13 @@ export const testTokens: Tokens = {
   barToken: 'bar-secret',
   printerToken: 'printer-secret',
   serviceToken: 'service-secret',
+}
+
+/** The test tokens as a process of ours reads them from its environment. */
+export const testTokenEnv = {
+  BAR_TOKEN: testTokens.barToken,
+  PRINTER_TOKEN: testTokens.printerToken,
+  SERVICE_TOKEN: testTokens.serviceToken,
 }
 
 /**
@@ -41,6 +50,14 @@ export const quiet = createLogger(
   },
   'json',
 )
+
+/** A logger for tests that provoke errors on purpose: nothing is shown. */
+export const silent = { info: () => {}, warn: () => {}, error: () => {} }
+
+/** The functions' MQTT publisher with the service's test credentials. */
+export function servicePublisher(url: string, options: Partial<MqttPublisherOptions> = {}): Publisher {
+  return createMqttPublisher({ url, username: 'service', password: testTokens.serviceToken, log: quiet, ...options })
+}
 
 export interface TestBroker {
   broker: Aedes
@@ -61,7 +78,7 @@ export async function startTestBroker(): Promise<TestBroker> {
   return {
     broker,
     url: `mqtt://127.0.0.1:${(tcp.address() as AddressInfo).port}`,
-    wsUrl: `ws://127.0.0.1:${(http.address() as AddressInfo).port}/mqtt`,
+    wsUrl: `ws://127.0.0.1:${(http.address() as AddressInfo).port}${mqttPath}`,
     async close() {
       // The broker first: it disconnects its clients, so the listeners have nothing left to wait for.
       await closeBroker(broker)
@@ -76,12 +93,7 @@ export async function startFunctionDeps(): Promise<FunctionDeps & { broker: Test
   const sql = testSql()
   await migrateFunctions(sql)
   const broker = await startTestBroker()
-  const publisher = createMqttPublisher({
-    url: broker.url,
-    username: 'service',
-    password: testTokens.serviceToken,
-    log: quiet,
-  })
+  const publisher = servicePublisher(broker.url)
   await waitFor(() => publisher.connected())
   return {
     sql,
@@ -95,6 +107,11 @@ export async function startFunctionDeps(): Promise<FunctionDeps & { broker: Test
       await sql.end({ timeout: 5 })
     },
   }
+}
+
+/** {@link startFunctionDeps} for the whole file (see {@link forFile}). */
+export function functionDepsForFile() {
+  return forFile('the function dependencies', startFunctionDeps)
 }
 
 /**

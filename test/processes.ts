@@ -4,6 +4,8 @@
  * `waitForStatus` are the shapes the suites ask for most.
  */
 import { type ChildProcess, spawn } from 'node:child_process'
+import { mqttPath } from '../contract/index.ts'
+import { anyFreePort } from '../runtime/ports.ts'
 import { captureLog } from './log-capture.ts'
 import { waitFor } from './wait.ts'
 
@@ -19,7 +21,7 @@ export interface ProcessOptions {
 
 export interface StartedProcess {
   child: ChildProcess
-  /** Everything it printed so far, both streams. */
+  /** What it printed so far, both streams: the last `maxOutputChars` of it. */
   output(): string
   /** Resolves with the exit code (null when a signal ended it). */
   exited: Promise<number | null>
@@ -33,6 +35,12 @@ export interface StartedProcess {
   stop(signal?: NodeJS.Signals, graceMs?: number): Promise<number | null>
 }
 
+/**
+ * How much of a process's output is kept for `output()` and `waitForOutput`, in characters: a
+ * server under a benchmark's load logs without end. Default 1,000,000.
+ */
+export const maxOutputChars = 1_000_000
+
 /** Starts `command` with `args`, its output collected. */
 export function startProcess(command: string, args: string[], options: ProcessOptions = {}): StartedProcess {
   const { cwd, env = {}, inheritEnv = true, group = false } = options
@@ -40,12 +48,25 @@ export function startProcess(command: string, args: string[], options: ProcessOp
   const child = spawn(command, args, { cwd, env: fullEnv, detached: group, stdio: ['ignore', 'pipe', 'pipe'] })
   const name = [command, ...args].join(' ')
   let output = ''
-  child.stdout?.on('data', (chunk) => (output += chunk))
-  child.stderr?.on('data', (chunk) => (output += chunk))
+  // What every process of the suite printed is scanned for secrets at the end of the run: whole
+  // lines go to the scan as they come, so that only the last `maxOutputChars` stay in memory.
+  let partialLine = ''
+  const take = (chunk: Buffer) => {
+    const text = partialLine + chunk.toString()
+    const end = text.lastIndexOf('\n') + 1
+    captureLog(text.slice(0, end))
+    partialLine = text.slice(end)
+    if (partialLine.length > maxOutputChars) {
+      captureLog(partialLine)
+      partialLine = ''
+    }
+    output = (output + chunk.toString()).slice(-maxOutputChars)
+  }
+  child.stdout?.on('data', take)
+  child.stderr?.on('data', take)
   const exited = new Promise<number | null>((done) =>
     child.once('exit', (code) => {
-      // What every process of the suite printed is scanned for secrets at the end of the run.
-      captureLog(output)
+      captureLog(partialLine)
       done(code)
     }),
   )
@@ -142,6 +163,41 @@ export async function startPart(
     throw error
   }
   return part
+}
+
+export interface BrokerPart extends Part {
+  ports: { mqtt: number; http: number }
+  /** MQTT over TCP. */
+  url: string
+  /** MQTT over WebSocket. */
+  wsUrl: string
+  /** Its readiness, as Kubernetes probes it. */
+  readyUrl: string
+}
+
+/**
+ * One broker replica as its pod runs it (`broker/main.ts`) with `env` (DATABASE_URL, the tokens),
+ * on free ports or on `ports` (a dead replica's), once it is ready.
+ */
+export async function startBrokerPart(
+  env: NodeJS.ProcessEnv,
+  ports?: { mqtt: number; http: number },
+): Promise<BrokerPart> {
+  const chosen = ports ?? { mqtt: await anyFreePort(), http: await anyFreePort() }
+  const readyUrl = `http://127.0.0.1:${chosen.http}/api/readyz`
+  const part = await startPart(
+    'broker/main.ts',
+    [],
+    { ...env, MQTT_PORT: String(chosen.mqtt), PORT: String(chosen.http) },
+    readyUrl,
+  )
+  return {
+    ...part,
+    ports: chosen,
+    url: `mqtt://127.0.0.1:${chosen.mqtt}`,
+    wsUrl: `ws://127.0.0.1:${chosen.http}${mqttPath}`,
+    readyUrl,
+  }
 }
 
 export type PodProcess = StartedProcess

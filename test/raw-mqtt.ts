@@ -87,3 +87,30 @@ export function fixedHeader(first: number, length: number): Buffer {
   } while (rest > 0)
   return Buffer.from(bytes)
 }
+
+/** An MQTT string: two length bytes, then the bytes as given (ill-formed UTF-8 included). */
+function mqttString(bytes: Buffer): Buffer {
+  const length = Buffer.alloc(2)
+  length.writeUInt16BE(bytes.length)
+  return Buffer.concat([length, bytes])
+}
+
+function packet(type: number, body: Buffer): Buffer {
+  return Buffer.concat([fixedHeader(type, body.length), body])
+}
+
+/** Packets written byte by byte, for what mqtt.js will not send. */
+export const rawPackets = {
+  /** MQTT 3.1.1 CONNECT, clean session, keep alive 30 s. */
+  connect: (clientId: string) =>
+    packet(
+      0x10,
+      Buffer.concat([
+        mqttString(Buffer.from('MQTT')),
+        Buffer.from([4, 0x02, 0, 30]),
+        mqttString(Buffer.from(clientId)),
+      ]),
+    ),
+  subscribe: (topic: Buffer) => packet(0x82, Buffer.concat([Buffer.from([0, 1]), mqttString(topic), Buffer.from([1])])),
+  unsubscribe: (topic: Buffer) => packet(0xa2, Buffer.concat([Buffer.from([0, 2]), mqttString(topic)])),
+}

@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest'
-import { startProcess, waitForStatus } from './processes.ts'
+import { maxOutputChars, startProcess, waitForStatus } from './processes.ts'
 import { waitFor } from './wait.ts'
 
 test('waitFor resolves once the condition holds, and its timeout names what was awaited', async () => {
@@ -24,4 +24,14 @@ test('stopping a process group reaches its children', async () => {
   await group.waitForOutput(/started/, 5000)
   await group.stop('SIGTERM', 5000)
   expect(group.gone()).toBe(true)
+})
+
+test("a process's output is kept up to maxOutputChars, the latest of it", async () => {
+  const script = `for (let i = 0; i < 30; i++) console.log(String(i).padStart(6, '0') + 'x'.repeat(99_993)); console.log('last')`
+  const child = startProcess(process.execPath, ['-e', script])
+  expect(await child.exited).toBe(0)
+  await waitFor(() => child.output().endsWith('last\n'), 5000, 'the last line')
+  expect(child.output().length).toBeLessThanOrEqual(maxOutputChars)
+  expect(child.output()).toContain('000029')
+  expect(child.output()).not.toContain('000000')
 })

@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import type { MqttClient } from 'mqtt'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import { topics } from '../../contract/index.ts'
 import {
   expected,
@@ -20,40 +20,25 @@ import {
   universe,
 } from '../../test/broker/access-matrix.ts'
 import {
-  type AccessBroker,
+  accessBrokersForFile,
+  connectAdmitted,
   connectRecording,
   credentials,
-  startAccessBroker,
   subscribeAll,
   transports,
   tryConnect,
 } from '../../test/broker/access-support.ts'
-import { createTestSchema, type TestSchema } from '../../test/broker/test-schema.ts'
 import { waitFor } from '../../test/harness.ts'
 import { topicMatches } from '../topic-rules.ts'
 
-let schema: TestSchema
-let broker: AccessBroker
-
-beforeAll(async () => {
-  schema = await createTestSchema('mqtt_access_matrix')
-  broker = await startAccessBroker(schema.sql)
-})
-afterAll(async () => {
-  await broker.close()
-  await schema.drop()
-})
+const access = accessBrokersForFile('mqtt_access_matrix')
 
 const hex = () => randomBytes(4).toString('hex')
 
 describe.each(transports)('over %s', (transport) => {
-  const url = () => broker.url(transport)
+  const url = () => access.broker.url(transport)
 
-  async function service(): Promise<MqttClient> {
-    const outcome = await tryConnect(url(), credentials.service)
-    if (!outcome.client) throw new Error('service refused')
-    return outcome.client
-  }
+  const service = () => connectAdmitted(url(), credentials.service)
 
   /**
    * Publishes as the service and waits until a watcher got `count` messages starting with

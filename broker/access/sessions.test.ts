@@ -1,44 +1,27 @@
 import { randomBytes, randomUUID } from 'node:crypto'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import { topics } from '../../contract/index.ts'
 import {
-  type AccessBroker,
+  accessBrokersForFile,
+  connectAdmitted,
   connectRecording,
   credentials,
-  newChannel,
-  startAccessBroker,
   storedFilters,
   transports,
   tryConnect,
 } from '../../test/broker/access-support.ts'
-import { createTestSchema, type TestSchema } from '../../test/broker/test-schema.ts'
 import { waitFor } from '../../test/harness.ts'
 
-let schema: TestSchema
 /** Two replicas on one database and one bus, as deployed. */
-let replicas: [AccessBroker, AccessBroker]
-
-beforeAll(async () => {
-  schema = await createTestSchema('mqtt_access_sessions')
-  const channel = newChannel()
-  replicas = [
-    await startAccessBroker(schema.sql, { id: 'replica-a', channel, replica: true }),
-    await startAccessBroker(schema.pool(), { id: 'replica-b', channel, replica: true }),
-  ]
-})
-afterAll(async () => {
-  await Promise.all(replicas.map((replica) => replica.close()))
-  await schema.drop()
-})
+const access = accessBrokersForFile('mqtt_access_sessions', { replicas: 2 })
 
 const queued = async (clientId: string) =>
-  (await schema.sql`select 1 from mqtt_outgoing where client_id = ${clientId}`).length
+  (await access.schema.sql`select 1 from mqtt_outgoing where client_id = ${clientId}`).length
 
 async function publishTickets(url: string, payloads: string[]) {
-  const service = await tryConnect(url, credentials.service)
-  if (!service.client) throw new Error('service refused')
-  for (const payload of payloads) await service.client.publishAsync(topics.barTickets, payload, { qos: 1 })
-  await service.client.endAsync()
+  const service = await connectAdmitted(url, credentials.service)
+  for (const payload of payloads) await service.publishAsync(topics.barTickets, payload, { qos: 1 })
+  await service.endAsync()
 }
 
 const attackers = [
@@ -51,15 +34,14 @@ const attackers = [
 ] as const
 
 describe.each(transports)('over %s', (transport) => {
-  const [a, b] = [() => replicas[0].url(transport), () => replicas[1].url(transport)]
+  const [a, b] = [() => access.replica(0).url(transport), () => access.replica(1).url(transport)]
 
   test("a printer's session is refused to every other identity (CONNACK 5), offline and online, on either replica", async () => {
     const clientId = `printer-${randomBytes(4).toString('hex')}`
     const printerOptions = { ...credentials.printer, clientId, clean: false }
-    const first = await tryConnect(a(), printerOptions)
-    if (!first.client) throw new Error(`printer refused: ${first.refused}`)
-    await first.client.subscribeAsync(topics.barTickets, { qos: 1 })
-    await first.client.endAsync()
+    const first = await connectAdmitted(a(), printerOptions)
+    await first.subscribeAsync(topics.barTickets, { qos: 1 })
+    await first.endAsync()
     const marker = randomUUID()
     await publishTickets(a(), [`1 ${marker}`, `2 ${marker}`])
     await waitFor(async () => (await queued(clientId)) === 2)
@@ -75,7 +57,7 @@ describe.each(transports)('over %s', (transport) => {
       }
     }
     expect(await queued(clientId)).toBe(2)
-    expect(await storedFilters(schema.sql, clientId)).toEqual([topics.barTickets])
+    expect(await storedFilters(access.schema.sql, clientId)).toEqual([topics.barTickets])
 
     // Online: nobody else kicks it off, on this replica or the other.
     const printer = await connectRecording(a(), printerOptions)
@@ -97,6 +79,6 @@ describe.each(transports)('over %s', (transport) => {
     const owner = await tryConnect(b(), { ...printerOptions, clean: true })
     expect(owner.refused).toBeUndefined()
     await owner.client?.endAsync()
-    expect(await storedFilters(schema.sql, clientId)).toEqual([])
+    expect(await storedFilters(access.schema.sql, clientId)).toEqual([])
   })
 })

@@ -1,38 +1,29 @@
 import { randomBytes, randomUUID } from 'node:crypto'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import { topics } from '../../contract/index.ts'
 import {
-  type AccessBroker,
+  accessBrokersForFile,
+  connectAdmitted,
   connectRecording,
   credentials,
-  startAccessBroker,
   storedFilters,
   subscribeAll,
   transports,
   tryConnect,
 } from '../../test/broker/access-support.ts'
-import { createTestSchema, type TestSchema } from '../../test/broker/test-schema.ts'
 import { waitFor } from '../../test/harness.ts'
 
-let schema: TestSchema
-let broker: AccessBroker
 /** Every statement the broker's pool sent, to count the subscription writes. */
 const statements: string[] = []
-
-beforeAll(async () => {
-  schema = await createTestSchema('mqtt_access_subscriptions')
-  broker = await startAccessBroker(schema.pool({ debug: (_, query) => statements.push(query) }))
-})
-afterAll(async () => {
-  await broker.close()
-  await schema.drop()
+const access = accessBrokersForFile('mqtt_access_subscriptions', {
+  pool: { debug: (_, query) => statements.push(query) },
 })
 
 const id = (prefix: string) => `${prefix}-${randomBytes(4).toString('hex')}`
 const subscriptionWrites = () => statements.filter((query) => /insert into mqtt_subscriptions/i.test(query)).length
 
 describe.each(transports)('over %s', (transport) => {
-  const url = () => broker.url(transport)
+  const url = () => access.broker.url(transport)
 
   test('an anonymous client asking for a persistent session is refused (CONNACK 5), nothing stored', async () => {
     // The attack of issue 10: a fixed id, clean session 0, then `#` and `bar/#` next to a public filter.
@@ -43,18 +34,17 @@ describe.each(transports)('over %s', (transport) => {
       await outcome.client.endAsync()
     }
     expect(outcome.refused).toBe(5)
-    expect(await storedFilters(schema.sql, clientId)).toEqual([])
+    expect(await storedFilters(access.schema.sql, clientId)).toEqual([])
   })
 
   test('a persistent session stores only the filters it was granted, and gets only those after a reconnect', async () => {
     const clientId = id('printer')
-    const printer = await tryConnect(url(), { ...credentials.printer, clientId, clean: false })
-    if (!printer.client) throw new Error(`printer refused: ${printer.refused}`)
-    expect(await subscribeAll(printer.client, [topics.barTickets, '#', 'guests/+/orders', 'bar/#'])).toEqual([
+    const printer = await connectAdmitted(url(), { ...credentials.printer, clientId, clean: false })
+    expect(await subscribeAll(printer, [topics.barTickets, '#', 'guests/+/orders', 'bar/#'])).toEqual([
       1, 0x80, 0x80, 0x80,
     ])
-    await printer.client.endAsync()
-    expect(await storedFilters(schema.sql, clientId)).toEqual([topics.barTickets])
+    await printer.endAsync()
+    expect(await storedFilters(access.schema.sql, clientId)).toEqual([topics.barTickets])
 
     // Aedes sends PUBACK before it publishes: a watcher shows when the messages are out (and queued).
     const watcher = await connectRecording(url(), credentials.service)
@@ -76,39 +66,36 @@ describe.each(transports)('over %s', (transport) => {
 
   test('one SUBSCRIBE of a persistent session is one write, whatever the number of filters', async () => {
     const clientId = id('service')
-    const service = await tryConnect(url(), { ...credentials.service, clientId, clean: false })
-    if (!service.client) throw new Error('service refused')
+    const service = await connectAdmitted(url(), { ...credentials.service, clientId, clean: false })
     const filters = Array.from({ length: 16 }, (_, i) => `public/load/${i}`)
     const before = subscriptionWrites()
-    expect(await subscribeAll(service.client, filters)).toEqual(filters.map(() => 1))
+    expect(await subscribeAll(service, filters)).toEqual(filters.map(() => 1))
     expect(subscriptionWrites() - before).toBe(1)
-    expect(await storedFilters(schema.sql, clientId)).toHaveLength(16)
-    await service.client.endAsync()
+    expect(await storedFilters(access.schema.sql, clientId)).toHaveLength(16)
+    await service.endAsync()
   })
 
   test('filters beyond 16 in one SUBSCRIBE are refused (SUBACK 0x80), the connection stays', async () => {
-    const service = await tryConnect(url(), credentials.service)
-    if (!service.client) throw new Error('service refused')
+    const service = await connectAdmitted(url(), credentials.service)
     const filters = Array.from({ length: 20 }, (_, i) => `public/many/${i}`)
-    expect(await subscribeAll(service.client, filters)).toEqual([...Array(16).fill(1), ...Array(4).fill(0x80)])
-    expect(service.client.connected).toBe(true)
-    await service.client.endAsync()
+    expect(await subscribeAll(service, filters)).toEqual([...Array(16).fill(1), ...Array(4).fill(0x80)])
+    expect(service.connected).toBe(true)
+    await service.endAsync()
   })
 
   test('a session holds at most 32 filters, restored ones included', async () => {
     const clientId = id('service')
     const options = { ...credentials.service, clientId, clean: false }
-    const first = await tryConnect(url(), options)
-    if (!first.client) throw new Error('service refused')
+    const first = await connectAdmitted(url(), options)
     const filters = Array.from({ length: 33 }, (_, i) => `public/session/${i}`)
-    expect(await subscribeAll(first.client, filters.slice(0, 16))).toEqual(Array(16).fill(1))
-    expect(await subscribeAll(first.client, filters.slice(16, 32))).toEqual(Array(16).fill(1))
+    expect(await subscribeAll(first, filters.slice(0, 16))).toEqual(Array(16).fill(1))
+    expect(await subscribeAll(first, filters.slice(16, 32))).toEqual(Array(16).fill(1))
     // The same filter again is no new subscription; a 33rd is refused.
-    expect(await subscribeAll(first.client, [filters[0] as string, filters[32] as string])).toEqual([1, 0x80])
-    await first.client.unsubscribeAsync(filters[0] as string)
-    expect(await subscribeAll(first.client, [filters[32] as string])).toEqual([1])
-    await first.client.endAsync()
-    expect(await storedFilters(schema.sql, clientId)).toHaveLength(32)
+    expect(await subscribeAll(first, [filters[0] as string, filters[32] as string])).toEqual([1, 0x80])
+    await first.unsubscribeAsync(filters[0] as string)
+    expect(await subscribeAll(first, [filters[32] as string])).toEqual([1])
+    await first.endAsync()
+    expect(await storedFilters(access.schema.sql, clientId)).toHaveLength(32)
 
     const again = await tryConnect(url(), options)
     if (!again.client) throw new Error('service refused')
@@ -117,14 +104,11 @@ describe.each(transports)('over %s', (transport) => {
   })
 
   test('a filter longer than 256 bytes is refused (SUBACK 0x80), the connection stays', async () => {
-    const guest = await tryConnect(url(), {})
-    if (!guest.client) throw new Error('guest refused')
+    const guest = await connectAdmitted(url(), {})
     const longest = `public/${'x'.repeat(249)}`
-    expect(await subscribeAll(guest.client, [longest, `${longest}x`, `public/${'é'.repeat(125)}`])).toEqual([
-      1, 0x80, 0x80,
-    ])
-    expect(guest.client.connected).toBe(true)
-    await guest.client.endAsync()
+    expect(await subscribeAll(guest, [longest, `${longest}x`, `public/${'é'.repeat(125)}`])).toEqual([1, 0x80, 0x80])
+    expect(guest.connected).toBe(true)
+    await guest.endAsync()
   })
 })
 
@@ -132,7 +116,7 @@ test('a guest CONNECT costs one read and no write, so 2,000 guests can reconnect
   const guests = 50
   const before = statements.length
   const clients = await Promise.all(
-    Array.from({ length: guests }, (_, i) => tryConnect(broker.url(i % 2 ? 'ws' : 'tcp'), {})),
+    Array.from({ length: guests }, (_, i) => tryConnect(access.broker.url(i % 2 ? 'ws' : 'tcp'), {})),
   )
   await Promise.all(clients.map((outcome) => outcome.client?.endAsync()))
   const sent = statements.slice(before)

@@ -1,35 +1,24 @@
 import { randomBytes, randomUUID } from 'node:crypto'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import { topics } from '../../contract/index.ts'
 import {
-  type AccessBroker,
+  accessBrokersForFile,
+  connectAdmitted,
   connectRecording,
   credentials,
-  startAccessBroker,
   transports,
   tryConnect,
 } from '../../test/broker/access-support.ts'
-import { createTestSchema, type TestSchema } from '../../test/broker/test-schema.ts'
 import { waitFor } from '../../test/harness.ts'
 import { encodePacket } from '../persistence/packets.ts'
 
-let schema: TestSchema
-let broker: AccessBroker
-
-beforeAll(async () => {
-  schema = await createTestSchema('mqtt_access_wills')
-  // Wills of a replica silent for 3 heartbeats are published by the others, looked for every 4.
-  broker = await startAccessBroker(schema.sql, { heartbeatInterval: 50 })
-})
-afterAll(async () => {
-  await broker.close()
-  await schema.drop()
-})
+// Wills of a replica silent for 3 heartbeats are published by the others, looked for every 4.
+const access = accessBrokersForFile('mqtt_access_wills', { heartbeatInterval: 50 })
 
 const hex = () => randomBytes(4).toString('hex')
 
 describe.each(transports)('over %s', (transport) => {
-  const url = () => broker.url(transport)
+  const url = () => access.broker.url(transport)
 
   test.each(['guest', 'bar', 'printer'] as const)('a %s may not leave a will (CONNACK 5)', async (role) => {
     const clientId = `${role}-${hex()}`
@@ -40,7 +29,7 @@ describe.each(transports)('over %s', (transport) => {
     })
     outcome.client?.end(true)
     expect(outcome.refused).toBe(5)
-    expect(await schema.sql`select 1 from mqtt_wills where client_id = ${clientId}`).toEqual([])
+    expect(await access.schema.sql`select 1 from mqtt_wills where client_id = ${clientId}`).toEqual([])
   })
 
   test('a service will is stored with its owner and published when the connection drops', async () => {
@@ -48,16 +37,17 @@ describe.each(transports)('over %s', (transport) => {
     await bar.client.subscribeAsync('bar/#', { qos: 1 })
     const clientId = `service-${hex()}`
     const marker = randomUUID()
-    const outcome = await tryConnect(url(), {
+    const service = await connectAdmitted(url(), {
       ...credentials.service,
       clientId,
       will: { topic: topics.barOrders, payload: Buffer.from(marker), qos: 1, retain: false },
     })
-    if (!outcome.client) throw new Error(`service refused: ${outcome.refused}`)
-    expect(await schema.sql`select owner from mqtt_wills where client_id = ${clientId}`).toEqual([{ owner: 'service' }])
-    outcome.client.stream.destroy()
+    expect(await access.schema.sql`select owner from mqtt_wills where client_id = ${clientId}`).toEqual([
+      { owner: 'service' },
+    ])
+    service.stream.destroy()
     await waitFor(() => bar.received.some((m) => m.payload === marker))
-    outcome.client.end(true)
+    service.end(true)
     await bar.client.endAsync()
   })
 })
@@ -82,7 +72,7 @@ async function leaveWills(wills: StoredWill[]): Promise<string> {
       retain: will.retain,
     }
     const columns = encodePacket({ ...packet, brokerId: deadBroker, clientId })
-    await schema.sql`
+    await access.schema.sql`
       insert into mqtt_wills (client_id, broker_id, header, payload, payload_is_text, owner)
       values (${clientId}, ${deadBroker}, ${columns.header}, ${columns.payload}, false, ${will.owner})`
   }
@@ -91,19 +81,19 @@ async function leaveWills(wills: StoredWill[]): Promise<string> {
 
 /** Leaves the wills, waits until another broker handled them all; returns what a bar and a late guest got. */
 async function afterDeadBroker(wills: StoredWill[], marker: string) {
-  const bar = await connectRecording(broker.url('tcp'), credentials.bar)
+  const bar = await connectRecording(access.broker.url('tcp'), credentials.bar)
   await bar.client.subscribeAsync(['bar/#', 'public/#'], { qos: 1 })
   const deadBroker = await leaveWills(wills)
-  const left = async () => (await schema.sql`select 1 from mqtt_wills where broker_id = ${deadBroker}`).length
+  const left = async () => (await access.schema.sql`select 1 from mqtt_wills where broker_id = ${deadBroker}`).length
   await waitFor(async () => (await left()) === 0)
   // A message published now arrives after whatever the wills brought.
-  const probe = await tryConnect(broker.url('tcp'), credentials.service)
-  await probe.client?.publishAsync(topics.barOrders, `after ${marker}`, { qos: 1 })
+  const probe = await connectAdmitted(access.broker.url('tcp'), credentials.service)
+  await probe.publishAsync(topics.barOrders, `after ${marker}`, { qos: 1 })
   await waitFor(() => bar.received.some((m) => m.payload === `after ${marker}`))
   // A late reader of the retained menu.
-  const late = await connectRecording(broker.url('ws'), {})
+  const late = await connectRecording(access.broker.url('ws'), {})
   await late.client.subscribeAsync(topics.publicMenu, { qos: 1 })
-  await Promise.all([bar.client.endAsync(), late.client.endAsync(), probe.client?.endAsync()])
+  await Promise.all([bar.client.endAsync(), late.client.endAsync(), probe.endAsync()])
   const mine = (received: { payload: string }[]) =>
     received.filter((m) => m.payload.endsWith(marker)).map((m) => m.payload)
   return { bar: mine(bar.received), late: mine(late.received) }

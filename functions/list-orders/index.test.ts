@@ -1,20 +1,14 @@
 import { randomUUID } from 'node:crypto'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import type { Order, OrderList } from '../../contract/index.ts'
-import { barAuth, json, startFunctionDeps } from '../../test/harness.ts'
+import { builtOnFirstUse } from '../../test/for-file.ts'
+import { barAuth, functionDepsForFile, json } from '../../test/harness.ts'
 import { createApp as createPlaceOrder } from '../place-order/index.ts'
 import { createApp } from './index.ts'
 
-let deps: Awaited<ReturnType<typeof startFunctionDeps>>
-let app: ReturnType<typeof createApp>
-let placeApp: ReturnType<typeof createApp>
-
-beforeAll(async () => {
-  deps = await startFunctionDeps()
-  app = createApp(deps)
-  placeApp = createPlaceOrder(deps)
-})
-afterAll(() => deps.close())
+const deps = functionDepsForFile()
+const app = builtOnFirstUse('the app', () => createApp(deps))
+const placeApp = builtOnFirstUse('place-order', () => createPlaceOrder(deps))
 
 async function place(guestId: string, nickname = 'Tom', note = ''): Promise<Order> {
   const res = await placeApp.request('/api/orders', {

@@ -1,19 +1,14 @@
 import * as v from 'valibot'
-import { afterAll, beforeAll, expect, test } from 'vitest'
+import { afterAll, expect, test } from 'vitest'
 import { type Menu, MenuSchema, OrderSchema, orderStatuses, topics } from '../../contract/index.ts'
-import { barAuth, collect, connectClient, json, startFunctionDeps } from '../../test/harness.ts'
+import { builtOnFirstUse } from '../../test/for-file.ts'
+import { barAuth, collect, connectClient, functionDepsForFile, json } from '../../test/harness.ts'
 import { createApp } from './index.ts'
 
-let deps: Awaited<ReturnType<typeof startFunctionDeps>>
-let app: ReturnType<typeof createApp>
-
-beforeAll(async () => {
-  deps = await startFunctionDeps()
-  app = createApp(deps)
-})
+const deps = functionDepsForFile()
+const app = builtOnFirstUse('the app', () => createApp(deps))
 afterAll(async () => {
   await deps.sql`update drinks set available = true where id = 'red-wine'`
-  await deps.close()
 })
 
 test('GET /api/menu lists the drinks with names in four languages', async () => {

@@ -1,17 +1,12 @@
 import { randomUUID } from 'node:crypto'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import { type Order, topics } from '../../contract/index.ts'
-import { collect, connectClient, json, startFunctionDeps, testTokens } from '../../test/harness.ts'
+import { builtOnFirstUse } from '../../test/for-file.ts'
+import { collect, connectClient, functionDepsForFile, json, testTokens } from '../../test/harness.ts'
 import { createApp } from './index.ts'
 
-let deps: Awaited<ReturnType<typeof startFunctionDeps>>
-let app: ReturnType<typeof createApp>
-
-beforeAll(async () => {
-  deps = await startFunctionDeps()
-  app = createApp(deps)
-})
-afterAll(() => deps.close())
+const deps = functionDepsForFile()
+const app = builtOnFirstUse('the app', () => createApp(deps))
 
 const place = (body: unknown, headers: Record<string, string> = json) =>
   app.request('/api/orders', { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) })

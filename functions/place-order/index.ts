@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { Hono } from 'hono'
-import { PlaceOrderSchema } from '../../contract/index.ts'
+import { PlaceOrderSchema, routes } from '../../contract/index.ts'
 import { createAdmission } from '../shared/admission.ts'
 import { createBaseApp, defaultOrderLimits, type FunctionDeps } from '../shared/app.ts'
 import { clientAddress } from '../shared/client-address.ts'
@@ -19,8 +19,8 @@ export function createApp(deps: FunctionDeps): Hono {
   const counted = countedLimits((status) => status === 201)
   const writer = createOrderWriter(sql, { ...deps.orderWriter, tickerNicknames })
   const admit = createAdmission(sql, publisher, deps.overloadLimits, writer.busy)
-  const app = createBaseApp(deps).use('/api/orders', counted.middleware)
-  return app.post('/api/orders', async (c) => {
+  const app = createBaseApp(deps).use(routes.orders, counted.middleware)
+  return app.post(routes.orders, async (c) => {
     const input = await readJson(c, PlaceOrderSchema)
     await admit(c)
     const id = input.id ?? randomUUID()

@@ -3,20 +3,18 @@
  * order is recognised after normalisation, answered, and not counted.
  */
 import { randomUUID } from 'node:crypto'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { beforeAll, describe, expect, test } from 'vitest'
 import type { Order } from '../../contract/index.ts'
-import { json, startFunctionDeps } from '../../test/harness.ts'
+import { functionDepsForFile, json } from '../../test/harness.ts'
 import { createApp } from './index.ts'
 
-let deps: Awaited<ReturnType<typeof startFunctionDeps>>
+const deps = functionDepsForFile()
 beforeAll(async () => {
-  deps = await startFunctionDeps()
   await deps.sql`
     insert into drinks (id, name, available)
     values ('sold-out-soda', ${deps.sql.json({ en: 'Soda', de: 'Soda', fr: 'Soda', it: 'Soda' })}, false)
     on conflict (id) do update set available = false`
 })
-afterAll(() => deps.close())
 
 const minute = 60_000
 const appWith = (perGuest: number, perAddress: number) =>

@@ -5,10 +5,18 @@ import { afterAll, beforeAll, expect, test } from 'vitest'
 import type { ScratchDatabase } from '../../db/scratch.ts'
 import { anyFreePort } from '../../runtime/ports.ts'
 import { createTestDatabase } from '../../test/db.ts'
-import { json, quiet, startTestBroker, type TestBroker, testTokens, waitFor } from '../../test/harness.ts'
+import {
+  json,
+  quiet,
+  servicePublisher,
+  startTestBroker,
+  type TestBroker,
+  testTokens,
+  waitFor,
+} from '../../test/harness.ts'
 import { defaultOverloadLimits } from '../shared/admission.ts'
 import { createSql, migrateFunctions } from '../shared/db.ts'
-import { createMqttPublisher, type Publisher } from '../shared/publisher.ts'
+import type { Publisher } from '../shared/publisher.ts'
 import { createApp } from './index.ts'
 
 let database: ScratchDatabase
@@ -34,13 +42,7 @@ afterAll(async () => {
 const anOrder = () => ({ id: randomUUID(), guestId: randomUUID(), nickname: 'Rush', drinkId: 'beer' })
 
 function publisherTo(url: string, bounds: { maxInFlight?: number } = {}) {
-  const publisher = createMqttPublisher({
-    url,
-    username: 'service',
-    password: testTokens.serviceToken,
-    log: quiet,
-    ...bounds,
-  })
+  const publisher = servicePublisher(url, bounds)
   publishers.push(publisher)
   return publisher
 }

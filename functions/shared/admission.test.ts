@@ -9,42 +9,36 @@ import type { AddressInfo } from 'node:net'
 import { createServer, type Server, type Socket } from 'node:net'
 import type { Sql } from 'postgres'
 import { afterAll, beforeAll, expect, test } from 'vitest'
-import { startTestBroker, type TestBroker, testTokens, waitFor } from '../../test/harness.ts'
+import { servicePublisher, silent, startTestBroker, type TestBroker, testTokens, waitFor } from '../../test/harness.ts'
 import { createApp as createMenu } from '../menu/index.ts'
 import { createSql } from './db.ts'
-import { createMqttPublisher, type Publisher } from './publisher.ts'
+import type { Publisher } from './publisher.ts'
 
-let silent: Server
+let silentPostgres: Server
 const sockets: Socket[] = []
 let sql: Sql
 let broker: TestBroker
 let publisher: Publisher
-const quiet = { info: () => {}, warn: () => {}, error: () => {} }
 
 beforeAll(async () => {
-  silent = createServer((socket) => sockets.push(socket))
-  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve))
-  sql = createSql(`postgres://postgres@127.0.0.1:${(silent.address() as AddressInfo).port}/none`, { max: 2 })
+  silentPostgres = createServer((socket) => sockets.push(socket))
+  await new Promise<void>((resolve) => silentPostgres.listen(0, '127.0.0.1', resolve))
+  sql = createSql(`postgres://postgres@127.0.0.1:${(silentPostgres.address() as AddressInfo).port}/none`, { max: 2 })
   broker = await startTestBroker()
-  publisher = createMqttPublisher({
-    url: broker.url,
-    username: 'service',
-    password: testTokens.serviceToken,
-    log: quiet,
-  })
+  publisher = servicePublisher(broker.url, { log: silent })
 })
 
 afterAll(async () => {
   await sql.end({ timeout: 0 })
   for (const socket of sockets) socket.destroy()
-  silent.close()
+  silentPostgres.close()
   await publisher.close()
   await broker.close()
 })
 
 test('beyond the pool and its waiting bound, requests are answered 503 with Retry-After at once', async () => {
   const maxWaiting = 3
-  const app = createMenu({ sql, publisher, barToken: testTokens.barToken, log: quiet, maxWaiting })
+  const app = createMenu({ sql, publisher, barToken: testTokens.barToken, log: silent, maxWaiting })
   const admitted = 2 + maxWaiting
   const answers: { status: number; retryAfter: string | null; code?: string }[] = []
   const requests = Array.from({ length: admitted + 4 }, () =>

@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { createTestDatabase, testSql } from '../../test/db.ts'
+import { servicePublisher, silent } from '../../test/harness.ts'
 import { createBaseApp } from './app.ts'
 import { createSql, migrateFunctions } from './db.ts'
-import { createMqttPublisher } from './publisher.ts'
 
-const quiet = { info: () => {}, warn: () => {}, error: () => {} }
 // Nothing listens on port 9 of this machine: a broker, and a database, that are down.
-const downBroker = createMqttPublisher({ url: 'mqtt://127.0.0.1:9', username: 'service', password: 'x', log: quiet })
+const downBroker = servicePublisher('mqtt://127.0.0.1:9', { log: silent })
 const sql = testSql()
 const downDatabase = createSql('postgres://postgres@127.0.0.1:9/none')
 beforeAll(() => migrateFunctions(sql))
@@ -17,7 +16,7 @@ afterAll(async () => {
 })
 
 test('ready while Postgres answers, even with the broker down: the outbox keeps the orders', async () => {
-  const app = createBaseApp({ sql, publisher: downBroker, barToken: 'x', log: quiet })
+  const app = createBaseApp({ sql, publisher: downBroker, barToken: 'x', log: silent })
   const res = await app.request('/api/readyz')
   expect(res.status).toBe(200)
   expect(await res.json()).toEqual({ ok: true, database: true, schema: true, broker: false })
@@ -30,7 +29,7 @@ test('not ready on a database without the schema: the body and the log say so, u
   try {
     const warnings: string[] = []
     const infos: string[] = []
-    const log = { ...quiet, warn: (m: string) => warnings.push(m), info: (m: string) => infos.push(m) }
+    const log = { ...silent, warn: (m: string) => warnings.push(m), info: (m: string) => infos.push(m) }
     const app = createBaseApp({ sql: bare, publisher: downBroker, barToken: 'x', log })
     for (let probe = 0; probe < 2; probe++) {
       const res = await app.request('/api/readyz')
@@ -61,7 +60,7 @@ test('not ready while a migration of the functions is still to apply', async () 
       delete from schema_migrations
       where scope = 'functions' and name = (select max(name) from schema_migrations where scope = 'functions')
       returning name`
-    const app = createBaseApp({ sql: bare, publisher: downBroker, barToken: 'x', log: quiet })
+    const app = createBaseApp({ sql: bare, publisher: downBroker, barToken: 'x', log: silent })
     const res = await app.request('/api/readyz')
     expect(res.status).toBe(503)
     expect(((await res.json()) as { message: string }).message).toContain(`${last?.name} not applied`)
@@ -72,7 +71,7 @@ test('not ready while a migration of the functions is still to apply', async () 
 })
 
 test('not ready without Postgres, but alive', async () => {
-  const app = createBaseApp({ sql: downDatabase, publisher: downBroker, barToken: 'x', log: quiet })
+  const app = createBaseApp({ sql: downDatabase, publisher: downBroker, barToken: 'x', log: silent })
   const res = await app.request('/api/readyz')
   expect(res.status).toBe(503)
   expect(await res.json()).toMatchObject({ ok: false, database: false })
@@ -80,7 +79,7 @@ test('not ready without Postgres, but alive', async () => {
 })
 
 test('a failing database gives 503 in the error shape, no internals', async () => {
-  const app = createBaseApp({ sql: downDatabase, publisher: downBroker, barToken: 'x', log: quiet })
+  const app = createBaseApp({ sql: downDatabase, publisher: downBroker, barToken: 'x', log: silent })
   app.get('/api/probe', async (c) => c.json(await downDatabase`select 1`))
   const res = await app.request('/api/probe')
   expect(res.status).toBe(503)
@@ -95,7 +94,7 @@ test('an unexpected failure is a 500 naming the request id that the log carries,
     sql,
     publisher: downBroker,
     barToken: 'x',
-    log: { ...quiet, error: (...args) => logged.push(args) },
+    log: { ...silent, error: (...args) => logged.push(args) },
   })
   app.get('/api/probe', async (c) => c.json(await sql`select * from no_such_table`))
   const res = await app.request('/api/probe')

@@ -1,5 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono'
 import { matchedRoutes } from 'hono/route'
+import { routes } from '../../contract/index.ts'
 import type { Logger } from '../../runtime/logger.ts'
 import { Refusal } from './errors.ts'
 import type { FunctionMetrics } from './metrics.ts'
@@ -32,7 +33,7 @@ export function observeRequests({ log, metrics }: ObserveDeps): MiddlewareHandle
     const route = routeOf(c)
     metrics?.request(method, route, status, seconds)
 
-    const placing = method === 'POST' && route === '/api/orders'
+    const placing = method === 'POST' && route === routes.orders
     let orderId = orderPath.exec(c.req.path)?.[1]
     let error: string | undefined
     if (status >= 400) error = await errorCode(c)

@@ -1,5 +1,5 @@
 import type { TransactionSql } from 'postgres'
-import { type Drink, type Message, type Order, outboxLeaseMs } from '../../contract/index.ts'
+import { type Drink, type Message, type Order, type OutboxRow, outboxLeaseMs } from '../../contract/index.ts'
 import { type OrderRow, toOrder } from './orders.ts'
 
 export type BatchDrink = Pick<Drink, 'id' | 'name' | 'available'> & { station: string | null }
@@ -65,7 +65,7 @@ export async function readBatchFacts(
 export async function insertOrdersWithMessages(
   tx: TransactionSql,
   placed: { order: Order; messages: Message[] }[],
-): Promise<{ orders: Set<string>; messageIds: string[] }> {
+): Promise<{ orders: Set<string>; messageIds: OutboxRow['id'][] }> {
   const orders = placed.map((p) => p.order)
   const col = <T>(pick: (order: Order) => T) => tx.array(orders.map(pick) as never[])
   const messages = placed.flatMap((p) => p.messages.map((message) => ({ orderId: p.order.id, message })))

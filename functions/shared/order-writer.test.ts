@@ -8,10 +8,18 @@ import { afterAll, beforeAll, beforeEach, expect, test } from 'vitest'
 import type { Order } from '../../contract/index.ts'
 import type { ScratchDatabase } from '../../db/scratch.ts'
 import { createTestDatabase } from '../../test/db.ts'
-import { json, quiet, startTestBroker, type TestBroker, testTokens, waitFor } from '../../test/harness.ts'
+import {
+  json,
+  quiet,
+  servicePublisher,
+  startTestBroker,
+  type TestBroker,
+  testTokens,
+  waitFor,
+} from '../../test/harness.ts'
 import { createApp } from '../place-order/index.ts'
 import { createSql, migrateFunctions } from './db.ts'
-import { createMqttPublisher, type Publisher } from './publisher.ts'
+import type { Publisher } from './publisher.ts'
 
 let database: ScratchDatabase
 let sql: Sql
@@ -26,12 +34,7 @@ beforeAll(async () => {
   sql = createSql(database.url, { max: 6 })
   await migrateFunctions(sql)
   broker = await startTestBroker()
-  publisher = createMqttPublisher({
-    url: broker.url,
-    username: 'service',
-    password: testTokens.serviceToken,
-    log: quiet,
-  })
+  publisher = servicePublisher(broker.url)
   await waitFor(() => publisher.connected(), 5000)
   const deps = { sql, publisher, barToken: testTokens.barToken, log: quiet }
   pods = [createApp(deps), createApp({ ...deps, sql: createSql(database.url, { max: 6 }) })]

@@ -1,8 +1,8 @@
 import type { Sql, TransactionSql } from 'postgres'
-import { limits, type Order, orderMessages, type PlaceOrder } from '../../contract/index.ts'
+import { limits, type Order, type OutboxEntry, type PlaceOrder } from '../../contract/index.ts'
 import { Refusal } from './errors.ts'
 import { insertOrdersWithMessages, readBatchFacts } from './order-batch.ts'
-import type { OutboxEntry } from './outbox.ts'
+import { orderMessages } from './order-messages.ts'
 
 /** What placing an order gave: the order, whether this call stored it, its outbox entries. */
 export interface Placed {

@@ -7,14 +7,14 @@ import { randomUUID } from 'node:crypto'
 import type { Hono } from 'hono'
 import type { Sql } from 'postgres'
 import { afterAll, beforeAll, expect, test } from 'vitest'
-import { startTestBroker, type TestBroker, testTokens, waitFor } from '../../test/harness.ts'
+import { servicePublisher, silent, startTestBroker, type TestBroker, testTokens, waitFor } from '../../test/harness.ts'
 import { type PostgresCluster, startPostgresCluster } from '../../test/postgres-cluster.ts'
 import { createApp as createListOrders } from '../list-orders/index.ts'
 import { createApp as createMenu } from '../menu/index.ts'
 import { createApp as createPlaceOrder } from '../place-order/index.ts'
 import type { FunctionDeps } from './app.ts'
 import { createSql, migrateFunctions } from './db.ts'
-import { createMqttPublisher, type Publisher } from './publisher.ts'
+import type { Publisher } from './publisher.ts'
 
 let cluster: PostgresCluster
 let sql: Sql
@@ -22,7 +22,6 @@ let broker: TestBroker
 let publisher: Publisher
 let apps: { place: Hono; list: Hono; menu: Hono }
 // The functions log each 503; the suite expects dozens of them.
-const quiet = { info: () => {}, warn: () => {}, error: () => {} }
 /** A guest's phone gives up on a request long before this; 503 must come sooner. */
 const answerWithinMs = 3000
 
@@ -31,17 +30,12 @@ beforeAll(async () => {
   sql = createSql(cluster.url)
   await migrateFunctions(sql)
   broker = await startTestBroker()
-  publisher = createMqttPublisher({
-    url: broker.url,
-    username: 'service',
-    password: testTokens.serviceToken,
-    log: quiet,
-  })
+  publisher = servicePublisher(broker.url, { log: silent })
   const deps: FunctionDeps = {
     sql,
     publisher,
     barToken: testTokens.barToken,
-    log: quiet,
+    log: silent,
     orderLimits: { perGuest: { limit: 1000, windowMs: 60_000 }, perAddress: { limit: 100_000, windowMs: 60_000 } },
   }
   apps = { place: createPlaceOrder(deps), list: createListOrders(deps), menu: createMenu(deps) }

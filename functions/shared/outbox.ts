@@ -1,12 +1,7 @@
 import type { Sql, TransactionSql } from 'postgres'
-import { type Message, outboxLeaseMs } from '../../contract/index.ts'
+import { type Message, type OutboxEntry, outboxLeaseMs } from '../../contract/index.ts'
 import type { Logger } from '../../runtime/logger.ts'
 import type { Publisher } from './publisher.ts'
-
-export interface OutboxEntry {
-  id: string
-  message: Message
-}
 
 /**
  * Writes messages to the outbox inside the transaction of the change they announce, leased to

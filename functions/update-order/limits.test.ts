@@ -3,17 +3,13 @@
  * were made; the bar's moves and a guest's cancel are never held back.
  */
 import { randomUUID } from 'node:crypto'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import type { Order } from '../../contract/index.ts'
-import { barAuth, json, startFunctionDeps } from '../../test/harness.ts'
+import { barAuth, functionDepsForFile, json } from '../../test/harness.ts'
 import { createApp as createPlaceOrder } from '../place-order/index.ts'
 import { createApp } from './index.ts'
 
-let deps: Awaited<ReturnType<typeof startFunctionDeps>>
-beforeAll(async () => {
-  deps = await startFunctionDeps()
-})
-afterAll(() => deps.close())
+const deps = functionDepsForFile()
 
 const minute = 60_000
 const appWith = (perGuest: number, perAddress: number) => {

@@ -1,21 +1,15 @@
 import { randomUUID } from 'node:crypto'
 import * as v from 'valibot'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import { type Order, PickupBoardSchema, topics } from '../../contract/index.ts'
-import { barAuth, collect, connectClient, json, startFunctionDeps } from '../../test/harness.ts'
+import { builtOnFirstUse } from '../../test/for-file.ts'
+import { barAuth, collect, connectClient, functionDepsForFile, json } from '../../test/harness.ts'
 import { createApp as createPlaceOrder } from '../place-order/index.ts'
 import { createApp, start } from './index.ts'
 
-let deps: Awaited<ReturnType<typeof startFunctionDeps>>
-let app: ReturnType<typeof createApp>
-let placeApp: ReturnType<typeof createApp>
-
-beforeAll(async () => {
-  deps = await startFunctionDeps()
-  app = createApp({ ...deps, undoSeconds: 5 })
-  placeApp = createPlaceOrder(deps)
-})
-afterAll(() => deps.close())
+const deps = functionDepsForFile()
+const app = builtOnFirstUse('the app', () => createApp({ ...deps, undoSeconds: 5 }))
+const placeApp = builtOnFirstUse('place-order', () => createPlaceOrder(deps))
 
 async function placed(): Promise<Order> {
   const res = await placeApp.request('/api/orders', {

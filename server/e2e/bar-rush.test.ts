@@ -4,52 +4,23 @@
  * the keyboard stays in the queue, and the pickup board needs no token.
  */
 import type { Page } from 'playwright-core'
-import { afterAll, beforeAll, expect, test } from 'vitest'
+import { expect, test } from 'vitest'
 import type { Order } from '../../contract/index.ts'
 import {
-  type E2e,
+  barOrders,
+  e2eForFile,
   expectAccessible,
+  moveOrder,
   openBar,
   openGuest,
   order,
-  startE2e,
+  placeOrder,
   testTokens,
 } from '../../test/e2e/stack-page.ts'
 
-let e2e: E2e
-beforeAll(async () => {
-  e2e = await startE2e()
-}, 180_000)
-afterAll(() => e2e?.close())
+const e2e = e2eForFile()
 
-const bearer = { authorization: `Bearer ${testTokens.barToken}`, 'content-type': 'application/json' }
-
-/** Places an order straight through the API, as another guest's phone would. */
-async function placeOrder(nickname: string, drinkId: string): Promise<Order> {
-  const res = await fetch(`${e2e.stack.httpUrl}/api/orders`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ guestId: crypto.randomUUID(), nickname, drinkId }),
-  })
-  expect(res.status).toBe(201)
-  return ((await res.json()) as { order: Order }).order
-}
-
-/** Moves an order as another bar screen would. */
-async function move(id: string, status: string): Promise<void> {
-  const res = await fetch(`${e2e.stack.httpUrl}/api/orders/${id}`, {
-    method: 'PATCH',
-    headers: bearer,
-    body: JSON.stringify({ status }),
-  })
-  expect(res.status).toBe(200)
-}
-
-async function statusOf(id: string): Promise<string> {
-  const res = await fetch(`${e2e.stack.httpUrl}/api/orders`, { headers: bearer })
-  return ((await res.json()) as { orders: Order[] }).orders.find((o) => o.id === id)?.status ?? 'missing'
-}
-
+const statusOf = async (id: string) => (await barOrders(e2e)).find((o) => o.id === id)?.status ?? 'missing'
 const cardOf = (bar: Page, nickname: string) => bar.getByTestId('order-card').filter({ hasText: nickname })
 const nick = (name: string) => `${name} ${Date.now() % 10_000}`
 
@@ -57,7 +28,7 @@ test('with forty open orders, every placed order shows its number and drink on a
   // First in this file, so these forty are all the open orders there are.
   const orders: Order[] = []
   const drinks = ['beer', 'espresso', 'tea', 'water', 'red-wine', 'white-wine', 'coffee', 'orange-juice']
-  for (let i = 0; i < 40; i++) orders.push(await placeOrder(`Rush ${i}`, drinks[i % drinks.length] ?? 'tea'))
+  for (let i = 0; i < 40; i++) orders.push(await placeOrder(e2e, `Rush ${i}`, drinks[i % drinks.length] ?? 'tea'))
   const bar = await openBar(e2e)
   await expect
     .poll(() => bar.locator('[data-testid="order-card"][data-status="placed"]').count(), {
@@ -83,7 +54,7 @@ test('with forty open orders, every placed order shows its number and drink on a
   expect(await bar.evaluate(() => document.scrollingElement?.scrollTop)).toBe(0)
   await expectAccessible(bar, 'the bar display at a rush')
 
-  for (const placed of orders) await move(placed.id, 'cancelled')
+  for (const placed of orders) await moveOrder(e2e, placed.id, 'cancelled')
 }, 60_000)
 
 test('a move reaches the guest within a second of the tap; undo steps back on every screen', async () => {
@@ -146,8 +117,8 @@ test("a guest's cancel after the bar's tap is refused, in the guest's own words"
 
 test('after a tap the keyboard stays in the queue, on the next card', async () => {
   const bar = await openBar(e2e)
-  const first = await placeOrder(nick('Kai'), 'water')
-  const second = await placeOrder(nick('Lou'), 'water')
+  const first = await placeOrder(e2e, nick('Kai'), 'water')
+  const second = await placeOrder(e2e, nick('Lou'), 'water')
   const firstCard = bar.locator(`[data-order-id="${first.id}"]`)
   await bar.locator(`[data-order-id="${second.id}"]`).waitFor()
   await firstCard.getByRole('button', { name: 'Start' }).focus()
@@ -156,25 +127,25 @@ test('after a tap the keyboard stays in the queue, on the next card', async () =
   const focused = () =>
     bar.evaluate(() => document.activeElement?.closest('[data-testid="order-card"]')?.getAttribute('data-order-id'))
   await expect.poll(focused, { message: 'focus on the next placed card' }).toBe(second.id)
-  for (const id of [first.id, second.id]) await move(id, 'cancelled')
+  for (const id of [first.id, second.id]) await moveOrder(e2e, id, 'cancelled')
 })
 
 test('the pickup board needs no token and shows ready numbers only', async () => {
-  const placed = await placeOrder('Board Bea', 'espresso')
+  const placed = await placeOrder(e2e, 'Board Bea', 'espresso')
   const context = await e2e.context({ viewport: { width: 1920, height: 1080 } })
   const board = await e2e.page(context)
   await board.goto(`${e2e.stack.httpUrl}/?board`)
   const numbers = board.getByTestId('board-numbers')
   await board.getByRole('heading', { name: 'Ready for pickup' }).waitFor({ timeout: 10_000 })
   expect(await board.getByLabel('Bar token').count()).toBe(0)
-  await move(placed.id, 'preparing')
-  await move(placed.id, 'ready')
+  await moveOrder(e2e, placed.id, 'preparing')
+  await moveOrder(e2e, placed.id, 'ready')
   await expect.poll(() => numbers.locator('li').allTextContents()).toContain(String(placed.number))
   const page = await board.content()
   expect(page).not.toContain('Board Bea')
   expect(page).not.toContain(placed.id)
   expect(await board.evaluate(() => JSON.stringify(localStorage))).not.toContain(testTokens.barToken)
 
-  await move(placed.id, 'delivered')
+  await moveOrder(e2e, placed.id, 'delivered')
   await expect.poll(() => numbers.locator('li').allTextContents()).not.toContain(String(placed.number))
 })

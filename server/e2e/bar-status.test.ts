@@ -3,16 +3,12 @@
  * that is away while tickets wait for it, and that it is back.
  */
 import { randomUUID } from 'node:crypto'
-import { afterAll, beforeAll, expect, test } from 'vitest'
+import { expect, test } from 'vitest'
 import { topics } from '../../contract/index.ts'
-import { type E2e, expectAccessible, openBar, startE2e, testTokens } from '../../test/e2e/stack-page.ts'
+import { e2eForFile, expectAccessible, openBar, testTokens } from '../../test/e2e/stack-page.ts'
 import { connectClient, json } from '../../test/harness.ts'
 
-let e2e: E2e
-beforeAll(async () => {
-  e2e = await startE2e()
-}, 120_000)
-afterAll(() => e2e?.close())
+const e2e = e2eForFile()
 
 test('a printer away with a ticket waiting shows on the bar display, and goes when it is back', async () => {
   const clientId = `printer-bar-${randomUUID().slice(0, 6)}`

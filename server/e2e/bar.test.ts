@@ -4,43 +4,24 @@
  */
 import { readFile } from 'node:fs/promises'
 import type { Page } from 'playwright-core'
-import { afterAll, beforeAll, expect, test } from 'vitest'
-import type { Order } from '../../contract/index.ts'
+import { expect, test } from 'vitest'
 import {
-  type E2e,
+  barOrders,
+  e2eForFile,
   expectAccessible,
   openBar,
   openGuest,
   order,
-  startE2e,
+  placeOrder,
   testTokens,
 } from '../../test/e2e/stack-page.ts'
 import { readClientConfig } from '../client-app.ts'
 
-let e2e: E2e
-beforeAll(async () => {
-  e2e = await startE2e({ clientConfig: readClientConfig({ EVENT_NAME: 'Summer Gala' }) })
-}, 180_000)
-afterAll(() => e2e?.close())
+const e2e = e2eForFile({ clientConfig: readClientConfig({ EVENT_NAME: 'Summer Gala' }) })
 
 const bearer = { authorization: `Bearer ${testTokens.barToken}`, 'content-type': 'application/json' }
 
-/** Places an order straight through the API, as another guest's phone would. */
-async function placeOrder(nickname: string, drinkId: string, quantity = 1): Promise<Order> {
-  const res = await fetch(`${e2e.stack.httpUrl}/api/orders`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ guestId: crypto.randomUUID(), nickname, drinkId, quantity }),
-  })
-  expect(res.status).toBe(201)
-  return ((await res.json()) as { order: Order }).order
-}
-
-async function statusOf(id: string): Promise<string> {
-  const res = await fetch(`${e2e.stack.httpUrl}/api/orders`, { headers: bearer })
-  return ((await res.json()) as { orders: Order[] }).orders.find((o) => o.id === id)?.status ?? 'missing'
-}
-
+const statusOf = async (id: string) => (await barOrders(e2e)).find((o) => o.id === id)?.status ?? 'missing'
 const cardOf = (bar: Page, nickname: string) => bar.getByTestId('order-card').filter({ hasText: nickname })
 
 test('the bar token is asked once, kept, and asked again when refused', async () => {
@@ -105,7 +86,7 @@ test('one tap moves an order on at once; undo takes it back for a few seconds', 
 
 test('waiting orders turn amber, orange and red, and say how long they have waited', async () => {
   const nickname = `Hal ${Date.now() % 10_000}`
-  const placed = await placeOrder(nickname, 'tea')
+  const placed = await placeOrder(e2e, nickname, 'tea')
   const context = await e2e.context({ viewport: { width: 1280, height: 800 } })
   const bar = await e2e.page(context)
   const at = (minutes: number) => Date.parse(placed.createdAt) + minutes * 60_000 + 1000
@@ -147,7 +128,7 @@ test('the tally counts what is still to make, and a new order beeps once the sou
   const count = async (drink: string) =>
     Number((await tally.locator('li').filter({ hasText: drink }).locator('.tally-quantity').allTextContents())[0] ?? 0)
   const before = await count('White wine')
-  await placeOrder(`Ivy ${Date.now() % 10_000}`, 'white-wine', 2)
+  await placeOrder(e2e, `Ivy ${Date.now() % 10_000}`, 'white-wine', 2)
   await expect.poll(() => count('White wine')).toBe(before + 2)
   await expect.poll(tones).toBeGreaterThan(0)
   // Remembered: after a reload it plays again from the first tap on the screen.
@@ -156,8 +137,8 @@ test('the tally counts what is still to make, and a new order beeps once the sou
 })
 
 test('the full table sorts by any column and exports the orders as CSV', async () => {
-  await placeOrder('Aaron', 'water')
-  await placeOrder('Zoe', 'water')
+  await placeOrder(e2e, 'Aaron', 'water')
+  await placeOrder(e2e, 'Zoe', 'water')
   const bar = await openBar(e2e)
   const table = bar.locator('.orders-table')
   await table.getByRole('cell', { name: 'Zoe' }).waitFor()
@@ -182,7 +163,7 @@ test('the full table sorts by any column and exports the orders as CSV', async (
 })
 
 test('the pickup board shows the ready numbers large, and never a nickname', async () => {
-  const placed = await placeOrder('Board Bea', 'espresso')
+  const placed = await placeOrder(e2e, 'Board Bea', 'espresso')
   const board = await e2e.page(await e2e.context({ viewport: { width: 1920, height: 1080 } }))
   await board.goto(`${e2e.stack.httpUrl}/?board#token=${testTokens.barToken}`)
   await expect.poll(() => board.getByTestId('connection').textContent(), { timeout: 10_000 }).toBe('Live')

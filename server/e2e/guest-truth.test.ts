@@ -3,26 +3,13 @@
  * offer to notify about a drink that is already ready, no "kept" note once the order was sent,
  * no "Live" while the phone is offline, and the keyboard taken to what is missing.
  */
-import { afterAll, beforeAll, expect, test } from 'vitest'
+import { expect, test } from 'vitest'
 import type { ErrorCode } from '../../contract/index.ts'
-import { type E2e, openGuest, order, startE2e, testTokens } from '../../test/e2e/stack-page.ts'
+import { e2eForFile, moveOrder, openGuest, order } from '../../test/e2e/stack-page.ts'
 
-let e2e: E2e
-beforeAll(async () => {
-  e2e = await startE2e()
-}, 180_000)
-afterAll(() => e2e?.close())
+const e2e = e2eForFile()
 
 const nick = (name: string) => `${name} ${Date.now() % 10_000}`
-
-async function move(id: string, status: string): Promise<void> {
-  const res = await fetch(`${e2e.stack.httpUrl}/api/orders/${id}`, {
-    method: 'PATCH',
-    headers: { authorization: `Bearer ${testTokens.barToken}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ status }),
-  })
-  expect(res.status).toBe(200)
-}
 
 /** What a German guest reads for each refusal of the API the order form can meet. */
 const german: Partial<Record<ErrorCode, string>> = {
@@ -88,8 +75,8 @@ test('"Notify me" is offered only while the drink is not ready yet', async () =>
   await order(guest, nick('Noa'), 'Tea')
   const id = (await guest.getByTestId('guest-order').first().getAttribute('data-order-id')) ?? ''
   await guest.getByTestId('notify-me').waitFor()
-  await move(id, 'preparing')
-  await move(id, 'ready')
+  await moveOrder(e2e, id, 'preparing')
+  await moveOrder(e2e, id, 'ready')
   await guest.getByTestId('ready-banner').waitFor()
   await expect.poll(() => guest.getByTestId('notify-me').count(), { message: 'no offer once ready' }).toBe(0)
 })

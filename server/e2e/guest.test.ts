@@ -3,32 +3,13 @@
  * change and cancel, an order tapped without network, and the ready moment.
  */
 
-import { afterAll, beforeAll, expect, test } from 'vitest'
-import type { Order } from '../../contract/index.ts'
-import {
-  type E2e,
-  expectAccessible,
-  openBar,
-  openGuest,
-  order,
-  startE2e,
-  testTokens,
-} from '../../test/e2e/stack-page.ts'
+import { expect, test } from 'vitest'
+import { barOrders, e2eForFile, expectAccessible, openBar, openGuest, order } from '../../test/e2e/stack-page.ts'
 
-let e2e: E2e
-beforeAll(async () => {
-  e2e = await startE2e()
-}, 180_000)
-afterAll(() => e2e?.close())
+const e2e = e2eForFile()
 
 /** The orders the server holds for a nickname, as the bar's API lists them. */
-async function ordersOf(nickname: string): Promise<Order[]> {
-  const res = await fetch(`${e2e.stack.httpUrl}/api/orders`, {
-    headers: { authorization: `Bearer ${testTokens.barToken}` },
-  })
-  const { orders } = (await res.json()) as { orders: Order[] }
-  return orders.filter((o) => o.nickname === nickname)
-}
+const ordersOf = async (nickname: string) => (await barOrders(e2e)).filter((o) => o.nickname === nickname)
 
 test('a German phone orders in German; the choice of Italian is kept; a French phone orders in French', async () => {
   const context = await e2e.context({ locale: 'de-CH' })

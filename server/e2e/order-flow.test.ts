@@ -2,14 +2,10 @@
  * The whole system in a real browser: a guest orders on one page, the bar sees it on another,
  * moves it along, and the guest's page follows live until "ready".
  */
-import { afterAll, beforeAll, expect, test } from 'vitest'
-import { type E2e, startE2e, testTokens } from '../../test/e2e/stack-page.ts'
+import { expect, test } from 'vitest'
+import { e2eForFile, testTokens } from '../../test/e2e/stack-page.ts'
 
-let e2e: E2e
-beforeAll(async () => {
-  e2e = await startE2e()
-}, 120_000)
-afterAll(() => e2e?.close())
+const e2e = e2eForFile()
 
 test('a guest orders, the bar sees it live and marks it ready, the guest sees "ready"', async () => {
   const bar = await e2e.page(await e2e.context({ viewport: { width: 1280, height: 800 } }))

@@ -1,16 +1,12 @@
 /** The QR poster warns when its code points at the machine itself, where no phone can follow. */
 import type { Page } from 'playwright-core'
-import { afterAll, beforeAll, expect, test } from 'vitest'
-import { type E2e, expectAccessible, startE2e } from '../../test/e2e/stack-page.ts'
+import { expect, test } from 'vitest'
+import { e2eForFile, expectAccessible } from '../../test/e2e/stack-page.ts'
 import { readClientConfig } from '../client-app.ts'
 
 // One object, read by `/config.json` on every request, so each case sets its own address.
 const clientConfig = readClientConfig({ EVENT_NAME: 'Poster Night' })
-let e2e: E2e
-beforeAll(async () => {
-  e2e = await startE2e({ clientConfig })
-}, 180_000)
-afterAll(() => e2e?.close())
+const e2e = e2eForFile({ clientConfig })
 
 async function openPoster(publicUrl: string, locale = 'en-US'): Promise<Page> {
   clientConfig.publicUrl = publicUrl

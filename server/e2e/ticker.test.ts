@@ -1,12 +1,8 @@
 /** An event that keeps nicknames off the public ticker (`TICKER_NICKNAMES=false`). */
-import { afterAll, beforeAll, expect, test } from 'vitest'
-import { type E2e, openGuest, order, startE2e } from '../../test/e2e/stack-page.ts'
+import { expect, test } from 'vitest'
+import { e2eForFile, openGuest, order } from '../../test/e2e/stack-page.ts'
 
-let e2e: E2e
-beforeAll(async () => {
-  e2e = await startE2e({ tickerNicknames: false })
-}, 180_000)
-afterAll(() => e2e?.close())
+const e2e = e2eForFile({ tickerNicknames: false })
 
 test('the ticker says "someone", in the page language, and never shows the nickname', async () => {
   const watcher = await openGuest(e2e, await e2e.context({ locale: 'de-DE' }))

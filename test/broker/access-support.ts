@@ -5,17 +5,19 @@
  */
 import { randomBytes } from 'node:crypto'
 import { createServer } from 'node:http'
-import { type AddressInfo, connect as connectTcp } from 'node:net'
+import type { AddressInfo } from 'node:net'
 import type { Aedes } from 'aedes'
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt'
 import type { Sql } from 'postgres'
-import { WebSocket } from 'ws'
 import type { AccessLimits } from '../../broker/access/rules.ts'
 import { closeBroker, createBroker } from '../../broker/broker.ts'
 import { createPostgresEmitter } from '../../broker/emitter/index.ts'
 import { attachWebSocket, closeServer, listenTcp } from '../../broker/listeners.ts'
 import { createPostgresPersistence, type PostgresPersistence } from '../../broker/persistence/index.ts'
+import { mqttPath } from '../../contract/index.ts'
+import { forFile } from '../for-file.ts'
 import { quiet, testTokens } from '../harness.ts'
+import { createTestSchema, type PoolOptions, type TestSchema } from './test-schema.ts'
 
 export type Transport = 'tcp' | 'ws'
 export const transports: Transport[] = ['tcp', 'ws']
@@ -70,13 +72,76 @@ export async function startAccessBroker(sql: Sql, options: AccessBrokerOptions =
   return {
     broker,
     persistence,
-    url: (transport) => (transport === 'tcp' ? `mqtt://127.0.0.1:${ports.tcp}` : `ws://127.0.0.1:${ports.ws}/mqtt`),
+    url: (transport) =>
+      transport === 'tcp' ? `mqtt://127.0.0.1:${ports.tcp}` : `ws://127.0.0.1:${ports.ws}${mqttPath}`,
     async close() {
       await closeBroker(broker)
       await Promise.all([closeServer(http), closeServer(tcp)])
       await persistence.destroy()
     },
   }
+}
+
+export interface AccessFixtureOptions extends Omit<AccessBrokerOptions, 'id' | 'channel' | 'replica'> {
+  /** Replicas on the schema, sharing one bus and one NOTIFY channel, as deployed. Default 1. */
+  replicas?: number
+  /** The first replica's pool, when the test watches what it sends; the others get pools of their own. */
+  pool?: PoolOptions
+}
+
+export interface AccessBrokers {
+  schema: TestSchema
+  /** The first replica. */
+  broker: AccessBroker
+  replicas: AccessBroker[]
+  replica(index: number): AccessBroker
+  close(): Promise<void>
+}
+
+/**
+ * A file's access brokers: a schema of its own in the test database and `replicas` brokers on
+ * it, started before the file's tests and closed, with the schema dropped, after them. Read
+ * `schema`, `broker` (the first replica) and `replica(i)` inside the tests.
+ */
+export function accessBrokersForFile(prefix: string, options: AccessFixtureOptions = {}): AccessBrokers {
+  return forFile('the access brokers', () => startAccessBrokers(prefix, options))
+}
+
+/** A schema of its own and `replicas` brokers on it; `close` closes them and drops the schema. */
+export async function startAccessBrokers(
+  prefix: string,
+  { replicas: count = 1, pool, ...options }: AccessFixtureOptions = {},
+): Promise<AccessBrokers> {
+  const schema = await createTestSchema(prefix)
+  const channel = newChannel()
+  const replicas: AccessBroker[] = []
+  const close = async () => {
+    await Promise.all(replicas.map((replica) => replica.close()))
+    await schema.drop()
+  }
+  try {
+    for (let index = 0; index < count; index++) {
+      const sql = index === 0 ? (pool ? schema.pool(pool) : schema.sql) : schema.pool()
+      const shared = count > 1 ? { id: `replica-${index}`, channel, replica: true } : {}
+      replicas.push(await startAccessBroker(sql, { ...options, ...shared }))
+    }
+  } catch (error) {
+    await close()
+    throw error
+  }
+  const replica = (index: number) => {
+    const found = replicas[index]
+    if (!found) throw new Error(`no replica ${index} of ${count}`)
+    return found
+  }
+  return { schema, broker: replica(0), replicas, replica, close }
+}
+
+/** A client that must be let in: a refusal fails the test with its CONNACK code. */
+export async function connectAdmitted(url: string, options: IClientOptions): Promise<MqttClient> {
+  const outcome = await tryConnect(url, options)
+  if (!outcome.client) throw new Error(`${options.username ?? 'guest'} refused: CONNACK ${outcome.refused}`)
+  return outcome.client
 }
 
 /** The outcome of a CONNECT: the client, or the CONNACK return code that refused it. */
@@ -132,76 +197,4 @@ export async function storedFilters(sql: Sql, clientId: string): Promise<string[
   const rows = await sql<{ topic: string }[]>`
     select topic from mqtt_subscriptions where client_id = ${clientId} order by topic`
   return rows.map((row) => row.topic)
-}
-
-/** An MQTT string: two length bytes, then the bytes as given (ill-formed UTF-8 included). */
-function mqttString(bytes: Buffer): Buffer {
-  const length = Buffer.alloc(2)
-  length.writeUInt16BE(bytes.length)
-  return Buffer.concat([length, bytes])
-}
-
-function packet(type: number, body: Buffer): Buffer {
-  const lengthBytes: number[] = []
-  let remaining = body.length
-  do {
-    lengthBytes.push((remaining % 128) | (remaining >= 128 ? 0x80 : 0))
-    remaining = Math.floor(remaining / 128)
-  } while (remaining > 0)
-  return Buffer.concat([Buffer.from([type, ...lengthBytes]), body])
-}
-
-/** Packets written byte by byte, for what mqtt.js will not send. */
-export const rawPackets = {
-  /** MQTT 3.1.1 CONNECT, clean session, keep alive 30 s. */
-  connect: (clientId: string) =>
-    packet(
-      0x10,
-      Buffer.concat([
-        mqttString(Buffer.from('MQTT')),
-        Buffer.from([4, 0x02, 0, 30]),
-        mqttString(Buffer.from(clientId)),
-      ]),
-    ),
-  subscribe: (topic: Buffer) => packet(0x82, Buffer.concat([Buffer.from([0, 1]), mqttString(topic), Buffer.from([1])])),
-  unsubscribe: (topic: Buffer) => packet(0xa2, Buffer.concat([Buffer.from([0, 2]), mqttString(topic)])),
-}
-
-/** A connection over TCP or WebSocket that sends raw bytes and reports what comes back. */
-export async function rawConnection(url: string) {
-  const { hostname, port, protocol } = new URL(url)
-  const chunks: Buffer[] = []
-  let onData = () => {}
-  let send: (bytes: Buffer) => void
-  let closedPromise: Promise<void>
-  if (protocol === 'mqtt:') {
-    const socket = connectTcp(Number(port), hostname)
-    await new Promise((resolve) => socket.once('connect', resolve))
-    socket.on('data', (chunk) => {
-      chunks.push(chunk)
-      onData()
-    })
-    socket.on('error', () => {})
-    closedPromise = new Promise((resolve) => socket.once('close', () => resolve()))
-    send = (bytes) => socket.write(bytes)
-  } else {
-    const ws = new WebSocket(url, 'mqtt')
-    await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject))
-    ws.on('message', (data: Buffer) => {
-      chunks.push(data)
-      onData()
-    })
-    ws.on('error', () => {})
-    closedPromise = new Promise((resolve) => ws.once('close', () => resolve()))
-    send = (bytes) => ws.send(bytes)
-  }
-  return {
-    send,
-    closed: closedPromise,
-    /** Waits until `bytes` long of replies arrived; returns them all. */
-    async replies(bytes: number): Promise<Buffer> {
-      while (Buffer.concat(chunks).length < bytes) await new Promise<void>((resolve) => (onData = resolve))
-      return Buffer.concat(chunks)
-    },
-  }
 }

@@ -6,11 +6,13 @@ import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core'
 import { expect } from 'vitest'
+import { api, type Order } from '../../contract/index.ts'
 import { clientDist } from '../../server/client-build.ts'
-import { type Stack, type StackOptions, startStack } from '../../server/stack.ts'
+import type { Stack, StackOptions } from '../../server/stack.ts'
 import { launchChromium } from '../browser.ts'
-import { createTestDatabase } from '../db.ts'
-import { quiet, testTokens } from '../harness.ts'
+import { forFile } from '../for-file.ts'
+import { testTokens } from '../harness.ts'
+import { startTestStack } from '../stack.ts'
 
 export { testTokens }
 
@@ -28,22 +30,13 @@ export interface E2e {
 
 /** A stack on a database of its own, with the built client, and a browser. */
 export async function startE2e(options: Partial<StackOptions> = {}): Promise<E2e> {
-  const database = await createTestDatabase()
-  const stack = await startStack({
-    databaseUrl: database.url,
-    port: 0,
-    mqttPort: 0,
-    tokens: testTokens,
-    clientDir: clientDist,
-    log: quiet,
-    ...options,
-  })
+  const stack = await startTestStack({ clientDir: clientDist, ...options })
   const browser = await launchChromium()
   const contexts: BrowserContext[] = []
   const errors: string[] = []
   return {
     stack,
-    databaseUrl: database.url,
+    databaseUrl: stack.databaseUrl,
     browser,
     async context(contextOptions = {}) {
       const context = await browser.newContext({
@@ -63,10 +56,43 @@ export async function startE2e(options: Partial<StackOptions> = {}): Promise<E2e
       await Promise.all(contexts.map((c) => c.close().catch(() => {})))
       await browser.close()
       await stack.stop()
-      await database.drop()
       expect(errors, 'uncaught errors in the pages').toEqual([])
     },
   }
+}
+
+/** The file's stack, browser and pages (see {@link forFile}); uncaught page errors fail the file. */
+export function e2eForFile(options: Partial<StackOptions> = {}, timeoutMs = 180_000): E2e {
+  return forFile('the e2e stack', () => startE2e(options), timeoutMs)
+}
+
+const barHeaders = { authorization: `Bearer ${testTokens.barToken}`, 'content-type': 'application/json' }
+
+/** Places an order straight through the API, as another guest's phone would; expects 201. */
+export async function placeOrder(e2e: E2e, nickname: string, drinkId: string, quantity = 1): Promise<Order> {
+  const res = await fetch(`${e2e.stack.httpUrl}${api.orders}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ guestId: crypto.randomUUID(), nickname, drinkId, quantity }),
+  })
+  expect(res.status, await res.clone().text()).toBe(201)
+  return ((await res.json()) as { order: Order }).order
+}
+
+/** Moves an order as another bar screen would; expects 200. */
+export async function moveOrder(e2e: E2e, id: string, status: string): Promise<void> {
+  const res = await fetch(`${e2e.stack.httpUrl}${api.order(id)}`, {
+    method: 'PATCH',
+    headers: barHeaders,
+    body: JSON.stringify({ status }),
+  })
+  expect(res.status, await res.clone().text()).toBe(200)
+}
+
+/** The orders as the bar's API lists them (its first page, newest first). */
+export async function barOrders(e2e: E2e): Promise<Order[]> {
+  const res = await fetch(`${e2e.stack.httpUrl}${api.orders}`, { headers: barHeaders })
+  return ((await res.json()) as { orders: Order[] }).orders
 }
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')

@@ -1,6 +1,6 @@
 import type { ReadonlySignal } from '@preact/signals-core'
 import { computed, createModel, effect, signal } from '@preact/signals-core'
-import { backoffDelay } from '../../../contract/index.ts'
+import { backoffDelay, mqttPath } from '../../../contract/index.ts'
 import { reconnectPolicy } from './backoff.ts'
 import type { LiveMessage, LiveState, Session, SessionConfig, SessionOpener } from './live-session.ts'
 import { openInWorker } from './worker-session.ts'
@@ -23,7 +23,7 @@ export interface LiveOptions extends SessionConfig {
 
 /** The WebSocket address of the broker: `/mqtt` on the page's own host. */
 export function liveUrl(location: Pick<Location, 'protocol' | 'host'>): string {
-  return `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}/mqtt`
+  return `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}${mqttPath}`
 }
 
 /**

@@ -1,7 +1,6 @@
 import { expect, test } from 'vitest'
-import { orderMessages } from './messages.ts'
-import type { Order } from './order.ts'
-import { stationIdOfTopic, topics } from './topics.ts'
+import { type Order, stationIdOfTopic, topics } from '../../contract/index.ts'
+import { orderMessages } from './order-messages.ts'
 
 const order: Order = {
   id: '00000000-0000-4000-8000-000000000001',
