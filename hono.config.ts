@@ -11,7 +11,7 @@ export interface FunctionDefinition {
   /** Module exporting `createApp(deps)` and optionally `start(deps)`. */
   entry: string
   /** What the function answers; the ingress sends these paths to it. */
-  routes: { method: 'GET' | 'POST' | 'PATCH' | 'PUT'; path: string }[]
+  routes: { method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE'; path: string }[]
   scaling: {
     minScale: number
     maxScale: number
@@ -50,6 +50,18 @@ export const functions: FunctionDefinition[] = [
       { method: 'GET', path: routes.openapi },
     ],
     scaling: { minScale: 0, maxScale: 3, target: 100, containerConcurrency: 200 },
+  },
+  {
+    name: 'cloudprnt',
+    entry: 'functions/cloudprnt/index.ts',
+    routes: [
+      { method: 'GET', path: routes.cloudprntSetting },
+      { method: 'GET', path: routes.cloudprntPrinters },
+      { method: 'POST', path: routes.cloudprntPrinters },
+      { method: 'DELETE', path: routes.cloudprntPrinter },
+    ],
+    // Printers ask for their settings at power-on and hourly; the bar registers a few.
+    scaling: { minScale: 0, maxScale: 2, target: 50, containerConcurrency: 100 },
   },
 ]
 

@@ -1,6 +1,6 @@
 import type { Aedes, PublishPacket } from 'aedes'
 import type { Sql } from 'postgres'
-import { type BarStatus, topics } from '../contract/index.ts'
+import { type BarStatus, type CloudprntStatus, cloudprntUsername, topics } from '../contract/index.ts'
 import type { Logger } from '../runtime/logger.ts'
 import { outboxState } from '../runtime/outbox-metrics.ts'
 import { sessionQueues } from './metrics-database.ts'
@@ -15,6 +15,29 @@ export interface BarStatusOptions {
   intervalMs?: number
   /** Most printer sessions listed. Default 50. */
   maxSessions?: number
+  /** Most CloudPRNT printers listed. Default 100. */
+  maxCloudprnt?: number
+}
+
+interface CloudprntRow {
+  mac: string
+  name: string
+  station: string
+  status_code: string | null
+  failure_code: string | null
+  failure_token: string | null
+}
+
+/** The CloudPRNT printers, or none where their table is missing (a broker without the functions' schema). */
+async function cloudprntPrinters(sql: Sql, max: number): Promise<CloudprntRow[] | undefined> {
+  try {
+    return await sql<CloudprntRow[]>`
+      select mac, name, station, status_code, failure_code, failure_token
+      from cloudprnt_printers order by station, mac limit ${max}`
+  } catch (error) {
+    if ((error as { code?: string }).code === '42P01') return undefined
+    throw error
+  }
 }
 
 /**
@@ -23,16 +46,39 @@ export interface BarStatusOptions {
  * reads the same Postgres and, through the bus probe, the same connections, so they publish the
  * same state; a retained message holds the last one.
  */
-export function startBarStatus({ broker, sql, log, online, intervalMs = 2000, maxSessions = 50 }: BarStatusOptions) {
+export function startBarStatus({
+  broker,
+  sql,
+  log,
+  online,
+  intervalMs = 2000,
+  maxSessions = 50,
+  maxCloudprnt = 100,
+}: BarStatusOptions) {
   let last = ''
   let failing = ''
   let timer: NodeJS.Timeout | undefined
   let stopped = false
 
   const read = async (): Promise<Omit<BarStatus, 'at'>> => {
-    const [sessions, outbox] = await Promise.all([sessionQueues(sql, maxSessions), outboxState(sql)])
+    const [sessions, outbox, stars] = await Promise.all([
+      sessionQueues(sql, maxSessions),
+      outboxState(sql),
+      cloudprntPrinters(sql, maxCloudprnt),
+    ])
     const connected = online()
+    const cloudprnt = stars?.map(
+      (row): CloudprntStatus => ({
+        mac: row.mac,
+        name: row.name,
+        station: row.station,
+        online: connected.has(cloudprntUsername(row.mac)),
+        statusCode: row.status_code,
+        failure: row.failure_code ? { jobToken: row.failure_token, statusCode: row.failure_code } : null,
+      }),
+    )
     return {
+      ...(cloudprnt ? { cloudprnt } : {}),
       printers: sessions.map((session) => ({
         clientId: session.client_id,
         online: connected.has(session.client_id),
@@ -55,7 +101,15 @@ export function startBarStatus({ broker, sql, log, online, intervalMs = 2000, ma
       broker.publish(packet as PublishPacket, (error) => (error ? reject(error) : resolve()))
     })
 
+  let running = false
+  let again = false
   const tick = async () => {
+    if (running) {
+      again = true
+      return
+    }
+    running = true
+    clearTimeout(timer)
     try {
       const state = await read()
       const key = JSON.stringify(state)
@@ -70,11 +124,22 @@ export function startBarStatus({ broker, sql, log, online, intervalMs = 2000, ma
       if (message !== failing) log.warn(`bar status: ${message}`)
       failing = message
     }
-    if (!stopped) timer = setTimeout(tick, intervalMs)
+    running = false
+    if (stopped) return
+    if (again) {
+      again = false
+      timer = setTimeout(tick, 0)
+    } else timer = setTimeout(tick, intervalMs)
   }
   timer = setTimeout(tick, 0)
   broker.once('closed', () => {
     stopped = true
     clearTimeout(timer)
   })
+  return {
+    /** Reads and publishes now (a printer changed): the bar sees it within a round trip. */
+    refresh: () => {
+      if (!stopped) void tick()
+    },
+  }
 }

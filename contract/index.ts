@@ -3,6 +3,7 @@
  * schemas. It imports nothing of ours.
  */
 export * from './backoff.ts'
+export * from './cloudprnt.ts'
 export * from './menu.ts'
 export * from './messages.ts'
 export * from './order.ts'
@@ -21,6 +22,12 @@ export const routes = {
   openapi: '/api/openapi.json',
   healthz: '/api/healthz',
   readyz: '/api/readyz',
+  /** The CloudPRNT "Server URL" a printer is given; nothing answers it (see cloudprntSetting). */
+  cloudprntServer: '/api/cloudprnt/server',
+  /** Where a printer fetches its settings: `cloudprnt-setting.json` beside its Server URL. */
+  cloudprntSetting: '/api/cloudprnt/cloudprnt-setting.json',
+  cloudprntPrinters: '/api/cloudprnt/printers',
+  cloudprntPrinter: '/api/cloudprnt/printers/:mac',
 } as const
 
 /** HTTP paths of the API, parameters filled in. */
@@ -29,4 +36,5 @@ export const api = {
   order: (id: string) => `${orders}/${encodeURIComponent(id)}`,
   menu,
   drink: (drinkId: string) => `${menu}/${encodeURIComponent(drinkId)}`,
+  cloudprntPrinter: (mac: string) => `/api/cloudprnt/printers/${encodeURIComponent(mac)}`,
 } as const

@@ -14,6 +14,14 @@ export const topics = {
   barStatus: 'bar/status',
   /** `{event, order}` for one guest's orders (QoS 1). */
   guestOrders: (guestId: string) => `guests/${guestId}/orders`,
+  /** The tickets of one station (`[a-z0-9-]{1,32}`): the `bar/tickets` payload plus `station` (QoS 1). */
+  stationTickets: (stationId: string) => `bar/stations/${stationId}/tickets`,
+  /** `{event, order}` for the orders of one station (QoS 1). */
+  stationOrders: (stationId: string) => `bar/stations/${stationId}/orders`,
+  /** What the CloudPRNT server sends one Star printer: `print-job` and the other methods (QoS 1). */
+  cloudprntToDevice: (mac: string, method: string) => `star/cloudprnt/to-device/${mac}/${method}`,
+  /** What one Star printer sends: `print-result`, `client-status`, `client-will` (QoS 1). */
+  cloudprntToServer: (mac: string, method: string) => `star/cloudprnt/to-server/${mac}/${method}`,
 } as const
 
 const guestTopic = /^guests\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\/orders$/i

@@ -9,6 +9,7 @@ import { createBrokerSql, startDurableBroker } from '../broker/durable.ts'
 import { ConnectionGuard } from '../broker/guard.ts'
 import { attachWebSocket, closeServer, listenTcp } from '../broker/listeners.ts'
 import { createLocalPublisher } from '../broker/local-publisher.ts'
+import { readCloudprntOptions } from '../functions/cloudprnt/config.ts'
 import { createBaseApp, type FunctionDeps, notFound, type OrderLimits } from '../functions/shared/app.ts'
 import { createSql, migrateFunctions } from '../functions/shared/db.ts'
 import type { FunctionModule } from '../functions/shared/function-module.ts'
@@ -93,6 +94,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     metrics: functionMetrics,
     // The bar display and the function that enforces it share one undo time.
     undoSeconds: clientConfig.undoSeconds,
+    // Star printers reach the broker of this process on its TCP port, unless told otherwise.
+    cloudprnt: readCloudprntOptions(process.env, mqttPort),
   }
 
   // Requests reach each function by the routes of hono.config.ts, as the ingress routes them.

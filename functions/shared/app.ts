@@ -34,6 +34,8 @@ export interface FunctionDeps {
   overloadLimits?: OverloadLimits
   /** Requests waiting for a pool connection beyond the pool's `max` in flight. Default `defaultMaxWaiting`. */
   maxWaiting?: number
+  /** Where CloudPRNT printers reach the broker (functions/cloudprnt); port 1883, no TLS when omitted. */
+  cloudprnt?: { mqttHost?: string; mqttPort: number; useTls: boolean }
 }
 
 /**

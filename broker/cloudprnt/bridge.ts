@@ -1,0 +1,196 @@
+import type { Aedes, AedesPublishPacket, PublishPacket } from 'aedes'
+import type { Sql } from 'postgres'
+import * as v from 'valibot'
+import {
+  ALL_STATIONS,
+  type Locale,
+  type Menu,
+  MenuSchema,
+  type Order,
+  OrderEventSchema,
+  topics,
+} from '../../contract/index.ts'
+import type { Logger } from '../../runtime/logger.ts'
+import { handlePrinterMessage } from './printer-messages.ts'
+import { printJob } from './ticket.ts'
+
+export interface CloudprntBridgeOptions {
+  broker: Aedes
+  sql: Sql
+  log: Logger
+  /** Called when a printer's state changed (status, result, will), so bar/status follows at once. */
+  onStatus?: () => void
+  /** Language of the drink name and the few words on the ticket. Default `en`. */
+  lang?: Locale
+  /** A job not marked sent this long after it was stored is sent again (ms). Default 10 s. */
+  leaseMs?: number
+  /** How often unsent jobs are looked for (ms). Default 2 s. */
+  sweepMs?: number
+  /** Jobs sent again per sweep. Default 100. */
+  batch?: number
+  /** Orders waiting to be turned into jobs; beyond, an order is logged and left out. Default 1,000. */
+  maxPending?: number
+  /** Jobs are kept this long (ms) to drop a repeated order, then deleted. Default 1 day. */
+  retentionMs?: number
+}
+
+const stationOrders = topics.stationOrders('+')
+const stationOf = (topic: string) => (topic === topics.barOrders ? ALL_STATIONS : (topic.split('/')[2] ?? ''))
+
+interface RetainedSource {
+  persistence: { createRetainedStream(pattern: string): AsyncIterable<unknown> }
+}
+
+interface JobRow {
+  mac: string
+  order_id: string
+  payload: string
+}
+
+/**
+ * Sends every new order to the CloudPRNT printers registered to its station (or to `all`) as a
+ * `print-job` on `star/cloudprnt/to-device/<mac>/print-job`, QoS 1, the order id as job token.
+ * A job is a row of `cloudprnt_jobs` before it is sent: whichever replica inserts it sends it,
+ * so without faults each printer gets each order once; a job whose sending was not confirmed
+ * (the process died) is sent again after the lease, and the printer drops the repeated token
+ * ("MQTT General Specification", duplicate reception). Offline printers get theirs from their
+ * persistent session. Runs in the broker, fed by the broker itself, like the outbox relay.
+ */
+export function startCloudprntBridge(options: CloudprntBridgeOptions) {
+  const { broker, sql, log, onStatus = () => {}, lang = 'en' } = options
+  const { leaseMs = 10_000, sweepMs = 2000, batch = 100, maxPending = 1000, retentionMs = 86_400_000 } = options
+  const names = new Map<string, Menu['drinks'][number]['name']>()
+  let pending = 0
+  let chain: Promise<void> = Promise.resolve()
+  let stopped = false
+  let failing = ''
+  const warnOnce = (message: string) => {
+    if (message !== failing) log.warn(`cloudprnt: ${message}`)
+    failing = message
+  }
+
+  const publish = (row: JobRow) =>
+    new Promise<void>((resolve, reject) => {
+      const packet = {
+        cmd: 'publish',
+        topic: topics.cloudprntToDevice(row.mac, 'print-job'),
+        payload: Buffer.from(row.payload),
+        qos: 1,
+        retain: false,
+        dup: false,
+      }
+      broker.publish(packet as PublishPacket, (error) => (error ? reject(error) : resolve()))
+    })
+
+  const sendJobs = async (rows: JobRow[]) => {
+    for (const row of rows) await publish(row)
+    for (const row of rows) {
+      await sql`update cloudprnt_jobs set sent_at = now() where mac = ${row.mac} and order_id = ${row.order_id}`
+    }
+  }
+
+  const jobsFor = async (order: Order, station: string) => {
+    const drink = names.get(order.drinkId)?.[lang] ?? order.drinkId
+    const payload = JSON.stringify(printJob(order, drink, lang))
+    const rows = await sql<JobRow[]>`
+      insert into cloudprnt_jobs (mac, order_id, payload)
+      select mac, ${order.id}, ${payload} from cloudprnt_printers where station = ${station}
+      on conflict do nothing
+      returning mac, order_id, payload`
+    await sendJobs(rows)
+  }
+
+  const onOrder = (packet: AedesPublishPacket, done: () => void) => {
+    done()
+    let body: unknown
+    try {
+      body = JSON.parse(packet.payload.toString())
+    } catch {
+      return
+    }
+    const event = v.safeParse(OrderEventSchema, body)
+    if (!event.success || event.output.event !== 'placed' || stopped) return
+    if (pending >= maxPending)
+      return log.error(`cloudprnt: ${maxPending} orders pending, order ${event.output.order.id} not printed`)
+    pending++
+    const station = stationOf(packet.topic)
+    chain = chain
+      .then(() => jobsFor(event.output.order, station))
+      .then(
+        () => {
+          failing = ''
+        },
+        // The sweep sends what was stored; an order not stored at all is lost for these printers.
+        (error: Error) => warnOnce(`jobs for order ${event.output.order.id}: ${error.message}`),
+      )
+      .finally(() => pending--)
+  }
+
+  const onMenu = (packet: AedesPublishPacket, done: () => void) => {
+    done()
+    try {
+      const menu = v.parse(MenuSchema, JSON.parse(packet.payload.toString()))
+      for (const drink of menu.drinks) names.set(drink.id, drink.name)
+    } catch {}
+  }
+
+  const onPrinter = (packet: AedesPublishPacket, done: () => void) => {
+    done()
+    handlePrinterMessage(sql, packet.topic, packet.payload.toString()).then(
+      (changed) => changed && onStatus(),
+      (error: Error) => warnOnce(`printer message on ${packet.topic}: ${error.message}`),
+    )
+  }
+
+  const sweep = async () => {
+    await sql.begin(async (tx) => {
+      const rows = await tx<JobRow[]>`
+        select mac, order_id, payload from cloudprnt_jobs
+        where sent_at is null and created_at < now() - ${leaseMs} * interval '1 millisecond'
+        order by created_at limit ${batch}
+        for update skip locked`
+      for (const row of rows) await publish(row)
+      if (rows.length > 0) log.info(`cloudprnt: sent ${rows.length} unconfirmed job(s) again`)
+      for (const row of rows) {
+        await tx`update cloudprnt_jobs set sent_at = now() where mac = ${row.mac} and order_id = ${row.order_id}`
+      }
+    })
+    await sql`delete from cloudprnt_jobs where created_at < now() - ${retentionMs} * interval '1 millisecond'`
+  }
+  let timer: NodeJS.Timeout | undefined
+  let sweeping: Promise<void> = Promise.resolve()
+  const tick = () => {
+    sweeping = sweep()
+      .catch((error: Error) => warnOnce(`sweep: ${error.message}`))
+      .then(() => {
+        if (!stopped) timer = setTimeout(tick, sweepMs)
+      })
+  }
+  timer = setTimeout(tick, sweepMs)
+
+  const subscriptions: [string, (packet: AedesPublishPacket, done: () => void) => void][] = [
+    [topics.publicMenu, onMenu],
+    [topics.barOrders, onOrder],
+    [stationOrders, onOrder],
+    [topics.cloudprntToServer('+', '+'), onPrinter],
+  ]
+  for (const [topic, handler] of subscriptions) broker.subscribe(topic, handler, () => {})
+  // The menu is retained: read it once, then follow it.
+  const menuLoaded = (async () => {
+    for await (const packet of (broker as unknown as RetainedSource).persistence.createRetainedStream(
+      topics.publicMenu,
+    )) {
+      onMenu(packet as AedesPublishPacket, () => {})
+    }
+  })().catch((error: Error) => log.warn(`cloudprnt: reading the menu failed: ${error.message}`))
+
+  return {
+    menuLoaded,
+    async stop() {
+      stopped = true
+      clearTimeout(timer)
+      for (const [topic, handler] of subscriptions) broker.unsubscribe(topic, handler, () => {})
+      await Promise.all([chain, sweeping])
+    },
+  }
+}
