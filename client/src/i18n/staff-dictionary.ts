@@ -42,6 +42,11 @@ const en = {
   soundHint: 'Sound is on: it starts with your next tap on the screen.',
   printerOffline: 'Printer {printer} is offline: {count} ticket(s) waiting for it.',
   ordersWaiting: '{count} message(s) of orders not yet sent to the printers and screens (for {seconds} s).',
+  cloudprntOffline: 'Printer {printer} is offline: its tickets print when it is back.',
+  cloudprntPaper: 'Printer {printer} is out of paper ({code}).',
+  cloudprntCover: 'Printer {printer}: the cover is open ({code}).',
+  cloudprntError: 'Printer {printer} reports a fault: {code}.',
+  cloudprntJobFailed: 'Printer {printer} could not print a ticket ({code}).',
 }
 
 type StaffOnly = Readonly<Record<keyof typeof en, string>>
@@ -81,6 +86,11 @@ const de: StaffOnly = {
   printerOffline: 'Drucker {printer} ist nicht verbunden: {count} Bon(s) warten auf ihn.',
   ordersWaiting:
     '{count} Meldung(en) zu Bestellungen noch nicht an Drucker und Bildschirme gesendet (seit {seconds} s).',
+  cloudprntOffline: 'Drucker {printer} ist nicht verbunden: seine Bons kommen, sobald er zurück ist.',
+  cloudprntPaper: 'Drucker {printer} hat kein Papier mehr ({code}).',
+  cloudprntCover: 'Drucker {printer}: Deckel offen ({code}).',
+  cloudprntError: 'Drucker {printer} meldet einen Fehler: {code}.',
+  cloudprntJobFailed: 'Drucker {printer} konnte einen Bon nicht drucken ({code}).',
 }
 
 const fr: StaffOnly = {
@@ -118,6 +128,11 @@ const fr: StaffOnly = {
   printerOffline: 'L’imprimante {printer} est hors ligne : {count} ticket(s) l’attendent.',
   ordersWaiting:
     '{count} message(s) de commandes pas encore envoyés aux imprimantes et aux écrans (depuis {seconds} s).',
+  cloudprntOffline: 'L’imprimante {printer} est hors ligne : ses tickets sortiront à son retour.',
+  cloudprntPaper: 'L’imprimante {printer} n’a plus de papier ({code}).',
+  cloudprntCover: 'Imprimante {printer} : le capot est ouvert ({code}).',
+  cloudprntError: 'L’imprimante {printer} signale une erreur : {code}.',
+  cloudprntJobFailed: 'L’imprimante {printer} n’a pas pu imprimer un ticket ({code}).',
 }
 
 const it: StaffOnly = {
@@ -154,6 +169,11 @@ const it: StaffOnly = {
   soundHint: 'Il suono è attivo: parte al tuo prossimo tocco sullo schermo.',
   printerOffline: 'La stampante {printer} è offline: {count} scontrino/i in attesa.',
   ordersWaiting: '{count} messaggio/i di ordini non ancora inviati a stampanti e schermi (da {seconds} s).',
+  cloudprntOffline: 'La stampante {printer} è offline: i suoi scontrini usciranno al suo ritorno.',
+  cloudprntPaper: 'La stampante {printer} è senza carta ({code}).',
+  cloudprntCover: 'Stampante {printer}: coperchio aperto ({code}).',
+  cloudprntError: 'La stampante {printer} segnala un errore: {code}.',
+  cloudprntJobFailed: 'La stampante {printer} non ha potuto stampare uno scontrino ({code}).',
 }
 
 export type StaffMessages = Messages & StaffOnly
