@@ -6,6 +6,7 @@ import {
   type Locale,
   type Menu,
   MenuSchema,
+  macOfCloudprntUsername,
   type Order,
   OrderEventSchema,
   topics,
@@ -32,6 +33,11 @@ export interface CloudprntBridgeOptions {
   maxPending?: number
   /** Jobs are kept this long (ms) to drop a repeated order, then deleted. Default 1 day. */
   retentionMs?: number
+  /**
+   * A printer that connects without a stored session (its first time, or its session was lost)
+   * gets the jobs of this age (ms) it never answered: sent before it had a queue. Default 30 min.
+   */
+  catchUpMs?: number
 }
 
 const stationOrders = topics.stationOrders('+')
@@ -59,6 +65,7 @@ interface JobRow {
 export function startCloudprntBridge(options: CloudprntBridgeOptions) {
   const { broker, sql, log, onStatus = () => {}, lang = 'en' } = options
   const { leaseMs = 10_000, sweepMs = 2000, batch = 100, maxPending = 1000, retentionMs = 86_400_000 } = options
+  const { catchUpMs = 1_800_000 } = options
   const names = new Map<string, Menu['drinks'][number]['name']>()
   let pending = 0
   let chain: Promise<void> = Promise.resolve()
@@ -168,6 +175,31 @@ export function startCloudprntBridge(options: CloudprntBridgeOptions) {
   }
   timer = setTimeout(tick, sweepMs)
 
+  // A printer without a stored session had no queue: what was sent meanwhile never reached it.
+  // Its queue being empty, sending again repeats nothing it holds; what it printed has a result.
+  const freshSessions = new WeakSet<object>()
+  const onConnack = (packet: { sessionPresent?: boolean }, client: { id: string } | null) => {
+    if (client && !packet.sessionPresent && macOfCloudprntUsername(client.id)) freshSessions.add(client)
+  }
+  const onSubscribe = (subscriptions: { topic: string }[], client: { id: string } | null) => {
+    const mac = client ? macOfCloudprntUsername(client.id) : null
+    if (!client || !mac || !freshSessions.has(client)) return
+    const jobTopic = topics.cloudprntToDevice(mac, 'print-job')
+    if (!subscriptions.some((sub) => jobTopic.startsWith(sub.topic.replace(/#$/, '')))) return
+    freshSessions.delete(client)
+    sql<JobRow[]>`
+      select mac, order_id, payload from cloudprnt_jobs
+      where mac = ${mac} and result_code is null and created_at > now() - ${catchUpMs} * interval '1 millisecond'
+      order by created_at limit ${batch}`
+      .then(async (rows) => {
+        if (rows.length > 0) log.info(`cloudprnt: ${mac} had no session; sending its ${rows.length} open job(s)`)
+        await sendJobs(rows)
+      })
+      .catch((error: Error) => warnOnce(`catching up ${mac}: ${error.message}`))
+  }
+  broker.on('connackSent', onConnack)
+  broker.on('subscribe', onSubscribe)
+
   const subscriptions: [string, (packet: AedesPublishPacket, done: () => void) => void][] = [
     [topics.publicMenu, onMenu],
     [topics.barOrders, onOrder],
@@ -190,6 +222,8 @@ export function startCloudprntBridge(options: CloudprntBridgeOptions) {
       stopped = true
       clearTimeout(timer)
       for (const [topic, handler] of subscriptions) broker.unsubscribe(topic, handler, () => {})
+      broker.off('connackSent', onConnack)
+      broker.off('subscribe', onSubscribe)
       await Promise.all([chain, sweeping])
     },
   }
