@@ -105,9 +105,16 @@ test("a station's printer prints each order of its station once and none of anot
 })
 
 test('a printer away during 20 orders prints all 20 when it is back, each once', async () => {
-  const { printer } = await register('terrace')
+  const { printer, mac } = await register('terrace')
   await printer.powerOn()
+  // Away: the broker has noticed (its will is out) before the orders come.
+  const server = await connectClient(stack.mqttUrl, { username: 'service', password: testTokens.serviceToken })
+  const wills: string[] = []
+  server.on('message', (topic) => wills.push(topic))
+  await server.subscribeAsync(topics.cloudprntToServer(mac, 'client-will'), { qos: 1 })
   printer.powerCut()
+  await waitFor(() => wills.length > 0, 5000, 'the will')
+  await server.endAsync()
   const orders = await stationOrders('terrace', 20)
   await printer.powerOn()
   await waitFor(() => orders.every((o) => printer.printedFor(o.id).length > 0), 15_000, '20 tickets')

@@ -23,7 +23,11 @@ export interface CloudprntBridgeOptions {
   onStatus?: () => void
   /** Language of the drink name and the few words on the ticket. Default `en`. */
   lang?: Locale
-  /** A job not marked sent this long after it was stored is sent again (ms). Default 10 s. */
+  /**
+   * A job not marked sent this long after it was stored is sent again (ms): the replica that
+   * stored it died. Long enough for a loaded broker to store the job in an offline session's
+   * queue, since a printer remembers only its last 10 tokens. Default 30 s.
+   */
   leaseMs?: number
   /** How often unsent jobs are looked for (ms). Default 2 s. */
   sweepMs?: number
@@ -64,7 +68,7 @@ interface JobRow {
  */
 export function startCloudprntBridge(options: CloudprntBridgeOptions) {
   const { broker, sql, log, onStatus = () => {}, lang = 'en' } = options
-  const { leaseMs = 10_000, sweepMs = 2000, batch = 100, maxPending = 1000, retentionMs = 86_400_000 } = options
+  const { leaseMs = 30_000, sweepMs = 2000, batch = 100, maxPending = 1000, retentionMs = 86_400_000 } = options
   const { catchUpMs = 1_800_000 } = options
   const names = new Map<string, Menu['drinks'][number]['name']>()
   let pending = 0
@@ -89,10 +93,20 @@ export function startCloudprntBridge(options: CloudprntBridgeOptions) {
       broker.publish(packet as PublishPacket, (error) => (error ? reject(error) : resolve()))
     })
 
+  /** Jobs this process is sending: the sweep leaves them alone, whatever their age. */
+  const inFlight = new Set<string>()
+  const key = (row: JobRow) => `${row.mac} ${row.order_id}`
   const sendJobs = async (rows: JobRow[]) => {
-    for (const row of rows) await publish(row)
-    for (const row of rows) {
-      await sql`update cloudprnt_jobs set sent_at = now() where mac = ${row.mac} and order_id = ${row.order_id}`
+    for (const row of rows) inFlight.add(key(row))
+    try {
+      for (const row of rows) {
+        // When the publish began: a printer that subscribed later did not have this one queued.
+        const began = new Date()
+        await publish(row)
+        await sql`update cloudprnt_jobs set sent_at = ${began} where mac = ${row.mac} and order_id = ${row.order_id}`
+      }
+    } finally {
+      for (const row of rows) inFlight.delete(key(row))
     }
   }
 
@@ -156,10 +170,11 @@ export function startCloudprntBridge(options: CloudprntBridgeOptions) {
         where sent_at is null and created_at < now() - ${leaseMs} * interval '1 millisecond'
         order by created_at limit ${batch}
         for update skip locked`
-      for (const row of rows) await publish(row)
-      if (rows.length > 0) log.info(`cloudprnt: sent ${rows.length} unconfirmed job(s) again`)
-      for (const row of rows) {
-        await tx`update cloudprnt_jobs set sent_at = now() where mac = ${row.mac} and order_id = ${row.order_id}`
+      const lost = rows.filter((row) => !inFlight.has(key(row)))
+      for (const row of lost) await publish(row)
+      if (lost.length > 0) log.info(`cloudprnt: sent ${lost.length} unconfirmed job(s) again`)
+      for (const row of lost) {
+        await tx`update cloudprnt_jobs set sent_at = ${new Date()} where mac = ${row.mac} and order_id = ${row.order_id}`
       }
     })
     await sql`delete from cloudprnt_jobs where created_at < now() - ${retentionMs} * interval '1 millisecond'`
@@ -187,9 +202,12 @@ export function startCloudprntBridge(options: CloudprntBridgeOptions) {
     const jobTopic = topics.cloudprntToDevice(mac, 'print-job')
     if (!subscriptions.some((sub) => jobTopic.startsWith(sub.topic.replace(/#$/, '')))) return
     freshSessions.delete(client)
+    // Jobs sent from now on reach its queue; those sent before never reached anything.
+    const subscribed = new Date()
     sql<JobRow[]>`
       select mac, order_id, payload from cloudprnt_jobs
-      where mac = ${mac} and result_code is null and created_at > now() - ${catchUpMs} * interval '1 millisecond'
+      where mac = ${mac} and result_code is null and sent_at < ${subscribed}
+        and created_at > now() - ${catchUpMs} * interval '1 millisecond'
       order by created_at limit ${batch}`
       .then(async (rows) => {
         if (rows.length > 0) log.info(`cloudprnt: ${mac} had no session; sending its ${rows.length} open job(s)`)

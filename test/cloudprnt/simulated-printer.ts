@@ -78,8 +78,21 @@ export class SimulatedPrinter {
     return settings.settingForMQTT.mqttConnectionSetting
   }
 
-  /** Power on: settings, then the broker. Resolves on CONNACK with its subscription granted. */
-  async powerOn(): Promise<void> {
+  /**
+   * Power on: settings, then the broker; resolves once its subscription is granted. Like a real
+   * printer it tries again when the broker does not answer (at most `attempts` times).
+   */
+  async powerOn(attempts = 3): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.connectOnce()
+      } catch (error) {
+        if (attempt >= attempts || !/connack timeout|closed before CONNACK/.test((error as Error).message)) throw error
+      }
+    }
+  }
+
+  private async connectOnce(): Promise<void> {
     const setting = await this.fetchSettings()
     const { mac } = this.options
     const client = mqtt.connect({
@@ -101,11 +114,16 @@ export class SimulatedPrinter {
       },
     })
     client.on('message', (topic, payload) => void this.receive(topic, payload.toString()))
-    await new Promise<void>((resolve, reject) => {
-      client.once('connect', () => resolve())
-      client.once('error', reject)
-      client.once('close', () => reject(new Error('closed before CONNACK')))
-    })
+    try {
+      await new Promise<void>((resolve, reject) => {
+        client.once('connect', () => resolve())
+        client.once('error', reject)
+        client.once('close', () => reject(new Error('closed before CONNACK')))
+      })
+    } catch (error) {
+      client.end(true)
+      throw error
+    }
     client.removeAllListeners('error')
     client.on('error', () => {})
     this.client = client
