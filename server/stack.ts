@@ -95,7 +95,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     // The bar display and the function that enforces it share one undo time.
     undoSeconds: clientConfig.undoSeconds,
     // Star printers reach the broker of this process on its TCP port, unless told otherwise.
-    cloudprnt: readCloudprntOptions(process.env, mqttPort),
+    cloudprnt: {
+      ...readCloudprntOptions(process.env, mqttPort),
+      ...(clientConfig.publicUrl ? { publicUrl: clientConfig.publicUrl } : {}),
+    },
   }
 
   // Requests reach each function by the routes of hono.config.ts, as the ingress routes them.

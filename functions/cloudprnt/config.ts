@@ -3,7 +3,8 @@ import type { CloudprntOptions } from './index.ts'
 /**
  * Where CloudPRNT printers are told to find the broker, from the environment, read once:
  * `CLOUDPRNT_MQTT_HOST` (default: the host the printer asked for its settings),
- * `CLOUDPRNT_MQTT_PORT` (default `mqttPort`, else 1883), `CLOUDPRNT_MQTT_TLS` (`true`/`false`, default false).
+ * `CLOUDPRNT_MQTT_PORT` (default `mqttPort`, else 1883), `CLOUDPRNT_MQTT_TLS` (`true`/`false`, default false);
+ * the Server URL printers are given starts with `PUBLIC_URL` when set.
  */
 export function readCloudprntOptions(env: NodeJS.ProcessEnv = process.env, mqttPort = 1883): CloudprntOptions {
   const port = env.CLOUDPRNT_MQTT_PORT ? Number(env.CLOUDPRNT_MQTT_PORT) : mqttPort

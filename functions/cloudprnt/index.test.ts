@@ -3,6 +3,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest'
 import { api, type CloudprntServerSetting, routes } from '../../contract/index.ts'
 import { barAuth, json, startFunctionDeps } from '../../test/harness.ts'
 import { openApiDocument } from '../shared/openapi.ts'
+import { readCloudprntOptions } from './config.ts'
 import { createApp } from './index.ts'
 
 let deps: Awaited<ReturnType<typeof startFunctionDeps>>
@@ -103,4 +104,30 @@ test('the OpenAPI document lists the CloudPRNT routes', () => {
   expect(paths).toEqual(
     expect.arrayContaining([routes.cloudprntSetting, routes.cloudprntPrinters, '/api/cloudprnt/printers/{mac}']),
   )
+})
+
+test('printers are given the public address, whichever the bar registered them through', async () => {
+  const behind = createApp({
+    ...deps,
+    cloudprnt: { mqttPort: 1883, useTls: false, publicUrl: 'http://10.0.0.5:8080/' },
+  })
+  const res = await behind.request(`http://localhost:8080${routes.cloudprntPrinters}`, {
+    method: 'POST',
+    headers: { ...json, ...barAuth },
+    body: JSON.stringify({ mac: randomMac(), station: 'all' }),
+  })
+  expect(((await res.json()) as { serverUrl: string }).serverUrl).toBe(`http://10.0.0.5:8080${routes.cloudprntServer}`)
+})
+
+test('the settings are read once from the environment, a wrong value stops the start', () => {
+  expect(readCloudprntOptions({}, 18830)).toEqual({ mqttPort: 18830, useTls: false })
+  expect(
+    readCloudprntOptions({
+      CLOUDPRNT_MQTT_HOST: 'mqtt.venue',
+      CLOUDPRNT_MQTT_PORT: '8883',
+      CLOUDPRNT_MQTT_TLS: 'true',
+    }),
+  ).toEqual({ mqttHost: 'mqtt.venue', mqttPort: 8883, useTls: true })
+  expect(() => readCloudprntOptions({ CLOUDPRNT_MQTT_PORT: 'eighty' })).toThrow('CLOUDPRNT_MQTT_PORT')
+  expect(() => readCloudprntOptions({ CLOUDPRNT_MQTT_TLS: 'yes' })).toThrow('CLOUDPRNT_MQTT_TLS')
 })

@@ -23,6 +23,8 @@ export interface CloudprntOptions {
   useTls: boolean
   /** Minutes between a printer's settings requests (0–1440). Default 60, the guide's own. */
   reloadIntervalMin?: number
+  /** The address printers reach us at (`PUBLIC_URL`); the registration request's origin when omitted. */
+  publicUrl?: string
 }
 
 export const defaultCloudprntOptions: CloudprntOptions = { mqttPort: 1883, useTls: false }
@@ -115,7 +117,8 @@ export function createApp(deps: FunctionDeps): Hono {
         on conflict (mac) do nothing
         returning *`
       if (!row) throw new Refusal(409, 'id_conflict', 'this printer is registered already; remove it first')
-      const serverUrl = `${origin(c)}${routes.cloudprntServer}`
+      // Printers reach us where guests do, not at the address the bar happened to use.
+      const serverUrl = `${options.publicUrl?.replace(/\/$/, '') ?? origin(c)}${routes.cloudprntServer}`
       return c.json({ printer: printerOf(row), credentials: { username, password }, serverUrl }, 201)
     })
     .delete(routes.cloudprntPrinter, async (c) => {

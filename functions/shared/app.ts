@@ -35,7 +35,7 @@ export interface FunctionDeps {
   /** Requests waiting for a pool connection beyond the pool's `max` in flight. Default `defaultMaxWaiting`. */
   maxWaiting?: number
   /** Where CloudPRNT printers reach the broker (functions/cloudprnt); port 1883, no TLS when omitted. */
-  cloudprnt?: { mqttHost?: string; mqttPort: number; useTls: boolean }
+  cloudprnt?: { mqttHost?: string; mqttPort: number; useTls: boolean; publicUrl?: string }
 }
 
 /**
