@@ -55,9 +55,9 @@ export const functions: FunctionDefinition[] = [
     name: 'cloudprnt',
     entry: 'functions/cloudprnt/index.ts',
     routes: [
-      { method: 'GET', path: routes.cloudprntSetting },
-      { method: 'GET', path: routes.cloudprntPrinters },
       { method: 'POST', path: routes.cloudprntPrinters },
+      { method: 'GET', path: routes.cloudprntPrinters },
+      { method: 'GET', path: routes.cloudprntSetting },
       { method: 'DELETE', path: routes.cloudprntPrinter },
     ],
     // Printers ask for their settings at power-on and hourly; the bar registers a few.

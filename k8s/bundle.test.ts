@@ -114,18 +114,34 @@ describe.each(functions)('dist/functions/$name.mjs', (fn) => {
     expect((await fetch(`${url}/api/healthz`)).status).toBe(200)
     const drinkId = await availableDrink()
     const guestId = randomUUID()
+    // A CloudPRNT printer registered first (POST), then asking for its settings with its credentials.
+    const mac = (randomUUID().replaceAll('-', '').slice(0, 12).match(/../g) ?? []).join(':')
+    let printer = ''
     for (const route of fn.routes) {
-      const path = route.path.replace(':id', randomUUID()).replace(':drinkId', drinkId)
-      const headers = { ...json, authorization: `Bearer ${testTokens.barToken}` }
+      const cloudprnt = route.path.startsWith('/api/cloudprnt')
+      let path = route.path.replace(':id', randomUUID()).replace(':drinkId', drinkId).replace(':mac', mac)
+      const headers: Record<string, string> = { ...json, authorization: `Bearer ${testTokens.barToken}` }
+      if (route.path.endsWith('cloudprnt-setting.json')) {
+        path += `?mac=${encodeURIComponent(mac)}`
+        headers.authorization = `Basic ${Buffer.from(printer).toString('base64')}`
+      }
       const body =
         route.method === 'POST'
-          ? JSON.stringify({ guestId, nickname: 'Kube', drinkId })
-          : route.method === 'GET'
+          ? JSON.stringify(cloudprnt ? { mac, station: 'all' } : { guestId, nickname: 'Kube', drinkId })
+          : route.method === 'GET' || route.method === 'DELETE'
             ? undefined
             : JSON.stringify(route.path.startsWith('/api/menu') ? { available: true } : { status: 'preparing' })
       const response = await fetch(`${url}${path}`, { method: route.method, headers, body })
+      if (cloudprnt && route.method === 'POST') {
+        const { credentials } = (await response.clone().json()) as {
+          credentials: { username: string; password: string }
+        }
+        printer = `${credentials.username}:${credentials.password}`
+      }
       // An order id made up here is unknown (404); everything else must succeed.
-      expect([200, 201, 404], `${route.method} ${path}: ${await response.clone().text()}`).toContain(response.status)
+      expect([200, 201, 204, 404], `${route.method} ${path}: ${await response.clone().text()}`).toContain(
+        response.status,
+      )
       if (route.method === 'POST') expect(response.status).toBe(201)
     }
     // What Prometheus scrapes on the pod: the requests just made, and Node's own metrics.
