@@ -3,6 +3,7 @@
  * themselves. Section names in comments are those of Star's CloudPRNT protocol guide.
  */
 import * as v from 'valibot'
+import { locales } from './menu.ts'
 
 /** A printer registered to this station gets the tickets of every station (`bar/orders`). */
 export const ALL_STATIONS = 'all'
@@ -46,6 +47,8 @@ export const RegisterPrinterSchema = v.strictObject({
   /** A station id, or `all`. */
   station: StationIdSchema,
   name: v.optional(v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(40))),
+  /** Language of its tickets. Default `en`. */
+  language: v.optional(v.picklist(locales)),
 })
 export type RegisterPrinter = v.InferOutput<typeof RegisterPrinterSchema>
 
@@ -53,6 +56,7 @@ export const CloudprntPrinterSchema = v.object({
   mac: v.string(),
   station: v.string(),
   name: v.string(),
+  language: v.picklist(locales),
   /** MQTT user name and client id; also the user name of the printer's CloudPRNT settings. */
   username: v.string(),
   createdAt: v.string(),

@@ -146,6 +146,9 @@ test('a job stored but never confirmed sent is sent again; a job sent twice prin
 
   // Sent, and sent again by a replica that died before marking it: the printer drops the repeat.
   const twice = newOrder()
+  await sql`
+    insert into cloudprnt_jobs (mac, order_id, payload, sent_at)
+    values (${mac}, ${twice.id}, ${JSON.stringify(printJob(twice, 'Beer', 'en'))}, now())`
   const service = await connectClient(replicas[1]?.url ?? '', {
     username: 'service',
     password: testTokens.serviceToken,

@@ -27,12 +27,12 @@ afterAll(async () => {
 
 let macs = 0
 /** Registers a printer to `station` over HTTP as the bar does, and makes its simulated twin. */
-async function register(station: string) {
+async function register(station: string, language?: string) {
   const mac = `00:11:62:00:00:${(++macs).toString(16).padStart(2, '0')}`
   const res = await fetch(`${stack.httpUrl}${routes.cloudprntPrinters}`, {
     method: 'POST',
     headers: { ...json, ...barAuth },
-    body: JSON.stringify({ mac: mac.toUpperCase(), station }),
+    body: JSON.stringify({ mac: mac.toUpperCase(), station, ...(language ? { language } : {}) }),
   })
   expect(res.status).toBe(201)
   const body = (await res.json()) as { credentials: { username: string; password: string }; serverUrl: string }
@@ -78,9 +78,11 @@ async function stationOrders(station: string, count: number): Promise<Order[]> {
   return orders
 }
 
-test('a printer for every station prints each placed order once, € and umlauts as typed', async () => {
+test('a printer for every station prints each placed order once, € and umlauts as typed, in its language', async () => {
   const { printer } = await register('all')
+  const { printer: german } = await register('all', 'de')
   await printer.powerOn()
+  await german.powerOn()
   const orders = [await placeOrder('2 € Trinkgeld, Grüße'), await placeOrder('ohne Schaum'), await placeOrder('')]
   await waitFor(() => orders.every((order) => printer.printedFor(order.id).length > 0), 10_000, 'three tickets')
   for (const order of orders) expect(printer.printedFor(order.id)).toHaveLength(1)
@@ -89,6 +91,11 @@ test('a printer for every station prints each placed order once, € and umlauts
   expect(first).toContain('1 × Beer')
   expect(first).toContain('for Jürg')
   expect(first).toContain('Note: 2 € Trinkgeld, Grüße')
+  await waitFor(() => orders.every((order) => german.printedFor(order.id).length > 0), 10_000, 'German tickets')
+  const deutsch = german.printedFor(orders[0]?.id ?? '')[0]?.text
+  expect(deutsch).toContain('1 × Bier')
+  expect(deutsch).toContain('für Jürg')
+  expect(deutsch).toContain('Notiz: 2 € Trinkgeld, Grüße')
 })
 
 test("a station's printer prints each order of its station once and none of another's", async () => {

@@ -3,7 +3,7 @@ import type { Sql } from 'postgres'
 import * as v from 'valibot'
 import {
   ALL_STATIONS,
-  type Locale,
+  locales,
   type Menu,
   MenuSchema,
   macOfCloudprntUsername,
@@ -21,8 +21,6 @@ export interface CloudprntBridgeOptions {
   log: Logger
   /** Called when a printer's state changed (status, result, will), so bar/status follows at once. */
   onStatus?: () => void
-  /** Language of the drink name and the few words on the ticket. Default `en`. */
-  lang?: Locale
   /**
    * A job not marked sent this long after it was stored is sent again (ms): the replica that
    * stored it died. Long enough for a loaded broker to store the job in an offline session's
@@ -67,7 +65,7 @@ interface JobRow {
  * persistent session. Runs in the broker, fed by the broker itself, like the outbox relay.
  */
 export function startCloudprntBridge(options: CloudprntBridgeOptions) {
-  const { broker, sql, log, onStatus = () => {}, lang = 'en' } = options
+  const { broker, sql, log, onStatus = () => {} } = options
   const { leaseMs = 30_000, sweepMs = 2000, batch = 100, maxPending = 1000, retentionMs = 86_400_000 } = options
   const { catchUpMs = 1_800_000 } = options
   const names = new Map<string, Menu['drinks'][number]['name']>()
@@ -110,12 +108,19 @@ export function startCloudprntBridge(options: CloudprntBridgeOptions) {
     }
   }
 
+  /** The job of `order` in each language (the printers' own), stored for each printer of `station`. */
   const jobsFor = async (order: Order, station: string) => {
-    const drink = names.get(order.drinkId)?.[lang] ?? order.drinkId
-    const payload = JSON.stringify(printJob(order, drink, lang))
+    const payloads = locales.map((lang) => {
+      const drink = names.get(order.drinkId)?.[lang] ?? order.drinkId
+      return JSON.stringify(printJob(order, drink, lang))
+    })
     const rows = await sql<JobRow[]>`
       insert into cloudprnt_jobs (mac, order_id, payload)
-      select mac, ${order.id}, ${payload} from cloudprnt_printers where station = ${station}
+      select p.mac, ${order.id}, j.payload
+      from cloudprnt_printers p
+      join unnest(${sql.array([...locales])}::text[], ${sql.array(payloads)}::text[]) as j (language, payload)
+        on j.language = p.language
+      where p.station = ${station}
       on conflict do nothing
       returning mac, order_id, payload`
     await sendJobs(rows)
@@ -155,12 +160,25 @@ export function startCloudprntBridge(options: CloudprntBridgeOptions) {
     } catch {}
   }
 
+  /** Per printer, its messages are handled one after another, in the order they came. */
+  const printerChains = new Map<string, Promise<void>>()
   const onPrinter = (packet: AedesPublishPacket, done: () => void) => {
     done()
-    handlePrinterMessage(sql, packet.topic, packet.payload.toString()).then(
-      (changed) => changed && onStatus(),
-      (error: Error) => warnOnce(`printer message on ${packet.topic}: ${error.message}`),
-    )
+    const mac = packet.topic.split('/')[3] ?? ''
+    const text = packet.payload.toString()
+    const previous = printerChains.get(mac) ?? Promise.resolve()
+    const next = previous
+      .then(() => handlePrinterMessage(sql, packet.topic, text))
+      .then(
+        (changed) => {
+          if (changed) onStatus()
+        },
+        (error: Error) => warnOnce(`printer message on ${packet.topic}: ${error.message}`),
+      )
+      .finally(() => {
+        if (printerChains.get(mac) === next) printerChains.delete(mac)
+      })
+    printerChains.set(mac, next)
   }
 
   const sweep = async () => {

@@ -4,6 +4,7 @@ import {
   type CloudprntServerSetting,
   canonicalMac,
   cloudprntUsername,
+  type Locale,
   RegisterPrinterSchema,
   routes,
 } from '../../contract/index.ts'
@@ -33,6 +34,7 @@ interface PrinterRow {
   mac: string
   station: string
   name: string
+  language: Locale
   username: string
   password_hash: string
   created_at: Date
@@ -42,6 +44,7 @@ const printerOf = (row: PrinterRow): CloudprntPrinter => ({
   mac: row.mac,
   station: row.station,
   name: row.name,
+  language: row.language,
   username: row.username,
   createdAt: row.created_at.toISOString(),
 })
@@ -112,8 +115,9 @@ export function createApp(deps: FunctionDeps): Hono {
       const password = newDevicePassword()
       const username = cloudprntUsername(body.mac)
       const [row] = await sql<PrinterRow[]>`
-        insert into cloudprnt_printers (mac, station, name, username, password_hash)
-        values (${body.mac}, ${body.station}, ${body.name ?? body.mac}, ${username}, ${await hashPassword(password)})
+        insert into cloudprnt_printers (mac, station, name, language, username, password_hash)
+        values (${body.mac}, ${body.station}, ${body.name ?? body.mac}, ${body.language ?? 'en'}, ${username},
+          ${await hashPassword(password)})
         on conflict (mac) do nothing
         returning *`
       if (!row) throw new Refusal(409, 'id_conflict', 'this printer is registered already; remove it first')

@@ -5,6 +5,8 @@ create table cloudprnt_printers (
   mac text primary key check (mac ~ '^[0-9a-f]{2}(:[0-9a-f]{2}){5}$'),
   station text not null check (station ~ '^[a-z0-9-]{1,32}$'),
   name text not null,
+  -- Language of the drink names and words on its tickets.
+  language text not null default 'en' check (language in ('en', 'de', 'fr', 'it')),
   -- MQTT user name and client id, derived from the MAC.
   username text not null unique,
   -- runtime/password-hash.ts; the password itself is never stored.
