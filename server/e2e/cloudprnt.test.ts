@@ -2,6 +2,7 @@
  * A Star CloudPRNT printer's trouble on the bar display of its station, in Chromium: paper out
  * shows within a second and goes when paper is back; another station's printer is not shown.
  */
+import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { routes } from '../../contract/index.ts'
 import { SimulatedPrinter } from '../../test/cloudprnt/simulated-printer.ts'
@@ -54,4 +55,25 @@ test("paper out shows on its station's bar display within a second, and goes whe
 
   await garden.setPaperOut(false)
   await expect.poll(() => notice.count(), { timeout: 5000, interval: 25 }).toBe(0)
+})
+
+test('a ticket the printer could not print is named by its pickup number until one prints again', async () => {
+  const hall = await register('00:11:62:e2:e2:03', 'all', 'Hall')
+  const bar = await e2e.page(await e2e.context({ viewport: { width: 1280, height: 800 } }))
+  await bar.goto(`${e2e.stack.httpUrl}/?bar#token=${testTokens.barToken}`)
+  await expect.poll(() => bar.getByTestId('connection').textContent(), { timeout: 10_000 }).toBe('Live')
+  const notice = bar.locator('[data-printer="00:11:62:e2:e2:03"]')
+
+  await hall.setPaperOut(true)
+  const placed = await fetch(`${e2e.stack.httpUrl}${routes.orders}`, {
+    method: 'POST',
+    headers: json,
+    body: JSON.stringify({ guestId: randomUUID(), nickname: 'Ivy', drinkId: 'tea' }),
+  })
+  const { order } = (await placed.json()) as { order: { id: string; number: number } }
+  await expect.poll(() => hall.results.some((r) => r.jobToken === order.id), { timeout: 10_000 }).toBe(true)
+  await hall.setPaperOut(false)
+  await expect
+    .poll(() => notice.textContent().catch(() => ''), { timeout: 5000, interval: 25 })
+    .toBe(`Printer Hall could not print the ticket of #${order.number} (410 Out of paper).`)
 })

@@ -47,6 +47,7 @@ const en = {
   cloudprntCover: 'Printer {printer}: the cover is open ({code}).',
   cloudprntError: 'Printer {printer} reports a fault: {code}.',
   cloudprntJobFailed: 'Printer {printer} could not print a ticket ({code}).',
+  cloudprntOrderFailed: 'Printer {printer} could not print the ticket of #{number} ({code}).',
 }
 
 type StaffOnly = Readonly<Record<keyof typeof en, string>>
@@ -91,6 +92,7 @@ const de: StaffOnly = {
   cloudprntCover: 'Drucker {printer}: Deckel offen ({code}).',
   cloudprntError: 'Drucker {printer} meldet einen Fehler: {code}.',
   cloudprntJobFailed: 'Drucker {printer} konnte einen Bon nicht drucken ({code}).',
+  cloudprntOrderFailed: 'Drucker {printer} konnte den Bon von #{number} nicht drucken ({code}).',
 }
 
 const fr: StaffOnly = {
@@ -133,6 +135,7 @@ const fr: StaffOnly = {
   cloudprntCover: 'Imprimante {printer} : le capot est ouvert ({code}).',
   cloudprntError: 'L’imprimante {printer} signale une erreur : {code}.',
   cloudprntJobFailed: 'L’imprimante {printer} n’a pas pu imprimer un ticket ({code}).',
+  cloudprntOrderFailed: 'L’imprimante {printer} n’a pas pu imprimer le ticket du n° {number} ({code}).',
 }
 
 const it: StaffOnly = {
@@ -174,6 +177,7 @@ const it: StaffOnly = {
   cloudprntCover: 'Stampante {printer}: coperchio aperto ({code}).',
   cloudprntError: 'La stampante {printer} segnala un errore: {code}.',
   cloudprntJobFailed: 'La stampante {printer} non ha potuto stampare uno scontrino ({code}).',
+  cloudprntOrderFailed: 'La stampante {printer} non ha potuto stampare lo scontrino del n. {number} ({code}).',
 }
 
 export type StaffMessages = Messages & StaffOnly

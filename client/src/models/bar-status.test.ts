@@ -60,7 +60,7 @@ test('a CloudPRNT printer that prints needs nothing; away, out of paper, cover o
   ])
   const failure = { jobToken: 'a0e5c3f0-0000-4000-8000-000000000000', statusCode: '511 Media decoding error' }
   expect(barNotices(status({ cloudprnt: [star({ failure })] }))).toEqual([
-    notice('jobFailed', '511 Media decoding error'),
+    { ...notice('jobFailed', '511 Media decoding error'), jobToken: failure.jobToken },
   ])
 })
 

@@ -7,7 +7,7 @@ export type PrinterTrouble = 'offline' | 'paper' | 'cover' | 'error' | 'jobFaile
 export type BarNotice =
   | { kind: 'printerOffline'; clientId: string; queued: number }
   | { kind: 'ordersWaiting'; messages: number; seconds: number }
-  | { kind: 'cloudprnt'; trouble: PrinterTrouble; mac: string; name: string; code: string }
+  | { kind: 'cloudprnt'; trouble: PrinterTrouble; mac: string; name: string; code: string; jobToken?: string }
 
 /** "Printer Status Codes" of Star's CloudPRNT guide: 2xx online, 41x paper, 42x cover, the rest an error. */
 function troubleOf(code: string): PrinterTrouble | null {
@@ -23,7 +23,10 @@ function cloudprntNotice(printer: CloudprntStatus): BarNotice | null {
   if (!printer.online) return { ...about, trouble: 'offline', code: '' }
   const trouble = printer.statusCode ? troubleOf(printer.statusCode) : null
   if (trouble && printer.statusCode) return { ...about, trouble, code: printer.statusCode }
-  if (printer.failure) return { ...about, trouble: 'jobFailed', code: printer.failure.statusCode }
+  if (printer.failure) {
+    const { jobToken, statusCode } = printer.failure
+    return { ...about, trouble: 'jobFailed', code: statusCode, ...(jobToken ? { jobToken } : {}) }
+  }
   return null
 }
 
