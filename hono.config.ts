@@ -3,7 +3,7 @@
  * starts one alone, the bundler builds one file per entry, and the Kubernetes manifests get one
  * Knative Service each, routed by `routes`.
  */
-import { routes } from './contract/index.ts'
+import { cloudprntRoutes, routes } from './contract/index.ts'
 import { pushRoutes } from './contract/push-routes.ts'
 
 export interface FunctionDefinition {
@@ -63,6 +63,18 @@ export const functions: FunctionDefinition[] = [
       { method: 'POST', path: pushRoutes.subscriptions },
     ],
     scaling: { minScale: 0, maxScale: 3, target: 100, containerConcurrency: 200 },
+  },
+  {
+    name: 'cloudprnt',
+    entry: 'functions/cloudprnt/index.ts',
+    routes: [
+      { method: 'POST', path: cloudprntRoutes.printers },
+      { method: 'GET', path: cloudprntRoutes.printers },
+      { method: 'GET', path: cloudprntRoutes.setting },
+      { method: 'DELETE', path: cloudprntRoutes.printer },
+    ],
+    // Printers ask for their settings at power-on and hourly; the bar registers a few.
+    scaling: { minScale: 0, maxScale: 2, target: 50, containerConcurrency: 100 },
   },
 ]
 

@@ -1,6 +1,6 @@
 import type { Aedes } from 'aedes'
 import type { Sql } from 'postgres'
-import { type BarStatus, topics } from '../contract/index.ts'
+import { type BarStatus, type CloudprntStatus, cloudprntUsername, topics } from '../contract/index.ts'
 import type { Logger } from '../runtime/logger.ts'
 import { outboxState } from '../runtime/outbox-metrics.ts'
 import { publishToBroker } from './local-publisher.ts'
@@ -17,6 +17,29 @@ export interface BarStatusOptions {
   intervalMs?: number
   /** Most printer sessions listed. Default 50. */
   maxSessions?: number
+  /** Most CloudPRNT printers listed. Default 100. */
+  maxCloudprnt?: number
+}
+
+interface CloudprntRow {
+  mac: string
+  name: string
+  station: string
+  status_code: string | null
+  failure_code: string | null
+  failure_token: string | null
+}
+
+/** The CloudPRNT printers, or none where their table is missing (a broker without the functions' schema). */
+async function cloudprntPrinters(sql: Sql, max: number): Promise<CloudprntRow[] | undefined> {
+  try {
+    return await sql<CloudprntRow[]>`
+      select mac, name, station, status_code, failure_code, failure_token
+      from cloudprnt_printers order by station, mac limit ${max}`
+  } catch (error) {
+    if ((error as { code?: string }).code === '42P01') return undefined
+    throw error
+  }
 }
 
 /**
@@ -25,14 +48,37 @@ export interface BarStatusOptions {
  * reads the same Postgres and, through the bus probe, the same connections, so they publish the
  * same state; a retained message holds the last one.
  */
-export function startBarStatus({ broker, sql, log, online, intervalMs = 2000, maxSessions = 50 }: BarStatusOptions) {
+export function startBarStatus({
+  broker,
+  sql,
+  log,
+  online,
+  intervalMs = 2000,
+  maxSessions = 50,
+  maxCloudprnt = 100,
+}: BarStatusOptions) {
   let last = ''
   let stopped = false
 
   const read = async (): Promise<Omit<BarStatus, 'at'>> => {
-    const [sessions, outbox] = await Promise.all([sessionQueues(sql, maxSessions), outboxState(sql)])
+    const [sessions, outbox, stars] = await Promise.all([
+      sessionQueues(sql, maxSessions),
+      outboxState(sql),
+      cloudprntPrinters(sql, maxCloudprnt),
+    ])
     const connected = online()
+    const cloudprnt = stars?.map(
+      (row): CloudprntStatus => ({
+        mac: row.mac,
+        name: row.name,
+        station: row.station,
+        online: connected.has(cloudprntUsername(row.mac)),
+        statusCode: row.status_code,
+        failure: row.failure_code ? { jobToken: row.failure_token, statusCode: row.failure_code } : null,
+      }),
+    )
     return {
+      ...(cloudprnt ? { cloudprnt } : {}),
       printers: sessions.map((session) => ({
         clientId: session.client_id,
         online: connected.has(session.client_id),
@@ -68,4 +114,8 @@ export function startBarStatus({ broker, sql, log, online, intervalMs = 2000, ma
     stopped = true
     void periodic.stop()
   })
+  return {
+    /** Reads and publishes now (a printer changed): the bar sees it within a round trip. */
+    refresh: () => periodic.now(),
+  }
 }

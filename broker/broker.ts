@@ -3,6 +3,7 @@ import { Aedes, type AedesOptions, type Client } from 'aedes'
 import memoryPersistence from 'aedes-persistence'
 import type { Logger } from '../runtime/logger.ts'
 import { beyondBound, heldFilters, internals } from './access/clients.ts'
+import type { CloudprntVerifier } from './access/cloudprnt.ts'
 import { type GuardedPersistence, guardPersistence } from './access/persistence-guard.ts'
 import { type AccessLimits, defaultAccessLimits } from './access/rules.ts'
 import { sessionOwnerStore } from './access/session-owners.ts'
@@ -24,6 +25,8 @@ export interface BrokerOptions {
    * replica silent for 3 intervals are published by the others, checked every 4 intervals.
    */
   heartbeatInterval?: number
+  /** Checks CloudPRNT printers' credentials (access/cloudprnt.ts); no printer may connect when omitted. */
+  cloudprnt?: CloudprntVerifier
   log: Logger
 }
 
@@ -35,6 +38,7 @@ export async function createBroker({
   id,
   limits: given,
   heartbeatInterval,
+  cloudprnt,
   log,
 }: BrokerOptions): Promise<Aedes> {
   const limits = { ...defaultAccessLimits, ...given }
@@ -43,7 +47,13 @@ export async function createBroker({
     ...(mq ? { mq } : {}),
     ...(heartbeatInterval ? { heartbeatInterval } : {}),
     persistence: guardPersistence(persistence as GuardedPersistence, log),
-    ...accessHooks({ credentials, limits, owners: sessionOwnerStore(persistence), log }),
+    ...accessHooks({
+      credentials,
+      limits,
+      owners: sessionOwnerStore(persistence),
+      log,
+      ...(cloudprnt ? { cloudprnt } : {}),
+    }),
   })
   const handle = broker.handle
   broker.handle = (connection, request) => watchPackets(handle(connection, request), limits)

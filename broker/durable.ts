@@ -1,12 +1,15 @@
 import type { Aedes } from 'aedes'
 import postgres, { type Sql } from 'postgres'
+import { macOfCloudprntUsername } from '../contract/index.ts'
 import { reconnectDelaySeconds } from '../db/reconnect-delay.ts'
 import type { Logger } from '../runtime/logger.ts'
 import type { Registry } from '../runtime/metrics.ts'
 import { startPushRelay } from '../runtime/push/relay.ts'
 import type { PushSender } from '../runtime/push/sender.ts'
+import { postgresCloudprntVerifier } from './access/cloudprnt.ts'
 import type { Credentials } from './access.ts'
 import { closeBroker, createBroker } from './broker.ts'
+import { startCloudprntBridge } from './cloudprnt/bridge.ts'
 import { type BrokerPoolOptions, defaultBrokerPool } from './config.ts'
 import { createPostgresEmitter } from './emitter/index.ts'
 import { observeDurableBroker } from './metrics-durable.ts'
@@ -31,6 +34,8 @@ export interface DurableBrokerOptions {
    * no push relay when omitted.
    */
   push?: PushSender
+  /** Serve CloudPRNT printers: their logins and the bridge that sends them jobs. Default true. */
+  cloudprnt?: boolean
   /** Most messages queued per offline session (the persistence's `maxQueued`, default 10,000). */
   maxQueued?: number
   /** Aedes' heartbeat in ms (default 60 s): a dead broker's wills are published every fourth. */
@@ -73,6 +78,7 @@ export async function startDurableBroker({
   replicas = true,
   relay = true,
   push,
+  cloudprnt = true,
   maxQueued,
   heartbeatInterval,
   metrics,
@@ -87,14 +93,24 @@ export async function startDurableBroker({
     mq,
     log,
     ...(heartbeatInterval ? { heartbeatInterval } : {}),
+    ...(cloudprnt ? { cloudprnt: postgresCloudprntVerifier(sql) } : {}),
   })
-  if (metrics) observeDurableBroker({ broker, sql, registry: metrics, log })
+  const status = metrics ? observeDurableBroker({ broker, sql, registry: metrics, log }) : null
   const relaying = relay ? startOutboxRelay({ sql, broker, log }) : null
   const pushing = relay && push ? startPushRelay({ sql, sender: push, log }) : null
+  const bridge = cloudprnt ? startCloudprntBridge({ broker, sql, log, onStatus: () => status?.refresh() }) : null
+  if (status) {
+    // A printer coming or going changes what the bar is shown.
+    const changed = (client: { id: string }) => {
+      if (macOfCloudprntUsername(client.id)) status.refresh()
+    }
+    broker.on('client', changed)
+    broker.on('clientDisconnect', changed)
+  }
   return {
     broker,
     async close() {
-      await Promise.all([relaying?.stop(), pushing?.stop()])
+      await Promise.all([relaying?.stop(), pushing?.stop(), bridge?.stop()])
       // Closing the broker closes its emitter too.
       await closeBroker(broker)
       await persistence.destroy()

@@ -36,6 +36,8 @@ export const defaultGuardOptions: GuardOptions = {
     guest: 8 * 1024,
     bar: 16 * 1024,
     printer: 16 * 1024,
+    // A Star printer publishes its status and print results, small JSON.
+    cloudprnt: 16 * 1024,
     // The functions publish orders, tickets and the retained menu.
     service: 1024 * 1024,
   },

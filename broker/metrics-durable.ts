@@ -30,5 +30,5 @@ export function observeDurableBroker({ broker, sql, registry, log }: ObserveOpti
   const trustedHere = () => connectedClients(broker).filter((client) => role(client) !== 'guest')
   const probe = startBusProbe({ broker, registry, announce: () => trustedHere().map((client) => client.id) })
   const online = () => new Set([...trustedHere().map((client) => client.id), ...probe.peerClients()])
-  startBarStatus({ broker, sql, log, online })
+  return startBarStatus({ broker, sql, log, online })
 }

@@ -22,8 +22,17 @@ export function startPeriodic({ name, intervalMs, firstDelayMs = intervalMs, log
   let running: Promise<void> = Promise.resolve()
   let stopped = false
   let failing = ''
+  let busy = false
+  /** Asked for while a round was under way: the next one starts as soon as it ends. */
+  let again = false
 
   const tick = () => {
+    clearTimeout(timer)
+    if (busy) {
+      again = true
+      return
+    }
+    busy = true
     running = (async () => {
       try {
         await round()
@@ -34,12 +43,19 @@ export function startPeriodic({ name, intervalMs, firstDelayMs = intervalMs, log
         if (message !== failing) log.warn(`${name}: ${message}`)
         failing = message
       }
-      if (!stopped) timer = setTimeout(tick, intervalMs)
+      busy = false
+      if (stopped) return
+      timer = setTimeout(tick, again ? 0 : intervalMs)
+      again = false
     })()
   }
   timer = setTimeout(tick, firstDelayMs)
 
   return {
+    /** Runs a round now, or right after the one under way: something changed that cannot wait. */
+    now() {
+      if (!stopped) tick()
+    },
     /** Resolves once the round under way, if any, has ended. */
     async stop() {
       stopped = true

@@ -3,6 +3,7 @@
  * schemas. It imports nothing of ours.
  */
 export * from './backoff.ts'
+export * from './cloudprnt.ts'
 export * from './event.ts'
 export * from './menu.ts'
 export * from './messages.ts'

@@ -110,6 +110,21 @@ export const errorCodes = [
 ] as const
 export type ErrorCode = (typeof errorCodes)[number]
 
+/** One CloudPRNT printer in `bar/status`. */
+export const CloudprntStatusSchema = v.object({
+  mac: v.string(),
+  name: v.string(),
+  /** A station id, or `all`. */
+  station: v.string(),
+  /** Connected to the broker now (its will or a dropped connection says otherwise). */
+  online: v.boolean(),
+  /** Its last `client-status` code, decoded (`410 Out of paper`); null before the first. */
+  statusCode: v.nullable(v.string()),
+  /** Its last failed job since it last printed one: the order id and the code. */
+  failure: v.nullable(v.object({ jobToken: v.nullable(v.string()), statusCode: v.string() })),
+})
+export type CloudprntStatus = v.InferOutput<typeof CloudprntStatusSchema>
+
 /**
  * Payload of the retained `bar/status`, written by the broker when it changes: the printer
  * sessions (subscribed to `bar/orders` or `bar/tickets`), whether one is connected and how many
@@ -128,6 +143,8 @@ export const BarStatusSchema = v.object({
     /** Age of the oldest, in whole seconds (0 when empty). */
     oldestSeconds: v.pipe(v.number(), v.minValue(0)),
   }),
+  /** The CloudPRNT printers (Star, MQTT): each with its station and what the bar must act on. */
+  cloudprnt: v.optional(v.array(CloudprntStatusSchema)),
   at: v.pipe(v.string(), v.isoTimestamp()),
 })
 export type BarStatus = v.InferOutput<typeof BarStatusSchema>

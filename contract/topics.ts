@@ -18,6 +18,10 @@ export const topics = {
   stationOrders: (stationId: string) => `bar/stations/${stationId}/orders`,
   /** `bar/tickets` for one station: a ticket for every order of its drinks placed (QoS 1). */
   stationTickets: (stationId: string) => `bar/stations/${stationId}/tickets`,
+  /** What the CloudPRNT server sends one Star printer: `print-job` and the other methods (QoS 1). */
+  cloudprntToDevice: (mac: string, method: string) => `star/cloudprnt/to-device/${mac}/${method}`,
+  /** What one Star printer sends: `print-result`, `client-status`, `client-will` (QoS 1). */
+  cloudprntToServer: (mac: string, method: string) => `star/cloudprnt/to-server/${mac}/${method}`,
 } as const
 
 const guestTopic = /^guests\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\/orders$/i

@@ -128,9 +128,17 @@ describe.each(functions.map((fn) => [fn.name, fn] as const))('dist/functions/%s.
     // Made, then removed again, by the station routes.
     const stationId = `kube-${randomUUID().slice(0, 8)}`
     const station = { name: { en: 'Kube', de: 'Kube', fr: 'Kube', it: 'Kube' } }
+    // A CloudPRNT printer registered first (POST), then asking for its settings with its credentials.
+    const mac = (randomUUID().replaceAll('-', '').slice(0, 12).match(/../g) ?? []).join(':')
+    let printer = ''
     for (const route of fn.routes) {
-      const path = route.path.replace(':id', randomUUID()).replace(':drinkId', drinkId).replace(':stationId', stationId)
-      const headers = { ...json, authorization: `Bearer ${testTokens.barToken}` }
+      const cloudprnt = route.path.startsWith('/api/cloudprnt')
+      let path = route.path
+        .replace(':id', randomUUID())
+        .replace(':drinkId', drinkId)
+        .replace(':stationId', stationId)
+        .replace(':mac', mac)
+      const headers: Record<string, string> = { ...json, authorization: `Bearer ${testTokens.barToken}` }
       if (route.path === routes.events) {
         // A new event would move every suite on this shared database to it: a nameless one,
         // refused by the function, shows the route reaches it.
@@ -139,11 +147,15 @@ describe.each(functions.map((fn) => [fn.name, fn] as const))('dist/functions/%s.
         expect(await refused.json()).toMatchObject({ error: { code: 'invalid_input', issues: [{ path: 'name' }] } })
         continue
       }
+      if (route.path.endsWith('cloudprnt-setting.json')) {
+        path += `?mac=${encodeURIComponent(mac)}`
+        headers.authorization = `Basic ${Buffer.from(printer).toString('base64')}`
+      }
       const body =
         route.path === pushRoutes.subscriptions
           ? JSON.stringify({ guestId, ...browserSubscription, language: 'en' })
           : route.method === 'POST'
-            ? JSON.stringify({ guestId, nickname: 'Kube', drinkId })
+            ? JSON.stringify(cloudprnt ? { mac, station: 'all' } : { guestId, nickname: 'Kube', drinkId })
             : route.method === 'GET' || route.method === 'DELETE'
               ? undefined
               : JSON.stringify(
@@ -154,6 +166,12 @@ describe.each(functions.map((fn) => [fn.name, fn] as const))('dist/functions/%s.
                       : { status: 'preparing' },
                 )
       const response = await fetch(`${url}${path}`, { method: route.method, headers, body })
+      if (cloudprnt && route.method === 'POST') {
+        const { credentials } = (await response.clone().json()) as {
+          credentials: { username: string; password: string }
+        }
+        printer = `${credentials.username}:${credentials.password}`
+      }
       // An order id made up here is unknown (404); everything else must succeed.
       expect([200, 201, 204, 404], `${route.method} ${path}: ${await response.clone().text()}`).toContain(
         response.status,

@@ -10,6 +10,7 @@ import { ConnectionGuard } from '../broker/guard.ts'
 import { attachWebSocket, closeServer, listenTcp } from '../broker/listeners.ts'
 import { createLocalPublisher } from '../broker/local-publisher.ts'
 import { mqttPath } from '../contract/index.ts'
+import { readCloudprntOptions } from '../functions/cloudprnt/config.ts'
 import type { OverloadLimits } from '../functions/shared/admission.ts'
 import { createBaseApp, type FunctionDeps, notFound, type OrderLimits } from '../functions/shared/app.ts'
 import { createSql, migrateFunctions } from '../functions/shared/db.ts'
@@ -123,6 +124,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
           pushHosts: pushOptions.hosts,
         }
       : {}),
+    // Star printers reach the broker of this process on its TCP port, unless told otherwise.
+    cloudprnt: {
+      ...readCloudprntOptions(process.env, mqttPort),
+      ...(clientConfig.publicUrl ? { publicUrl: clientConfig.publicUrl } : {}),
+    },
   }
 
   // Requests reach each function by the routes of hono.config.ts, as the ingress routes them.

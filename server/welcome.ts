@@ -1,4 +1,5 @@
 import { relative } from 'node:path'
+import { cloudprntRoutes, routes } from '../contract/index.ts'
 import type { Tokens } from '../runtime/secrets.ts'
 import type { Stack } from './stack.ts'
 
@@ -58,5 +59,12 @@ ${qrNote}
   Printer    ${printer}
 ${tokenNote}
   Printer token ${tokens.printerToken} (MQTT user "printer"); tokens are kept in .data/tokens.json
+
+  Star CloudPRNT printers (MQTT): register each by MAC to a station ("all": every order), e.g.
+             curl -X POST ${local}${cloudprntRoutes.printers} -H 'authorization: Bearer ${tokens.barToken}' \\
+               -H 'content-type: application/json' -d '{"mac":"00:11:62:aa:bb:cc","station":"all"}'
+             then enter in the printer's CloudPRNT settings (printer/README.md):
+             Server URL  ${stack.publicUrl}${cloudprntRoutes.server}
+             User name and password: those the registration answered
 `
 }

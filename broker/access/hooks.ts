@@ -9,6 +9,13 @@ import { sameSecret } from '../../runtime/secrets.ts'
 import { willOwner } from '../persistence/index.ts'
 import { topicMatches, topicProblem } from '../topic-rules.ts'
 import { beyondBound, clientRole, granted, heldFilters, internals, setClientRole } from './clients.ts'
+import {
+  type CloudprntVerifier,
+  cloudprntMayPublish,
+  cloudprntMaySubscribe,
+  isCloudprntUsername,
+  macOfClientId,
+} from './cloudprnt.ts'
 import { type AccessLimits, isRole, mayPublish, maySubscribe, type Role } from './rules.ts'
 import type { SessionOwnerStore } from './session-owners.ts'
 
@@ -23,6 +30,8 @@ export interface AccessHookOptions {
   limits: AccessLimits
   owners: SessionOwnerStore
   log: Logger
+  /** Checks the credentials of CloudPRNT printers; none may connect when omitted. */
+  cloudprnt?: CloudprntVerifier
 }
 
 type ReturnCode = 2 | 3 | 4 | 5
@@ -34,10 +43,24 @@ function refusal(message: string, returnCode: ReturnCode): AuthenticateError {
 /** What CONNECT asked for, kept from preConnect until authenticate decides. */
 const connects = new WeakMap<Client, Pick<ConnectPacket, 'clientId' | 'clean' | 'will'>>()
 
+/** Whether the client (`clientId`, of `role`) may subscribe to `filter`: a printer only to its own topics. */
+function allowedFilter(role: Role, clientId: string, filter: string): boolean {
+  if (role !== 'cloudprnt') return maySubscribe(role, filter)
+  const mac = macOfClientId(clientId)
+  return mac !== null && cloudprntMaySubscribe(mac, filter)
+}
+
+/** Whether a client of `role` (`clientId`) may publish to `topic`, wills included. */
+function allowedPublish(role: Role, clientId: string | undefined, topic: string): boolean {
+  if (role !== 'cloudprnt') return mayPublish(role)
+  const mac = macOfClientId(clientId)
+  return mac !== null && cloudprntMayPublish(mac, topic)
+}
+
 /** Whether `client` may receive a message on `topic`: its role may, and it holds a filter for it. */
 export function mayReceive(client: Client, topic: string): boolean {
   const role = clientRole(client)
-  if (!role || !maySubscribe(role, topic)) return false
+  if (!role || !allowedFilter(role, client.id, topic)) return false
   // Only what the client subscribed to and was granted: a filter refused, or refused when the
   // session was restored, never brings anything, whatever a queue or the trie still holds.
   for (const filter of Object.keys(internals(client).subscriptions)) {
@@ -46,8 +69,8 @@ export function mayReceive(client: Client, topic: string): boolean {
   return false
 }
 
-export function accessHooks({ credentials, limits, owners, log }: AccessHookOptions) {
-  const secrets: Record<Exclude<Role, 'guest'>, string> = {
+export function accessHooks({ credentials, limits, owners, log, cloudprnt }: AccessHookOptions) {
+  const secrets: Record<Exclude<Role, 'guest' | 'cloudprnt'>, string> = {
     bar: credentials.barToken,
     printer: credentials.printerToken,
     service: credentials.serviceToken,
@@ -64,6 +87,14 @@ export function accessHooks({ credentials, limits, owners, log }: AccessHookOpti
       return refusal('bad user name or password', 4)
     }
     return role
+  }
+
+  /** The CloudPRNT role for a printer's own credentials, with its own client id; or why not. */
+  async function printerRole(clientId: string | undefined, username: string, password: string | undefined) {
+    if (!cloudprnt) return refusal('no CloudPRNT printers here', 4)
+    // The client id is the user name: a printer's session and will are its own, never another's.
+    if (clientId !== username) return refusal('a CloudPRNT printer connects with its user name as client id', 2)
+    return (await cloudprnt(username, password ?? '')) !== null ? 'cloudprnt' : refusal('bad user name or password', 4)
   }
 
   /** Why `role` may not use the client id as asked, or null (see broker/README.md, Sessions). */
@@ -95,25 +126,33 @@ export function accessHooks({ credentials, limits, owners, log }: AccessHookOpti
       const clean = connect?.clean !== false
       // [MQTT-3.1.3-8] an empty client id with clean session 0: Aedes would invent one.
       if (!connect?.clientId && !clean) return done(refusal('a persistent session needs a client id', 2), false)
-      const role = roleOf(username, password)
-      if (typeof role !== 'string') return done(role, false)
+      const printer = username !== undefined && isCloudprntUsername(username)
+      const decided = printer
+        ? printerRole(connect?.clientId, username, password?.toString())
+        : Promise.resolve(roleOf(username, password))
       const will = connect?.will
-      if (will) {
-        const problem = topicProblem(will.topic, limits.maxTopicBytes)
-        if (problem) return done(refusal(`the will's topic is ${problem}`, 5), false)
-        if (!mayPublish(role)) return done(refusal(`${role} may not leave a will on ${will.topic}`, 5), false)
-      }
-      sessionRefusal(client, role, clean).then(
-        (refused) => {
-          if (refused) return done(refused, false)
-          setClientRole(client, role)
-          done(null, true)
-        },
-        (error: Error) => {
-          log.error(`mqtt: checking the session of ${client.id} failed: ${error.message}`)
-          done(refusal('the session store is unavailable', 3), false)
-        },
-      )
+      decided
+        .then(async (role) => {
+          if (typeof role !== 'string') return role
+          if (will) {
+            const problem = topicProblem(will.topic, limits.maxTopicBytes)
+            if (problem) return refusal(`the will's topic is ${problem}`, 5)
+            if (!allowedPublish(role, connect?.clientId, will.topic))
+              return refusal(`${role} may not leave a will on ${will.topic}`, 5)
+          }
+          return (await sessionRefusal(client, role, clean)) ?? role
+        })
+        .then(
+          (decision) => {
+            if (typeof decision !== 'string') return done(decision, false)
+            setClientRole(client, decision)
+            done(null, true)
+          },
+          (error: Error) => {
+            log.error(`mqtt: checking the session of ${client.id} failed: ${error.message}`)
+            done(refusal('the session store is unavailable', 3), false)
+          },
+        )
     },
 
     authorizeSubscribe(
@@ -130,7 +169,7 @@ export function accessHooks({ credentials, limits, owners, log }: AccessHookOpti
       const refused =
         problem !== null ||
         beyondBound.has(subscription) ||
-        !maySubscribe(role, subscription.topic) ||
+        !allowedFilter(role, client.id, subscription.topic) ||
         (!filters.has(subscription.topic) && filters.size >= limits.maxSubscriptionsPerSession)
       if (refused) return done(null, null) // SUBACK 0x80, the connection stays [MQTT-3.9.3-1]
       filters.add(subscription.topic)
@@ -146,7 +185,9 @@ export function accessHooks({ credentials, limits, owners, log }: AccessHookOpti
       if (!role) return done(new Error(`publishing to ${packet.topic} as nobody is not allowed`))
       const problem = topicProblem(packet.topic, limits.maxTopicBytes)
       if (problem) return done(new Error(`the topic is ${problem}`))
-      if (!mayPublish(role)) return done(new Error(`publishing to ${packet.topic} is not allowed`))
+      const clientId = (packet as { clientId?: string }).clientId ?? client?.id
+      if (!allowedPublish(role, clientId, packet.topic))
+        return done(new Error(`publishing to ${packet.topic} is not allowed`))
       done(null)
     },
 

@@ -18,6 +18,7 @@ import type { Logger } from '../../runtime/logger.ts'
 import { setWillOwner, willOwner } from '../persistence/index.ts'
 import { topicProblem } from '../topic-rules.ts'
 import { clientRole, granted } from './clients.ts'
+import { cloudprntMayPublish, macOfClientId } from './cloudprnt.ts'
 import { isRole, mayPublish } from './rules.ts'
 
 interface Sub {
@@ -44,7 +45,11 @@ const wellFormed = (topic: unknown) => topicProblem(topic, Number.POSITIVE_INFIN
 function willRefusal(will: object & Will): string | null {
   const owner = willOwner(will)
   if (!isRole(owner)) return 'its owner is unknown'
-  if (!mayPublish(owner)) return `${owner} may not publish`
+  if (owner === 'cloudprnt') {
+    // A printer's will only on its own to-server topics.
+    const mac = macOfClientId(will.clientId)
+    if (!mac || typeof will.topic !== 'string' || !cloudprntMayPublish(mac, will.topic)) return 'not its own topic'
+  } else if (!mayPublish(owner)) return `${owner} may not publish`
   if (!wellFormed(will.topic)) return 'its topic is malformed'
   return null
 }

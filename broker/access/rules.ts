@@ -5,9 +5,9 @@
 import { guestIdOfTopic, stationIdOfTopic, topics } from '../../contract/index.ts'
 import { defaultMaxTopicBytes } from '../topic-rules.ts'
 
-export type Role = 'guest' | 'bar' | 'printer' | 'service'
+export type Role = 'guest' | 'bar' | 'printer' | 'service' | 'cloudprnt'
 
-const roles: readonly string[] = ['guest', 'bar', 'printer', 'service'] satisfies Role[]
+const roles: readonly string[] = ['guest', 'bar', 'printer', 'service', 'cloudprnt'] satisfies Role[]
 
 export function isRole(value: unknown): value is Role {
   return typeof value === 'string' && roles.includes(value)
@@ -24,6 +24,9 @@ export function maySubscribe(role: Role, filter: string): boolean {
     case 'printer':
       // All tickets, or one concrete station's: never a wildcard over the stations.
       return filter === topics.barTickets || filter === topics.barOrders || stationIdOfTopic(filter) !== null
+    case 'cloudprnt':
+      // Each Star printer its own topics: decided per MAC in cloudprnt.ts, never by role alone.
+      return false
     case 'guest':
       // One concrete guest id, never a wildcard: a guest sees its own orders only.
       return first === 'public' || guestIdOfTopic(filter) !== null

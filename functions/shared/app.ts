@@ -43,6 +43,8 @@ export interface FunctionDeps {
   pushAllowLoopback?: boolean
   /** The push services' hosts an endpoint may be at (`PUSH_HOSTS`); the defaults of `defaultPushOptions` when omitted. */
   pushHosts?: string[]
+  /** Where CloudPRNT printers reach the broker (functions/cloudprnt); port 1883, no TLS when omitted. */
+  cloudprnt?: { mqttHost?: string; mqttPort: number; useTls: boolean; publicUrl?: string }
 }
 
 /**

@@ -1,6 +1,9 @@
 import { type JsonSchema, type OverrideActionContext, toJsonSchema, toJsonSchemaDefs } from '@valibot/to-json-schema'
 import type { GenericSchema } from 'valibot'
 import {
+  ClientStatusSchema,
+  CloudprntPrinterListSchema,
+  cloudprntRoutes,
   DrinkBodySchema,
   DrinkIdSchema,
   DrinkSchema,
@@ -17,9 +20,13 @@ import {
   OrderSchema,
   PickupBoardSchema,
   PlaceOrderSchema,
+  PrintJobSchema,
+  PrintResultSchema,
   PushKeySchema,
   PushSubscriptionInputSchema,
   ReadyPushSchema,
+  RegisteredPrinterSchema,
+  RegisterPrinterSchema,
   routes,
   StartEventSchema,
   StationBodySchema,
@@ -62,6 +69,12 @@ function schemas(): Record<string, unknown> {
       PushSubscription: PushSubscriptionInputSchema,
       PushKey: PushKeySchema,
       ReadyPush: ReadyPushSchema,
+      RegisterPrinter: RegisterPrinterSchema,
+      RegisteredPrinter: RegisteredPrinterSchema,
+      CloudprntPrinterList: CloudprntPrinterListSchema,
+      PrintJob: PrintJobSchema,
+      PrintResult: PrintResultSchema,
+      ClientStatus: ClientStatusSchema,
     },
     { target: 'draft-2020-12', errorMode: 'ignore', overrideAction: graphemes },
   )
@@ -148,7 +161,10 @@ function build() {
     openapi: '3.1.0',
     info: { title: 'Drinks', version: '1', description: 'Drink orders for events.' },
     components: {
-      securitySchemes: { bar: { type: 'http', scheme: 'bearer', description: 'BAR_TOKEN' } },
+      securitySchemes: {
+        bar: { type: 'http', scheme: 'bearer', description: 'BAR_TOKEN' },
+        printer: { type: 'http', scheme: 'basic', description: "a CloudPRNT printer's user name and password" },
+      },
       schemas: schemas(),
     },
     paths: {
@@ -251,6 +267,46 @@ function build() {
           security: bar,
           requestBody: body('StartEvent'),
           responses: { '201': reply('started; now the current event', 'EventBody'), ...errors(400, 401, 413, 415) },
+        },
+      },
+      [openApiPath(cloudprntRoutes.setting)]: {
+        get: {
+          summary:
+            'Star CloudPRNT "Server setting information request": a registered printer, with its user name and ' +
+            'password (HTTP Basic), gets the broker and its MQTT credentials',
+          security: [{ printer: [] }],
+          parameters: [
+            { name: 'mac', in: 'query', required: true, schema: { type: 'string' } },
+            { name: 'replaced_path', in: 'query', schema: { type: 'string' } },
+          ],
+          responses: {
+            '200': { description: 'star_cloudprnt_server_setting 1.0.0: MQTT only, Full MQTT' },
+            ...errors(400, 401, 503),
+          },
+        },
+      },
+      [openApiPath(cloudprntRoutes.printers)]: {
+        get: {
+          summary: 'The registered CloudPRNT printers',
+          security: bar,
+          responses: { '200': reply('the printers', 'CloudprntPrinterList'), ...errors(401) },
+        },
+        post: {
+          summary: 'Register a Star CloudPRNT printer by MAC to a station (or all); its password is shown this once',
+          security: bar,
+          requestBody: body('RegisterPrinter'),
+          responses: {
+            '201': reply('registered', 'RegisteredPrinter'),
+            ...errors(400, 401, 409, 413, 415),
+          },
+        },
+      },
+      [openApiPath(cloudprntRoutes.printer)]: {
+        delete: {
+          summary: 'Remove a CloudPRNT printer: it can no longer fetch its settings nor log in',
+          security: bar,
+          parameters: [{ name: 'mac', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: { '204': { description: 'removed' }, ...errors(401, 404) },
         },
       },
       [openApiPath(routes.healthz)]: { get: { summary: 'Liveness', responses: { '200': { description: 'running' } } } },

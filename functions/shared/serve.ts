@@ -4,6 +4,7 @@ import { createLogger } from '../../runtime/logger.ts'
 import { createMetricsRegistry, METRICS_PATH, metricsResponse } from '../../runtime/metrics.ts'
 import { observeOutbox } from '../../runtime/outbox-metrics.ts'
 import { onShutdown } from '../../runtime/shutdown.ts'
+import { readCloudprntOptions } from '../cloudprnt/config.ts'
 import type { FunctionDeps } from './app.ts'
 import { readFunctionConfig } from './config.ts'
 import { createSql } from './db.ts'
@@ -42,6 +43,7 @@ export function serveFunction(name: string, mod: FunctionModule): void {
     pushHosts: config.push.hosts,
     overloadLimits: config.overloadLimits,
     orderWriter: config.orderWriter,
+    cloudprnt: readCloudprntOptions(),
   }
   const app = mod.createApp(deps)
   // The ingress routes only the function's own paths here, so the scraper alone reaches /metrics.

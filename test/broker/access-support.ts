@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net'
 import type { Aedes } from 'aedes'
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt'
 import type { Sql } from 'postgres'
+import type { CloudprntVerifier } from '../../broker/access/cloudprnt.ts'
 import type { AccessLimits } from '../../broker/access/rules.ts'
 import { closeBroker, createBroker } from '../../broker/broker.ts'
 import { createPostgresEmitter } from '../../broker/emitter/index.ts'
@@ -44,6 +45,8 @@ export interface AccessBrokerOptions {
   replica?: boolean
   heartbeatInterval?: number
   limits?: Partial<AccessLimits>
+  /** Checks CloudPRNT printers' credentials; none may connect when omitted. */
+  cloudprnt?: CloudprntVerifier
 }
 
 export function newChannel(): string {
@@ -62,6 +65,7 @@ export async function startAccessBroker(sql: Sql, options: AccessBrokerOptions =
     id: options.id,
     heartbeatInterval: options.heartbeatInterval,
     limits: options.limits,
+    ...(options.cloudprnt ? { cloudprnt: options.cloudprnt } : {}),
     log: quiet,
   })
   const tcp = await listenTcp(broker, 0, '127.0.0.1')

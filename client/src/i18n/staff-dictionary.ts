@@ -50,6 +50,12 @@ const en = {
   newEventName: 'Name of the new event',
   startEvent: 'Start the event',
   keepEvent: 'Keep the current event',
+  cloudprntOffline: 'Printer {printer} is offline: its tickets print when it is back.',
+  cloudprntPaper: 'Printer {printer} is out of paper ({code}).',
+  cloudprntCover: 'Printer {printer}: the cover is open ({code}).',
+  cloudprntError: 'Printer {printer} reports a fault: {code}.',
+  cloudprntJobFailed: 'Printer {printer} could not print a ticket ({code}).',
+  cloudprntOrderFailed: 'Printer {printer} could not print the ticket of #{number} ({code}).',
 }
 
 type StaffOnly = Readonly<Record<keyof typeof en, string>>
@@ -97,6 +103,12 @@ const de: StaffOnly = {
   newEventName: 'Name des neuen Anlasses',
   startEvent: 'Anlass beginnen',
   keepEvent: 'Beim aktuellen Anlass bleiben',
+  cloudprntOffline: 'Drucker {printer} ist nicht verbunden: seine Bons kommen, sobald er zurück ist.',
+  cloudprntPaper: 'Drucker {printer} hat kein Papier mehr ({code}).',
+  cloudprntCover: 'Drucker {printer}: Deckel offen ({code}).',
+  cloudprntError: 'Drucker {printer} meldet einen Fehler: {code}.',
+  cloudprntJobFailed: 'Drucker {printer} konnte einen Bon nicht drucken ({code}).',
+  cloudprntOrderFailed: 'Drucker {printer} konnte den Bon von #{number} nicht drucken ({code}).',
 }
 
 const fr: StaffOnly = {
@@ -142,6 +154,12 @@ const fr: StaffOnly = {
   newEventName: 'Nom du nouvel événement',
   startEvent: 'Commencer l’événement',
   keepEvent: 'Garder l’événement en cours',
+  cloudprntOffline: 'L’imprimante {printer} est hors ligne : ses tickets sortiront à son retour.',
+  cloudprntPaper: 'L’imprimante {printer} n’a plus de papier ({code}).',
+  cloudprntCover: 'Imprimante {printer} : le capot est ouvert ({code}).',
+  cloudprntError: 'L’imprimante {printer} signale une erreur : {code}.',
+  cloudprntJobFailed: 'L’imprimante {printer} n’a pas pu imprimer un ticket ({code}).',
+  cloudprntOrderFailed: 'L’imprimante {printer} n’a pas pu imprimer le ticket du n° {number} ({code}).',
 }
 
 const it: StaffOnly = {
@@ -186,6 +204,12 @@ const it: StaffOnly = {
   newEventName: 'Nome del nuovo evento',
   startEvent: 'Inizia l’evento',
   keepEvent: 'Resta all’evento attuale',
+  cloudprntOffline: 'La stampante {printer} è offline: i suoi scontrini usciranno al suo ritorno.',
+  cloudprntPaper: 'La stampante {printer} è senza carta ({code}).',
+  cloudprntCover: 'Stampante {printer}: coperchio aperto ({code}).',
+  cloudprntError: 'La stampante {printer} segnala un errore: {code}.',
+  cloudprntJobFailed: 'La stampante {printer} non ha potuto stampare uno scontrino ({code}).',
+  cloudprntOrderFailed: 'La stampante {printer} non ha potuto stampare lo scontrino del n. {number} ({code}).',
 }
 
 export type StaffMessages = Messages & StaffOnly
