@@ -1,11 +1,9 @@
 import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import {
-  api,
   type CloudprntServerSetting,
   cloudprntPrinterPath,
   cloudprntRoutes,
-  routes,
 } from '../../contract/index.ts'
 import { barAuth, json, startFunctionDeps } from '../../test/harness.ts'
 import { openApiDocument } from '../shared/openapi.ts'

@@ -7,7 +7,6 @@ import {
   cloudprntUsername,
   type Locale,
   RegisterPrinterSchema,
-  routes,
 } from '../../contract/index.ts'
 import { hashPassword, newDevicePassword, verifyPassword } from '../../runtime/password-hash.ts'
 import { createBaseApp, type FunctionDeps } from '../shared/app.ts'
