@@ -64,7 +64,7 @@ async function buildGroup(entries: { name: string; code: string }[], outDir: str
     banner: {
       js: "import { createRequire as __createRequire } from 'node:module';const require = __createRequire(import.meta.url);",
     },
-    plugins: [virtualEntries(entries), ownModules(toDistRoot)],
+    plugins: [virtualEntries(entries), prebuiltOpenApi(), ownModules(toDistRoot)],
   })
   return Object.keys(result.metafile.outputs).map((file) => relative(outDir, resolve(file)))
 }
@@ -80,6 +80,29 @@ function virtualEntries(entries: { name: string; code: string }[]): Plugin {
         resolveDir: root,
         loader: 'ts',
       }))
+    },
+  }
+}
+
+/**
+ * The OpenAPI document is made from every schema of the contract by @valibot/to-json-schema: the
+ * same for every start of a pod. The bundle carries the finished document instead (a function
+ * that returns it), neither the converter nor the schemas that only the document needs.
+ */
+function prebuiltOpenApi(): Plugin {
+  const source = join(root, 'functions/shared/openapi.ts')
+  return {
+    name: 'prebuilt-openapi',
+    setup(b) {
+      b.onLoad({ filter: /openapi\.ts$/ }, async (args) => {
+        if (resolve(args.path) !== source) return undefined
+        const { openApiDocument } = (await import(source)) as typeof import('../functions/shared/openapi.ts')
+        const document = JSON.stringify(openApiDocument())
+        return {
+          contents: `export function openApiDocument() { return JSON.parse(${JSON.stringify(document)}) }`,
+          loader: 'js',
+        }
+      })
     },
   }
 }
