@@ -1,5 +1,5 @@
 import { relative } from 'node:path'
-import { cloudprntRoutes, } from '../contract/index.ts'
+import { cloudprntRoutes } from '../contract/index.ts'
 import type { Tokens } from '../runtime/secrets.ts'
 import type { Stack } from './stack.ts'
 

@@ -1,10 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, expect, test } from 'vitest'
-import {
-  type CloudprntServerSetting,
-  cloudprntPrinterPath,
-  cloudprntRoutes,
-} from '../../contract/index.ts'
+import { type CloudprntServerSetting, cloudprntPrinterPath, cloudprntRoutes } from '../../contract/index.ts'
 import { barAuth, json, startFunctionDeps } from '../../test/harness.ts'
 import { openApiDocument } from '../shared/openapi.ts'
 import { readCloudprntOptions } from './config.ts'

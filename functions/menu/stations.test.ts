@@ -65,6 +65,12 @@ test('a station id or body that does not fit is refused with the field named', a
     code: 'invalid_input',
     issues: [{ path: 'stationId' }],
   })
+  // "all" is what a printer for every station is registered to: no station may be called so.
+  const all = await request('PUT', '/api/stations/all', cocktails)
+  expect(all.status).toBe(400)
+  expect(((await all.json()) as ErrorBody).error.issues).toEqual([
+    { path: 'stationId', message: '"all" means every station' },
+  ])
   const missing = await request('PUT', `/api/stations/${stationId}`, { name: { en: 'Cocktails' } })
   expect(missing.status).toBe(400)
   const missingBody = (await missing.json()) as ErrorBody

@@ -1,7 +1,14 @@
 import type { Hono } from 'hono'
 import type { TransactionSql } from 'postgres'
 import * as v from 'valibot'
-import { type OutboxEntry, routes, StationIdSchema, StationPutSchema, stationLimits } from '../../contract/index.ts'
+import {
+  ALL_STATIONS,
+  type OutboxEntry,
+  routes,
+  StationIdSchema,
+  StationPutSchema,
+  stationLimits,
+} from '../../contract/index.ts'
 import type { FunctionDeps } from '../shared/app.ts'
 import { isBar } from '../shared/auth.ts'
 import { Refusal } from '../shared/errors.ts'
@@ -33,8 +40,11 @@ export function addStationRoutes(app: Hono, { sql, publisher, barToken, log }: F
       bar(c.req.header('authorization'))
       const id = c.req.param('stationId')
       const idCheck = v.safeParse(StationIdSchema, id)
-      if (!idCheck.success) {
-        const message = idCheck.issues[0]?.message ?? 'not a station id'
+      if (!idCheck.success || id === ALL_STATIONS) {
+        // "all" names every station where printers are registered (contract/cloudprnt.ts).
+        const message = idCheck.success
+          ? `"${ALL_STATIONS}" means every station`
+          : (idCheck.issues[0]?.message ?? 'not a station id')
         throw new Refusal(400, 'invalid_input', `stationId: ${message}`, [{ path: 'stationId', message }])
       }
       const body = await readJson(c, StationPutSchema)
