@@ -2,24 +2,12 @@
  * A new event in a real browser: the bar starts it behind a dialog, and the bar's queue, the
  * pickup board and the guest's page move to it without a reload; the next order is number 1.
  */
-import { afterAll, beforeAll, expect, test } from 'vitest'
+import { expect, test } from 'vitest'
 import type { Order } from '../../contract/index.ts'
-import {
-  type E2e,
-  expectAccessible,
-  openBar,
-  openGuest,
-  order,
-  startE2e,
-  testTokens,
-} from '../../test/e2e/stack-page.ts'
+import { e2eForFile, expectAccessible, openBar, openGuest, order, testTokens } from '../../test/e2e/stack-page.ts'
 import { readClientConfig } from '../client-app.ts'
 
-let e2e: E2e
-beforeAll(async () => {
-  e2e = await startE2e({ clientConfig: readClientConfig({ EVENT_NAME: 'Opening night' }) })
-}, 180_000)
-afterAll(() => e2e?.close())
+const e2e = e2eForFile({ clientConfig: readClientConfig({ EVENT_NAME: 'Opening night' }) })
 
 const bearer = { authorization: `Bearer ${testTokens.barToken}`, 'content-type': 'application/json' }
 

@@ -5,15 +5,11 @@
  */
 
 import type { Page } from 'playwright-core'
-import { afterAll, beforeAll, expect, test } from 'vitest'
+import { expect, test } from 'vitest'
 import type { Order } from '../../contract/index.ts'
-import { type E2e, expectAccessible, openGuest, order, startE2e, testTokens } from '../../test/e2e/stack-page.ts'
+import { e2eForFile, expectAccessible, openGuest, order, testTokens } from '../../test/e2e/stack-page.ts'
 
-let e2e: E2e
-beforeAll(async () => {
-  e2e = await startE2e()
-}, 180_000)
-afterAll(() => e2e?.close())
+const e2e = e2eForFile()
 
 async function ordersOf(nickname: string): Promise<Order[]> {
   const res = await fetch(`${e2e.stack.httpUrl}/api/orders`, {

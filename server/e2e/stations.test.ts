@@ -2,15 +2,11 @@
  * Stations in a real browser: a station's bar display shows and beeps for its orders only, the
  * guest reads where to pick up in their language, and the pickup board shows one station or all.
  */
-import { afterAll, beforeAll, expect, test } from 'vitest'
+import { expect, test } from 'vitest'
 import type { Order } from '../../contract/index.ts'
-import { type E2e, expectAccessible, openGuest, order, startE2e, testTokens } from '../../test/e2e/stack-page.ts'
+import { e2eForFile, expectAccessible, openGuest, order, testTokens } from '../../test/e2e/stack-page.ts'
 
-let e2e: E2e
-beforeAll(async () => {
-  e2e = await startE2e()
-}, 180_000)
-afterAll(() => e2e?.close())
+const e2e = e2eForFile()
 
 const bearer = { authorization: `Bearer ${testTokens.barToken}`, 'content-type': 'application/json' }
 
