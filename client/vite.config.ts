@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url'
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib'
 import preact from '@preact/preset-vite'
 import { defineConfig, type Plugin } from 'vite'
+import { preloadHelper } from './build/preload-helper.ts'
 
 // `npx vite build client` writes client/dist, which the server serves with the API on the same
 // origin. `npx vite client` serves the page with hot reload and passes the API, `/config.json`
@@ -46,7 +47,7 @@ export default defineConfig(({ command }) => {
   if (command === 'build') process.env.NODE_ENV = 'production'
   return {
     root: fileURLToPath(new URL('.', import.meta.url)),
-    plugins: [preact(), precompress()],
+    plugins: [preact(), preloadHelper(), precompress()],
     build: {
       outDir: 'dist',
       emptyOutDir: true,
