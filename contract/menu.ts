@@ -1,7 +1,6 @@
 import * as v from 'valibot'
 
-export const locales = ['en', 'de', 'fr', 'it'] as const
-export type Locale = (typeof locales)[number]
+export { type Locale, locales } from './locales.ts'
 
 export const DrinkIdSchema = v.pipe(
   v.string(),

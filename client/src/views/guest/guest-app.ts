@@ -1,6 +1,6 @@
 import type { ReadonlySignal } from '@preact/signals-core'
 import { computed, effect, signal, untracked } from '@preact/signals-core'
-import { topics } from '../../../../contract/index.ts'
+import { topics } from '../../../../contract/topics.ts'
 import type { GuestApi } from '../../lib/api-client.ts'
 import type { LiveConnection, LiveState } from '../../lib/live-connection.ts'
 import type { KeyValueStore } from '../../lib/storage.ts'
