@@ -5,6 +5,7 @@ import { brotliCompressSync, constants, gzipSync } from 'node:zlib'
 import preact from '@preact/preset-vite'
 import { defineConfig, type Plugin } from 'vite'
 import { mqttPath } from '../contract/index.ts'
+import { preloadHelper } from './build/preload-helper.ts'
 import { serviceWorker } from './build/service-worker.ts'
 
 // `npx vite build client` writes client/dist, which the server serves with the API on the same
@@ -48,7 +49,7 @@ export default defineConfig(({ command }) => {
   if (command === 'build') process.env.NODE_ENV = 'production'
   return {
     root: fileURLToPath(new URL('.', import.meta.url)),
-    plugins: [preact(), serviceWorker(), precompress()],
+    plugins: [preact(), serviceWorker(), preloadHelper(), precompress()],
     build: {
       outDir: 'dist',
       emptyOutDir: true,

@@ -11,37 +11,5 @@ export * from './order.ts'
 export * from './outbox.ts'
 export * from './payloads.ts'
 export * from './push.ts'
+export * from './routes.ts'
 export * from './topics.ts'
-
-const orders = '/api/orders'
-const menu = '/api/menu'
-const stations = '/api/stations'
-const events = '/api/events'
-
-/**
- * Routes of the HTTP API, as the functions declare them: `:name` marks a path parameter. The
- * push routes are `pushRoutes` (push.ts).
- */
-export const routes = {
-  orders,
-  order: `${orders}/:id`,
-  menu,
-  drink: `${menu}/:drinkId`,
-  station: `${stations}/:stationId`,
-  events,
-  openapi: '/api/openapi.json',
-  healthz: '/api/healthz',
-  readyz: '/api/readyz',
-} as const
-
-/** MQTT over WebSocket: on the broker's HTTP port, and on the page's own host. */
-export const mqttPath = '/mqtt'
-
-/** HTTP paths of the API, parameters filled in. */
-export const api = {
-  orders,
-  order: (id: string) => `${orders}/${encodeURIComponent(id)}`,
-  menu,
-  drink: (drinkId: string) => `${menu}/${encodeURIComponent(drinkId)}`,
-  events,
-} as const

@@ -1,8 +1,7 @@
 import * as v from 'valibot'
 import { EventSchema } from './event.ts'
 
-export const locales = ['en', 'de', 'fr', 'it'] as const
-export type Locale = (typeof locales)[number]
+export { type Locale, locales } from './locales.ts'
 
 export const DrinkIdSchema = v.pipe(
   v.string(),

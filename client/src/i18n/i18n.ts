@@ -1,7 +1,7 @@
 import type { ReadonlySignal } from '@preact/signals-core'
 import { batch, computed, signal } from '@preact/signals-core'
 import type { Locale } from '../../../contract/index.ts'
-import { locales } from '../../../contract/index.ts'
+import { locales } from '../../../contract/locales.ts'
 import type { KeyValueStore } from '../lib/storage.ts'
 import { fill } from './format.ts'
 import type { MessageKey, Messages } from './guest-messages.ts'

@@ -1,5 +1,5 @@
 import type { ErrorBody, Menu, Order, OrderList, PlaceOrderInput, UpdateOrder } from '../../../contract/index.ts'
-import { api } from '../../../contract/index.ts'
+import { api } from '../../../contract/routes.ts'
 
 /** An HTTP error of the API (`{error: {code, message}}`), or `network` when no answer came. */
 export class ApiError extends Error {

@@ -1,11 +1,13 @@
 import type { ReadonlySignal } from '@preact/signals-core'
 import { computed, createModel, effect, signal } from '@preact/signals-core'
-import { backoffDelay, mqttPath } from '../../../contract/index.ts'
+import { backoffDelay } from '../../../contract/index.ts'
 import { reconnectPolicy } from './backoff.ts'
 import type { LiveMessage, LiveState, Session, SessionConfig, SessionOpener } from './live-session.ts'
 import { openInWorker } from './worker-session.ts'
 
 export type { LiveMessage, LiveState, PayloadKind } from './live-session.ts'
+// In a module of its own, so the guest page has the address without this module before its first paint.
+export { liveUrl } from './live-url.ts'
 
 export interface LiveOptions extends SessionConfig {
   onMessage: (message: LiveMessage) => void
@@ -19,11 +21,6 @@ export interface LiveOptions extends SessionConfig {
   /** Where the session runs: a Web Worker in the page; tests open it in Node. */
   open?: SessionOpener
   log?: Pick<Console, 'warn'>
-}
-
-/** The WebSocket address of the broker: `/mqtt` on the page's own host. */
-export function liveUrl(location: Pick<Location, 'protocol' | 'host'>): string {
-  return `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}${mqttPath}`
 }
 
 /**

@@ -1,6 +1,6 @@
 import { computed, createModel, signal } from '@preact/signals-core'
 import type { Order, OrderEvent } from '../../../contract/index.ts'
-import { isOpen } from '../../../contract/index.ts'
+import { isOpen } from '../../../contract/order-status.ts'
 import type { ApiError, GuestApi } from '../lib/api-client.ts'
 import type { KeyValueStore } from '../lib/storage.ts'
 import { isUuid } from '../lib/uuid.ts'

@@ -1,6 +1,6 @@
 import { computed, createModel, signal } from '@preact/signals-core'
 import type { Order, OrderStatus } from '../../../contract/index.ts'
-import { orderStatuses } from '../../../contract/index.ts'
+import { orderStatuses } from '../../../contract/order-status.ts'
 
 /** Position in the lifecycle; the two ends (delivered, cancelled) rank highest. */
 export const statusRank = (status: OrderStatus): number => orderStatuses.indexOf(status)

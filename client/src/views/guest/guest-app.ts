@@ -1,8 +1,8 @@
 import type { ReadonlySignal } from '@preact/signals-core'
 import { computed, effect, signal, untracked } from '@preact/signals-core'
-import { topics } from '../../../../contract/index.ts'
+import { topics } from '../../../../contract/topics.ts'
 import type { GuestApi } from '../../lib/api-client.ts'
-import { LiveConnection } from '../../lib/live-connection.ts'
+import type { LiveConnection, LiveState } from '../../lib/live-connection.ts'
 import type { KeyValueStore } from '../../lib/storage.ts'
 import { newId } from '../../lib/uuid.ts'
 import { GuestModel } from '../../models/guest-model.ts'
@@ -52,17 +52,35 @@ export function createGuestApp({ api, storage, liveUrl, readyText, online }: Gue
     return Promise.all([loadMenu(), guest.refresh(), outbox.flush()])
   }
 
-  const live = new LiveConnection({
-    url: liveUrl,
-    online,
-    topics: { [topics.publicMenu]: 'menu', [topics.publicTicker]: 'ticker', [ownTopic]: 'orderEvent' },
-    onConnect: () => void catchUp(),
-    onMessage: (message) => {
-      if (message.kind === 'menu') menu.apply(message.payload)
-      else if (message.kind === 'ticker') ticker.push(message.payload)
-      else if (message.kind === 'orderEvent') guest.receive(message.payload)
-    },
-  })
+  // The MQTT connection's code comes after the first paint (`afterPaint`); until then its state
+  // is what a connection not yet open shows: connecting, or offline without a network.
+  const connection = signal<LiveConnection | null>(null)
+  const live = {
+    state: computed<LiveState>(() => connection.value?.state.value ?? (online.value ? 'connecting' : 'offline')),
+  }
+
+  /** Loads the MQTT connection's code and connects; tried again like the order list's code. */
+  function loadLive(): Promise<void> {
+    return import('../../lib/live-connection.ts').then(
+      ({ LiveConnection }) => {
+        connection.value = new LiveConnection({
+          url: liveUrl,
+          online,
+          topics: { [topics.publicMenu]: 'menu', [topics.publicTicker]: 'ticker', [ownTopic]: 'orderEvent' },
+          onConnect: () => void catchUp(),
+          onMessage: (message) => {
+            if (message.kind === 'menu') menu.apply(message.payload)
+            else if (message.kind === 'ticker') ticker.push(message.payload)
+            else if (message.kind === 'orderEvent') guest.receive(message.payload)
+          },
+        })
+        connection.value.start()
+      },
+      () => {
+        setTimeout(loadLive, 3000)
+      },
+    )
+  }
 
   // The network coming back is the moment to send and to catch up, before MQTT even notices.
   let wasOnline = online.peek()
@@ -106,7 +124,7 @@ export function createGuestApp({ api, storage, liveUrl, readyText, online }: Gue
      */
     afterPaint() {
       void loadParts()
-      live.start()
+      void loadLive()
     },
     /** The guest came back to the page: a phone may have frozen it, so catch up at once. */
     resume: () => void catchUp(),

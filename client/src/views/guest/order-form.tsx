@@ -1,4 +1,4 @@
-import { limits } from '../../../../contract/index.ts'
+import { limits } from '../../../../contract/order-status.ts'
 import type { I18n } from '../../i18n/i18n.ts'
 import type { GuestModel } from '../../models/guest-model.ts'
 import type { MenuModel } from '../../models/menu-model.ts'

@@ -13,6 +13,7 @@ import type { OrderStore } from '../../models/order-store.ts'
 import { ReadyAlert } from '../../models/ready-alert.ts'
 import type { ReadyText } from '../../models/ready-notifier.ts'
 import { ReadyNotifier } from '../../models/ready-notifier.ts'
+import '../../styles/guest-orders.css'
 
 // What the guest page shows once there is something to show: the orders with their change
 // form, the ready moment, the ticker. Their data comes from the API and MQTT after the first

@@ -1,4 +1,4 @@
-import { limits } from '../../../../contract/index.ts'
+import { limits } from '../../../../contract/order-status.ts'
 
 const choices = Array.from({ length: limits.quantity }, (_, index) => index + 1)
 

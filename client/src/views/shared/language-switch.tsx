@@ -1,4 +1,4 @@
-import { locales } from '../../../../contract/index.ts'
+import { locales } from '../../../../contract/locales.ts'
 import { localeNames } from '../../i18n/format.ts'
 import type { I18n } from '../../i18n/i18n.ts'
 

@@ -1,5 +1,5 @@
 import type { ErrorCode } from '../../../../contract/index.ts'
-import { limits } from '../../../../contract/index.ts'
+import { limits } from '../../../../contract/order-status.ts'
 import { fill } from '../../i18n/format.ts'
 import type { MessageKey, Messages } from '../../i18n/guest-messages.ts'
 import type { Problem } from '../../models/problem.ts'
