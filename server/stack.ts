@@ -36,6 +36,8 @@ export interface StackOptions {
   trustProxy?: boolean
   /** Whether the public ticker shows nicknames. Default true. */
   tickerNicknames?: boolean
+  /** Requests waiting for a database connection beyond the pool's `max` (`DB_MAX_WAITING`); the functions' default when omitted. */
+  maxWaiting?: number
   /** Folder of the built client; not served when missing. */
   clientDir?: string
   /** The broker's pool and bounds; read from the environment (`readBrokerConfig`) when omitted. */
@@ -90,6 +92,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     ...(options.editLimits ? { editLimits: options.editLimits } : {}),
     trustProxy: options.trustProxy ?? false,
     tickerNicknames: options.tickerNicknames ?? true,
+    ...(options.maxWaiting !== undefined ? { maxWaiting: options.maxWaiting } : {}),
     metrics: functionMetrics,
     // The bar display and the function that enforces it share one undo time.
     undoSeconds: clientConfig.undoSeconds,

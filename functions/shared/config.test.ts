@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest'
-import { defaultEditLimits, defaultOrderLimits, defaultUndoSeconds } from './app.ts'
+import { defaultEditLimits, defaultMaxWaiting, defaultOrderLimits, defaultUndoSeconds } from './app.ts'
 import { readFunctionConfig, readFunctionSettings } from './config.ts'
 
 test('every setting of the functions is read in one place, for the pods and for npm start alike', () => {
@@ -11,6 +11,7 @@ test('every setting of the functions is read in one place, for the pods and for 
     RATE_LIMIT_EDITS_ADDRESS: '30',
     TICKER_NICKNAMES: 'false',
     UNDO_SECONDS: '8',
+    DB_MAX_WAITING: '40',
   }
   const settings = readFunctionSettings(env)
   expect(settings).toEqual({
@@ -19,6 +20,7 @@ test('every setting of the functions is read in one place, for the pods and for 
     editLimits: { perGuest: { limit: 3, windowMs: 60_000 }, perAddress: { limit: 30, windowMs: 60_000 } },
     tickerNicknames: false,
     undoSeconds: 8,
+    maxWaiting: 40,
   })
   expect(
     readFunctionConfig({
@@ -38,6 +40,7 @@ test('unset, the defaults apply and the proxy is not trusted', () => {
     editLimits: defaultEditLimits,
     tickerNicknames: true,
     undoSeconds: defaultUndoSeconds,
+    maxWaiting: defaultMaxWaiting,
   })
 })
 
@@ -45,6 +48,7 @@ test('a setting that cannot be read stops the start with its name', () => {
   expect(() => readFunctionSettings({ TRUST_PROXY: 'yes' })).toThrow(/TRUST_PROXY=yes/)
   expect(() => readFunctionSettings({ RATE_LIMIT_EDITS_GUEST: '0' })).toThrow(/RATE_LIMIT_EDITS_GUEST=0/)
   expect(() => readFunctionSettings({ UNDO_SECONDS: '-1' })).toThrow(/UNDO_SECONDS=-1/)
+  expect(() => readFunctionSettings({ DB_MAX_WAITING: 'many' })).toThrow(/DB_MAX_WAITING=many/)
 })
 
 test('a standalone function needs its database and reads its ports as the other parts do', () => {

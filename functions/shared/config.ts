@@ -1,7 +1,7 @@
 import { type ConfigReader, type Env, readEnv } from '../../runtime/config.ts'
 import { defaultPorts, localBrokerUrl } from '../../runtime/ports.ts'
 import { loadTokens, type Tokens } from '../../runtime/secrets.ts'
-import { defaultEditLimits, defaultOrderLimits, defaultUndoSeconds, type OrderLimits } from './app.ts'
+import { defaultEditLimits, defaultMaxWaiting, defaultOrderLimits, defaultUndoSeconds, type OrderLimits } from './app.ts'
 
 /** What every function is told besides its connections: limits, the proxy, the ticker. */
 export interface FunctionSettings {
@@ -10,6 +10,8 @@ export interface FunctionSettings {
   trustProxy: boolean
   tickerNicknames: boolean
   undoSeconds: number
+  /** Requests waiting for a database connection beyond the pool's `max` (`DB_MAX_WAITING`). */
+  maxWaiting: number
 }
 
 export interface FunctionConfig extends FunctionSettings {
@@ -35,6 +37,7 @@ export function readFunctionSettings(env: Env = process.env): FunctionSettings {
     trustProxy: read.flag('TRUST_PROXY', false),
     tickerNicknames: readTickerNicknames(env),
     undoSeconds: readUndoSeconds(env),
+    maxWaiting: read.whole('DB_MAX_WAITING', defaultMaxWaiting, { min: 0 }),
   }
 }
 

@@ -37,6 +37,7 @@ export function serveFunction(name: string, mod: FunctionModule): void {
     tickerNicknames: config.tickerNicknames,
     metrics,
     undoSeconds: config.undoSeconds,
+    maxWaiting: config.maxWaiting,
   }
   const app = mod.createApp(deps)
   // The ingress routes only the function's own paths here, so the scraper alone reaches /metrics.
