@@ -42,11 +42,16 @@ export async function migrateAll(databaseUrl: string): Promise<void> {
 
 /**
  * One broker replica. `ports` reuses a dead replica's ports; with `profileDir`, SIGUSR2 starts and
- * stops a CPU profile written there (venue-cpu-prof.ts).
+ * stops a CPU profile written there (venue-cpu-prof.ts). `maxConnections` raises the bounds of
+ * connections per process and per address (every guest of the bench comes from 127.0.0.1).
  */
 export async function startBrokerPart(
   databaseUrl: string,
-  { ports, profileDir }: { ports?: { mqtt: number; http: number }; profileDir?: string } = {},
+  {
+    ports,
+    profileDir,
+    maxConnections,
+  }: { ports?: { mqtt: number; http: number }; profileDir?: string; maxConnections?: number } = {},
 ): Promise<BrokerPart> {
   const chosen = ports ?? { mqtt: await anyFreePort(), http: await anyFreePort() }
   const part = await startPart(
@@ -57,6 +62,9 @@ export async function startBrokerPart(
       DATABASE_URL: databaseUrl,
       MQTT_PORT: String(chosen.mqtt),
       PORT: String(chosen.http),
+      ...(maxConnections
+        ? { MQTT_MAX_CONNECTIONS: String(maxConnections), MQTT_MAX_CONNECTIONS_PER_ADDRESS: String(maxConnections) }
+        : {}),
       ...(profileDir
         ? {
             NODE_OPTIONS: `--import tsx --import ${fileURLToPath(new URL('./venue-cpu-prof.ts', import.meta.url))}`,
