@@ -7,16 +7,16 @@
  * order they were published; messages of different replicas may interleave differently on each.
  *
  * `emit` calls back once the message is delivered here and its NOTIFY is committed (so it is in
- * the sent log below), or with the NOTIFY's error: the publisher is not acknowledged, and if it
- * publishes again this replica's clients get the message a second time (at least once).
+ * the sent log below), or with the NOTIFY's error: the other replicas miss that message.
  *
  * While a replica's LISTEN connection is down (database restart, network cut) NOTIFY keeps nothing
- * for it. It reconnects within a second (broker/pg/listener.ts), then asks every replica to NOTIFY
- * again what each sent since it lost its LISTEN (less a margin for clocks); each replica keeps what
+ * for it. It reconnects within a second (broker/pg/listener.ts), then asks every replica, itself
+ * included, to NOTIFY again what each sent since it lost its LISTEN (less a margin for clocks); each replica keeps what
  * it sent lately for that (broker/emitter/sent-log.ts, bounded in count and age) and every replica
  * drops the envelopes it has already seen. So a message acknowledged (its NOTIFY committed)
  * reaches the clients online on every replica, late and possibly out of order after a gap, not at
- * all only if a replica stays away longer than the log's `maxAge`. Its own messages it never missed.
+ * all only if a replica stays away longer than the log's `maxAge`. It answers its own request too:
+ * a replica that asked while this one was not listening gets this one's messages of the gap so.
  */
 import { randomBytes } from 'node:crypto'
 import mqemitter from 'mqemitter'
@@ -224,13 +224,15 @@ export class PostgresEmitter extends MQEmitter {
       this.#logger.warn(`emitter: ignored a notification that is not ours on ${this.#channel}`)
       return
     }
-    // Delivered here when emitted; and this replica never asks itself for a gap: it missed nothing of its own.
-    if (envelope.o === this.#origin) return
-    if (!this.#seen.add(`${envelope.o}:${envelope.s}`)) return
     if (envelope.r !== undefined) {
-      this.#replays.requested(envelope.r)
+      // Its own request too: a replica that asked while this one was not listening gets this
+      // one's messages of the gap that way.
+      if (this.#seen.add(`${envelope.o}:${envelope.s}`)) this.#replays.requested(envelope.r)
       return
     }
+    // This replica's own messages were delivered here when they were emitted.
+    if (envelope.o === this.#origin) return
+    if (!this.#seen.add(`${envelope.o}:${envelope.s}`)) return
     const arrival: Arrival = { envelope, message: null, ready: envelope.a === undefined }
     if (envelope.a === undefined) {
       arrival.message = fromEnvelope(envelope)

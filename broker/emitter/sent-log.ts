@@ -1,8 +1,8 @@
 /**
  * What this replica NOTIFYed lately, kept to send again to a replica that was not listening.
  * NOTIFY keeps nothing for a session that is not listening, so after a Postgres restart (or any
- * cut of a LISTEN connection) each replica asks the others for what they sent since it lost its
- * LISTEN (its own messages it delivered when it sent them). Sending the same text again is safe: every replica drops an envelope whose
+ * cut of a LISTEN connection) each replica asks the others, and itself, for what they sent since
+ * it lost its LISTEN: its own answer reaches the replicas whose requests it could not hear. Sending the same text again is safe: every replica drops an envelope whose
  * id (origin and sequence number) it has already seen.
  */
 import type { Logger } from '../pg/listener.ts'
@@ -91,7 +91,7 @@ export class Replays {
     this.#options.log.add(texts)
   }
 
-  /** Listening (again): after a gap, ask every other replica for what it sent meanwhile. */
+  /** Listening (again): after a gap, ask every replica, this one included, for what it sent meanwhile. */
   listening(downSince: number | null): void {
     if (downSince === null) return
     const since = Math.min(this.#gapSince ?? downSince, downSince)

@@ -24,6 +24,7 @@ import {
   unpublishable,
 } from './packets.ts'
 import type { Quarantine } from './quarantine.ts'
+import { isSingleTopic, RetainedCache, type RetainedCacheOptions } from './retained-cache.ts'
 import { createTopicFilter } from './trie.ts'
 
 const PAGE = 200
@@ -33,19 +34,31 @@ export class RetainedMessages {
   readonly #writes: Batcher<Packet, undefined>
   readonly #logger: Logger
   readonly #quarantine: Quarantine
+  readonly #cache: RetainedCache
 
-  constructor(sql: Sql, options: { maxBatch: number; logger: Logger; quarantine: Quarantine }) {
+  constructor(
+    sql: Sql,
+    options: { maxBatch: number; logger: Logger; quarantine: Quarantine; cache?: Partial<RetainedCacheOptions> },
+  ) {
     const { maxBatch } = options
     this.#sql = sql
     this.#logger = options.logger
     this.#quarantine = options.quarantine
+    this.#cache = new RetainedCache(options.cache)
     this.#writes = createBatcher((packets: Packet[]) => this.#write(packets), { maxBatch })
   }
 
   /** Stores the packet, or forgets the topic's retained message when the payload is empty. */
   store(packet: Packet): Promise<undefined> {
-    if (!isStorableText(packet.topic)) return Promise.reject(new UnstorableTextError('a retained topic'))
-    return this.#writes.push(packet)
+    const topic = packet.topic
+    if (!isStorableText(topic)) return Promise.reject(new UnstorableTextError('a retained topic'))
+    this.#cache.changed(String(topic))
+    return this.#writes.push(packet).finally(() => this.#cache.changed(String(topic)))
+  }
+
+  /** Another replica stored a retained message on `topic` (the broker heard it on the bus). */
+  changed(topic: string): void {
+    this.#cache.changed(topic)
   }
 
   /** The retained messages matching each filter, filter after filter (as the in-memory persistence does). */
@@ -56,6 +69,10 @@ export class RetainedMessages {
   async *#matchingAll(patterns: string[]): AsyncGenerator<Packet> {
     try {
       for (const pattern of patterns) {
+        if (isSingleTopic(pattern)) {
+          yield* await this.#cache.read(pattern, () => this.#readAll(pattern))
+          continue
+        }
         for await (const { topic, row } of matching(this.#sql, pattern)) {
           const packet = await this.#readable(topic, row)
           if (packet) yield packet
@@ -66,6 +83,15 @@ export class RetainedMessages {
         `persistence: retained messages for ${storableCopy(patterns.join(', '))} not read: ${(error as Error).message}`,
       )
     }
+  }
+
+  async #readAll(pattern: string): Promise<Packet[]> {
+    const packets: Packet[] = []
+    for await (const { topic, row } of matching(this.#sql, pattern)) {
+      const packet = await this.#readable(topic, row)
+      if (packet) packets.push(packet)
+    }
+    return packets
   }
 
   /** The packet of a row, or undefined when it cannot be published and was quarantined. */
