@@ -89,7 +89,7 @@ export class PostgresPersistence {
     this.#outgoing = new OutgoingQueues(sql, { maxBatch, logger, awaitPacketIds, maxQueued, quarantine })
     this.#incoming = new IncomingPackets(sql)
     this.#wills = new Wills(sql, { quarantine, maxAttempts: maxWillAttempts })
-    this.#owners = new SessionOwners(sql)
+    this.#owners = new SessionOwners(sql, { maxBatch })
   }
 
   /** The broker given to `setup` (Aedes and the abstract suite read it). */

@@ -35,6 +35,8 @@ export class RetainedMessages {
   readonly #logger: Logger
   readonly #quarantine: Quarantine
   readonly #cache: RetainedCache
+  /** Reads of single topics, batched like the writes: many guests subscribing at once, one statement. */
+  readonly #topicReads: Batcher<string, PacketColumns | null>
 
   constructor(
     sql: Sql,
@@ -46,6 +48,7 @@ export class RetainedMessages {
     this.#quarantine = options.quarantine
     this.#cache = new RetainedCache(options.cache)
     this.#writes = createBatcher((packets: Packet[]) => this.#write(packets), { maxBatch })
+    this.#topicReads = createBatcher((topics: string[]) => readTopics(sql, topics), { maxBatch })
   }
 
   /** Stores the packet, or forgets the topic's retained message when the payload is empty. */
@@ -70,7 +73,7 @@ export class RetainedMessages {
     try {
       for (const pattern of patterns) {
         if (isSingleTopic(pattern)) {
-          yield* await this.#cache.read(pattern, () => this.#readAll(pattern))
+          yield* await this.#cache.read(pattern, () => this.#readTopic(pattern))
           continue
         }
         for await (const { topic, row } of matching(this.#sql, pattern)) {
@@ -85,13 +88,10 @@ export class RetainedMessages {
     }
   }
 
-  async #readAll(pattern: string): Promise<Packet[]> {
-    const packets: Packet[] = []
-    for await (const { topic, row } of matching(this.#sql, pattern)) {
-      const packet = await this.#readable(topic, row)
-      if (packet) packets.push(packet)
-    }
-    return packets
+  async #readTopic(topic: string): Promise<Packet[]> {
+    const row = await this.#topicReads.push(topic)
+    const packet = row && (await this.#readable(topic, row))
+    return packet ? [packet] : []
   }
 
   /** The packet of a row, or undefined when it cannot be published and was quarantined. */
@@ -146,6 +146,14 @@ export class RetainedMessages {
     if (cleared.length > 0) await sql`delete from mqtt_retained where topic = any(${cleared}::text[])`
     return packets.map(() => undefined)
   }
+}
+
+/** The retained row of each topic, or null, in the order given. */
+async function readTopics(sql: Sql, topics: string[]): Promise<(PacketColumns | null)[]> {
+  const rows = await sql<(PacketColumns & { topic: string })[]>`
+    select topic, header, payload, payload_is_text from mqtt_retained where topic = any(${topics}::text[])`
+  const byTopic = new Map(rows.map(({ topic, ...columns }) => [topic, columns]))
+  return topics.map((topic) => byTopic.get(topic) ?? null)
 }
 
 /** The rows whose topic matches the filter. */
