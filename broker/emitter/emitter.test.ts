@@ -140,6 +140,28 @@ test('a replica delivers its own messages at once, once each, even while its LIS
   await close(a, b)
 })
 
+test("Aedes' news of a client's subscriptions and disconnection stays on its replica; new clients travel", async () => {
+  const [a, b] = await pair()
+  const atA: string[] = []
+  const atB: string[] = []
+  a.on('$SYS/+/#', (message, done) => {
+    atA.push(message.topic)
+    done()
+  })
+  b.on('$SYS/+/#', (message, done) => {
+    atB.push(message.topic)
+    done()
+  })
+  const local = ['$SYS/a/new/subscribes', '$SYS/a/new/unsubscribes', '$SYS/a/disconnect/clients']
+  for (const topic of local) await emit(a, { topic, payload: '{}' })
+  await emit(a, { topic: '$SYS/a/new/clients', payload: 'guest-1' })
+  // Sent after the others: once it is at B, they would have been too.
+  await waitFor(() => atB.length > 0, 5_000, 'new clients at replica B')
+  expect(atB).toEqual(['$SYS/a/new/clients'])
+  expect(atA).toEqual([...local, '$SYS/a/new/clients'])
+  await close(a, b)
+})
+
 test('after its LISTEN connection is killed, a replica reconnects and receives again', async () => {
   const warnings: string[] = []
   const logger = {

@@ -68,7 +68,18 @@ export interface PostgresEmitterOptions {
   sentLog?: Partial<SentLogOptions>
   /** Reconnect and probe timing of the LISTEN connection (see broker/pg/listener.ts). */
   listen?: Pick<ListenerOptions, 'minDelay' | 'maxDelay' | 'probeInterval' | 'probeTimeout'>
+  /** Topics delivered on this replica only, never NOTIFYed (default {@link aedesLocalNews}). */
+  localOnly?: (topic: string) => boolean
 }
+
+const localNews = /^\$SYS\/[^/]+\/(new\/subscribes|new\/unsubscribes|disconnect\/clients)$/
+
+/**
+ * What Aedes announces of each client's SUBSCRIBE, UNSUBSCRIBE and disconnection under `$SYS`:
+ * no replica acts on another's (Aedes itself listens only to heartbeats, births and new clients),
+ * and a venue's phones reconnecting at once would make them most of the bus's traffic.
+ */
+export const aedesLocalNews = (topic: string) => localNews.test(topic)
 
 interface MQEmitterBase {
   current: number
@@ -108,6 +119,7 @@ export class PostgresEmitter extends MQEmitter {
   readonly #inbox: Arrival[] = []
   readonly #replays: Replays
   readonly #stopCleanup: () => void
+  readonly #localOnly: (topic: string) => boolean
   #seq = 0
   #closing: Promise<void> | null = null
 
@@ -124,6 +136,7 @@ export class PostgresEmitter extends MQEmitter {
     this.#channel = channel
     this.#logger = logger
     this.#maxNotifyBytes = options.maxNotifyBytes ?? maxNotifyBytes
+    this.#localOnly = options.localOnly ?? aedesLocalNews
     this.#seen = new RecentIds(options.dedupeSize ?? 10_000)
     this.#notifyBatcher = createBatcher((items: Outgoing[]) => this.#send(items), { maxBatch })
     this.#replays = new Replays({
@@ -156,6 +169,10 @@ export class PostgresEmitter extends MQEmitter {
   override emit(message: EmitterMessage, done?: Done): this {
     if (this.closed || this.#closing) {
       done?.(new Error('the Postgres emitter is closed'))
+      return this
+    }
+    if (this.#localOnly(message.topic)) {
+      super.emit(message, done)
       return this
     }
     let waiting = 2
