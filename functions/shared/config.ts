@@ -1,7 +1,13 @@
 import { type ConfigReader, type Env, readEnv } from '../../runtime/config.ts'
 import { defaultPorts, localBrokerUrl } from '../../runtime/ports.ts'
 import { loadTokens, type Tokens } from '../../runtime/secrets.ts'
-import { defaultEditLimits, defaultMaxWaiting, defaultOrderLimits, defaultUndoSeconds, type OrderLimits } from './app.ts'
+import {
+  defaultEditLimits,
+  defaultMaxWaiting,
+  defaultOrderLimits,
+  defaultUndoSeconds,
+  type OrderLimits,
+} from './app.ts'
 
 /** What every function is told besides its connections: limits, the proxy, the ticker. */
 export interface FunctionSettings {
