@@ -59,7 +59,9 @@ export function attachWebSocket(
     wss.handleUpgrade(request, socket, head, (ws) => {
       const stream = framePerFlush(createWebSocketStream(ws), ws)
       stream.on('error', () => stream.destroy())
-      broker.handle(guard.watch(stream, address) as Duplex, request)
+      // Without the upgrade request: Aedes would keep it (headers and all) for as long as the
+      // connection lives, and nothing here reads it after the guard took the address.
+      broker.handle(guard.watch(stream, address) as Duplex)
     })
   })
   return wss
