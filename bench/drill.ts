@@ -132,6 +132,14 @@ try {
     const startedAt = now()
     const brokersBack = await until(async () => (await ready(a)) && (await ready(b)), 30_000)
     const brokersMs = now() - startedAt
+    // A replica that is not ready says why in its own output.
+    for (const [name, part] of [
+      ['A', a],
+      ['B', b],
+    ] as const) {
+      if (!(await ready(part)))
+        console.log(`\nbroker ${name}'s output, last lines:\n${part.output().split('\n').slice(-30).join('\n')}`)
+    }
     await sleep(8000)
     return [
       `| Postgres | away for ${((startedAt - stoppedAt) / 1000).toFixed(2)} s | |`,

@@ -35,11 +35,16 @@ export async function migrateAll(databaseUrl: string): Promise<void> {
 
 /**
  * One broker replica. `ports` reuses a dead replica's ports; with `profileDir`, SIGUSR2 starts and
- * stops a CPU profile written there (venue-cpu-prof.ts).
+ * stops a CPU profile written there (venue-cpu-prof.ts). `maxConnections` raises the bounds of
+ * connections per process and per address (every guest of the bench comes from 127.0.0.1).
  */
 export function startBrokerPart(
   databaseUrl: string,
-  { ports, profileDir }: { ports?: { mqtt: number; http: number }; profileDir?: string } = {},
+  {
+    ports,
+    profileDir,
+    maxConnections,
+  }: { ports?: { mqtt: number; http: number }; profileDir?: string; maxConnections?: number } = {},
 ): Promise<BrokerPart> {
   const profile = profileDir
     ? {
@@ -47,7 +52,10 @@ export function startBrokerPart(
         VENUE_PROFILE_DIR: profileDir,
       }
     : {}
-  return startBroker({ ...benchTokens, DATABASE_URL: databaseUrl, ...profile }, ports)
+  const bounds = maxConnections
+    ? { MQTT_MAX_CONNECTIONS: String(maxConnections), MQTT_MAX_CONNECTIONS_PER_ADDRESS: String(maxConnections) }
+    : {}
+  return startBroker({ ...benchTokens, DATABASE_URL: databaseUrl, ...profile, ...bounds }, ports)
 }
 
 export interface FunctionPart extends Part {

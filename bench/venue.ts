@@ -50,7 +50,9 @@ const database = new URL(db.url).pathname.slice(1)
 await migrateAll(db.url)
 const stats = postgres(db.url, { max: 1, onnotice: () => {} })
 const profileDir = args.profile ? mkdtempSync(join(tmpdir(), 'venue-profile-')) : undefined
-const a = await startBrokerPart(db.url, { profileDir })
+// Room for every guest, the bar and the functions on one replica, all from one loopback address.
+const maxConnections = guestCount + 100
+const a = await startBrokerPart(db.url, { profileDir, maxConnections })
 const placeOrder = await startFunctionPart('place-order', db.url, a.url)
 // The menu function publishes the retained `public/menu` at start, as in the cluster.
 const menu = await startFunctionPart('menu', db.url, a.url)
@@ -115,7 +117,7 @@ try {
   )
 
   // Two replicas: the same guests, half on each; functions and the bar stay on the first.
-  b = await startBrokerPart(db.url)
+  b = await startBrokerPart(db.url, { maxConnections })
   await guests.close()
   guests = new Guests(guestCount, loaders)
   const replicas = [a, b]

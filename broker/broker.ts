@@ -1,5 +1,5 @@
 import type { EventEmitter } from 'node:events'
-import { Aedes, type AedesOptions, type Client } from 'aedes'
+import { Aedes, type AedesOptions, type AedesPublishPacket, type Client } from 'aedes'
 import memoryPersistence from 'aedes-persistence'
 import type { Logger } from '../runtime/logger.ts'
 import { beyondBound, heldFilters, internals } from './access/clients.ts'
@@ -55,6 +55,7 @@ export async function createBroker({
       ...(cloudprnt ? { cloudprnt } : {}),
     }),
   })
+  forgetChangedRetained(broker, persistence as { retainedChanged?: (topic: string) => void })
   const handle = broker.handle
   broker.handle = (connection, request) => watchPackets(handle(connection, request), limits)
   broker.on('unsubscribe', (filters, client) => {
@@ -66,6 +67,24 @@ export async function createBroker({
   // an 'error' event nobody listens to would end the process.
   ;(broker as EventEmitter).on('error', (error: Error) => log.error(`mqtt broker: ${error.message}`))
   return broker
+}
+
+/**
+ * A persistence that keeps retained messages in memory (the Postgres one) is told of every
+ * retained message this broker delivers, so that one stored by another replica, which reaches
+ * this one over the bus, replaces what it kept.
+ */
+function forgetChangedRetained(broker: Aedes, persistence: { retainedChanged?: (topic: string) => void }): void {
+  const changed = persistence.retainedChanged?.bind(persistence)
+  if (!changed) return
+  broker.subscribe(
+    '#',
+    (packet: AedesPublishPacket, done: () => void) => {
+      if (packet.retain) changed(packet.topic)
+      done()
+    },
+    () => {},
+  )
 }
 
 interface WatchedPacket {

@@ -23,7 +23,8 @@ const probeTopic = '$SYS/drinks/bus-probe'
 
 /**
  * Every replica publishes a timestamped probe on the shared bus (Postgres NOTIFY between replicas)
- * and listens for everyone's: its own coming back gives the bus round trip, the others' give how
+ * and listens for everyone's: its own being committed to the bus gives the round trip to Postgres
+ * (a replica delivers its own messages without waiting for them to come back), the others' give how
  * late their messages arrive here (clocks of the pods, kept by NTP) and how many replicas this one
  * hears. Replicas that hear different numbers of peers disagree about who shares the bus. A probe
  * also carries the ids of the printers connected to its replica, so every replica knows them all.
@@ -62,7 +63,7 @@ export function startBusProbe({
   })
   new Gauge({
     name: 'drinks_broker_bus_roundtrip_seconds',
-    help: "Time for this replica's own latest probe to come back over the bus",
+    help: "Time for this replica's own latest probe to be sent on the bus (its NOTIFY committed)",
     registers,
     collect() {
       this.reset()
@@ -76,8 +77,7 @@ export function startBusProbe({
       const { from, sent } = probe
       const clients = Array.isArray(probe.clients) ? probe.clients.filter((id) => typeof id === 'string') : []
       const seconds = typeof sent === 'number' ? Math.max(0, (Date.now() - sent) / 1000) : null
-      if (seconds !== null && from === broker.id) roundTrip = seconds
-      else if (seconds !== null && typeof from === 'string')
+      if (seconds !== null && typeof from === 'string' && from !== broker.id)
         peers.set(from, { lag: seconds, heard: Date.now(), clients })
     } catch {
       // Not one of ours; the topic is ours alone, so nothing to do.
@@ -86,9 +86,12 @@ export function startBusProbe({
   }
   broker.subscribe(probeTopic, listener, () => {})
   const probe = () => {
-    const payload = Buffer.from(JSON.stringify({ from: broker.id, sent: Date.now(), clients: announce() }))
+    const sent = Date.now()
+    const payload = Buffer.from(JSON.stringify({ from: broker.id, sent, clients: announce() }))
     const packet = { cmd: 'publish', topic: probeTopic, payload, qos: 0, retain: false, dup: false }
-    broker.publish(packet as PublishPacket, () => {})
+    broker.publish(packet as PublishPacket, (error) => {
+      if (!error) roundTrip = (Date.now() - sent) / 1000
+    })
   }
   const timer = setInterval(probe, intervalMs)
   timer.unref()

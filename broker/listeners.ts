@@ -2,7 +2,7 @@ import type { Server as HttpServer, IncomingMessage } from 'node:http'
 import { createServer, type Server } from 'node:net'
 import type { Duplex } from 'node:stream'
 import type { Aedes } from 'aedes'
-import { createWebSocketStream, WebSocketServer } from 'ws'
+import { createWebSocketStream, type WebSocket, WebSocketServer } from 'ws'
 import { mqttPath } from '../contract/index.ts'
 import { forwardedClient } from '../runtime/forwarded-for.ts'
 import { ConnectionGuard } from './guard.ts'
@@ -60,12 +60,27 @@ export function attachWebSocket(
     }
     socket.once('close', () => guard.release(address))
     wss.handleUpgrade(request, socket, head, (ws) => {
-      const stream = createWebSocketStream(ws)
+      const stream = framePerFlush(createWebSocketStream(ws), ws)
       stream.on('error', () => stream.destroy())
-      broker.handle(guard.watch(stream, address) as Duplex, request)
+      // Without the upgrade request: Aedes would keep it (headers and all) for as long as the
+      // connection lives, and nothing here reads it after the guard took the address.
+      broker.handle(guard.watch(stream, address) as Duplex)
     })
   })
   return wss
+}
+
+/**
+ * Sends what was written in one go as one WebSocket frame. mqtt-packet writes a PUBLISH in five
+ * pieces (header, length, topic length, topic, payload) on a corked stream; ws' stream sends each
+ * write as a frame of its own, each its own socket write: five system calls per message and
+ * guest. A frame may hold several packets or part of one [MQTT-6.0.0-2 allows both].
+ */
+function framePerFlush(stream: Duplex, ws: WebSocket): Duplex {
+  stream._writev = (chunks, callback) => {
+    ws.send(Buffer.concat(chunks.map(({ chunk }) => chunk as Buffer)), callback)
+  }
+  return stream
 }
 
 function clientAddress(request: IncomingMessage, trustProxy: boolean): string {

@@ -10,9 +10,10 @@ import { type PostgresCluster, startPostgresCluster } from '../test/postgres-clu
 import { type Part, startBrokerPart } from '../test/processes.ts'
 
 /**
- * Postgres back, the broker must be ready and delivering within this. The LISTEN connection's
- * retry delay grows to 10 s (broker/emitter/pg-listener.ts), so after a 5 s outage its next
- * attempt may come up to 10 s after Postgres is back; live messages of that gap are lost.
+ * Postgres back, the broker must be ready and delivering within this. The pool and the LISTEN
+ * connections try again within a second (db/reconnect-delay.ts, broker/pg/listener.ts), and a
+ * replica back on LISTEN has the others send again what it missed (broker/emitter/sent-log.ts);
+ * the rest is room for a loaded machine.
  */
 const recoverWithinMs = 15_000
 let cluster: PostgresCluster

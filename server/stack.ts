@@ -48,6 +48,8 @@ export interface StackOptions {
   overloadLimits?: OverloadLimits
   /** The order writer's bounds (its queue: `ORDER_QUEUE_MAX`); the defaults when omitted. */
   orderWriter?: OrderWriterOptions
+  /** Requests waiting for a database connection beyond the pool's `max` (`DB_MAX_WAITING`); the functions' default when omitted. */
+  maxWaiting?: number
   /** Folder of the built client; not served when missing. */
   clientDir?: string
   /** The broker's pool and bounds; read from the environment (`readBrokerConfig`) when omitted. */
@@ -114,6 +116,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     tickerNicknames: options.tickerNicknames ?? true,
     ...(options.overloadLimits ? { overloadLimits: options.overloadLimits } : {}),
     ...(options.orderWriter ? { orderWriter: options.orderWriter } : {}),
+    ...(options.maxWaiting !== undefined ? { maxWaiting: options.maxWaiting } : {}),
     metrics: functionMetrics,
     // The bar display and the function that enforces it share one undo time.
     undoSeconds: clientConfig.undoSeconds,

@@ -9,7 +9,8 @@
  * - Wills are stored with their owner, and a dead broker's will whose owner may not publish it
  *   is deleted instead of handed to Aedes (which would otherwise retry it forever).
  * - Guests never have a stored session (refused at CONNECT otherwise), so their clean CONNECT
- *   costs no write here.
+ *   costs no write here, and no read of a queue they cannot have: a message is queued only for a
+ *   persistent session's stored subscriptions.
  * - A malformed topic never reaches a statement, whatever path carries it.
  */
 import { Readable } from 'node:stream'
@@ -34,6 +35,7 @@ export interface GuardedPersistence {
   cleanIncoming?(client: Client): Promise<void>
   createRetainedStream(pattern: string): Readable
   createRetainedStreamCombi(patterns: string[]): Readable
+  outgoingStream(client: Client): Readable
   putWill(client: Client, packet: object): Promise<unknown>
   delWill(client: { id: string; brokerId?: string }): Promise<unknown>
   streamWill(brokers?: Record<string, unknown>): Readable
@@ -66,6 +68,7 @@ export function guardPersistence<P extends GuardedPersistence>(persistence: P, l
     cleanSubscriptions: persistence.cleanSubscriptions.bind(persistence),
     cleanIncoming: persistence.cleanIncoming?.bind(persistence),
     createRetainedStreamCombi: persistence.createRetainedStreamCombi.bind(persistence),
+    outgoingStream: persistence.outgoingStream.bind(persistence),
     putWill: persistence.putWill.bind(persistence),
     delWill: persistence.delWill.bind(persistence),
     streamWill: persistence.streamWill.bind(persistence),
@@ -121,6 +124,7 @@ export function guardPersistence<P extends GuardedPersistence>(persistence: P, l
         if (!isGuest(client)) await inner.cleanIncoming?.(client)
       },
     }),
+    outgoingStream: (client: Client) => (isGuest(client) ? Readable.from([]) : inner.outgoingStream(client)),
     createRetainedStream: (pattern: string) => retained([pattern]),
     createRetainedStreamCombi: (patterns: string[]) => retained(patterns),
     putWill: (client: Client, packet: object) => {

@@ -112,7 +112,7 @@ describe.each(transports)('over %s', (transport) => {
   })
 })
 
-test('a guest CONNECT costs one read and no write, so 2,000 guests can reconnect at once', async () => {
+test('guests connecting at once cost a few reads and no write, so 2,000 guests can reconnect at once', async () => {
   const guests = 50
   const before = statements.length
   const clients = await Promise.all(
@@ -121,5 +121,8 @@ test('a guest CONNECT costs one read and no write, so 2,000 guests can reconnect
   await Promise.all(clients.map((outcome) => outcome.client?.endAsync()))
   const sent = statements.slice(before)
   expect(sent.filter((query) => /\b(insert|update|delete)\b/i.test(query))).toEqual([])
-  expect(sent.filter((query) => /from mqtt_sessions/i.test(query))).toHaveLength(guests)
+  // One read of its session's owner per guest at most: reads made together share a statement.
+  const ownerReads = sent.filter((query) => /from mqtt_sessions/i.test(query)).length
+  expect(ownerReads).toBeGreaterThan(0)
+  expect(ownerReads).toBeLessThanOrEqual(guests)
 })

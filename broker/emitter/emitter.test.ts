@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { createTestSchema, type TestSchema } from '../../test/broker/test-schema.ts'
+import { waitFor } from '../../test/wait.ts'
 import { createPostgresEmitter, type PostgresEmitter, type PostgresEmitterOptions } from './emitter.ts'
 import type { EmitterMessage } from './wire.ts'
 
@@ -15,6 +16,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await schema.drop()
 })
+
+const quiet = { info: () => {}, warn: () => {}, error: () => {} }
 
 async function pair(options: Partial<PostgresEmitterOptions> = {}): Promise<[PostgresEmitter, PostgresEmitter]> {
   const channel = `emitter_test_${randomBytes(4).toString('hex')}`
@@ -100,6 +103,63 @@ test('emit calls back after local delivery, and errors once closed', async () =>
   expect(seen).toEqual(['one'])
   await close(a, b)
   await expect(emit(a, { topic: 't', payload: 'two' })).rejects.toThrow(/closed/)
+})
+
+test('a replica delivers its own messages at once, once each, even while its LISTEN connection is away', async () => {
+  // The reconnect waits 5 s: what arrives before came without a round trip through LISTEN.
+  const channel = `emitter_test_${randomBytes(4).toString('hex')}`
+  const listen = { minDelay: 5_000, maxDelay: 5_000 }
+  const a = createPostgresEmitter({
+    sql: schema.pool({ applicationName: 'emitter-own' }),
+    channel,
+    listen,
+    logger: quiet,
+  })
+  const b = createPostgresEmitter({ sql: other, channel, listen, logger: quiet })
+  await Promise.all([a.ready, b.ready])
+  const atA: string[] = []
+  a.on('own', (message, done) => {
+    atA.push(String(message.payload))
+    done()
+  })
+  await schema.sql`
+    select pg_terminate_backend(pid) from pg_stat_activity
+    where datname = current_database() and application_name like 'emitter-own listen %'`
+  const startedAt = Date.now()
+  await emit(a, { topic: 'own', payload: 'one' })
+  expect(atA).toEqual(['one'])
+  expect(Date.now() - startedAt).toBeLessThan(2_000)
+  // Back on LISTEN (B's message reaches A), A's own notifications are not delivered a second time:
+  // the echo of 'three' reaches A's LISTEN before 'four', which was committed after it.
+  await emit(b, { topic: 'own', payload: 'from b' })
+  await waitFor(() => atA.includes('from b'), 15_000, 'replica A listening again')
+  await emit(a, { topic: 'own', payload: 'three' })
+  await emit(b, { topic: 'own', payload: 'four' })
+  await waitFor(() => atA.includes('four'), 10_000, "B's message after A's")
+  expect(atA).toEqual(['one', 'from b', 'three', 'four'])
+  await close(a, b)
+})
+
+test("Aedes' news of a client's subscriptions and disconnection stays on its replica; new clients travel", async () => {
+  const [a, b] = await pair()
+  const atA: string[] = []
+  const atB: string[] = []
+  a.on('$SYS/+/#', (message, done) => {
+    atA.push(message.topic)
+    done()
+  })
+  b.on('$SYS/+/#', (message, done) => {
+    atB.push(message.topic)
+    done()
+  })
+  const local = ['$SYS/a/new/subscribes', '$SYS/a/new/unsubscribes', '$SYS/a/disconnect/clients']
+  for (const topic of local) await emit(a, { topic, payload: '{}' })
+  await emit(a, { topic: '$SYS/a/new/clients', payload: 'guest-1' })
+  // Sent after the others: once it is at B, they would have been too.
+  await waitFor(() => atB.length > 0, 5_000, 'new clients at replica B')
+  expect(atB).toEqual(['$SYS/a/new/clients'])
+  expect(atA).toEqual([...local, '$SYS/a/new/clients'])
+  await close(a, b)
 })
 
 test('after its LISTEN connection is killed, a replica reconnects and receives again', async () => {

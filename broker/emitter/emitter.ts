@@ -1,19 +1,22 @@
 /**
  * An mqemitter whose messages travel through Postgres NOTIFY, so that every broker replica on the
  * database sees every message. Matching and local delivery are mqemitter's own (this class extends
- * it); only `emit` changes: a message is NOTIFYed, and delivered locally when it comes back over
- * LISTEN, as mqemitter-redis does with Redis. Each replica therefore delivers the messages of all
- * replicas in one order, the database's commit order.
+ * it); only `emit` changes: a message is delivered to this replica's listeners at once and
+ * NOTIFYed for the others, which deliver it when it reaches them over LISTEN. A replica drops its
+ * own notifications when they come back. Each replica delivers one publisher's messages in the
+ * order they were published; messages of different replicas may interleave differently on each.
+ *
+ * `emit` calls back once the message is delivered here and its NOTIFY is committed (so it is in
+ * the sent log below), or with the NOTIFY's error: the other replicas miss that message.
  *
  * While a replica's LISTEN connection is down (database restart, network cut) NOTIFY keeps nothing
  * for it. It reconnects within a second (broker/pg/listener.ts), then asks every replica, itself
- * included, to NOTIFY again what each sent since it lost its LISTEN (less a margin for clocks);
- * each replica keeps what it sent lately for that (broker/emitter/sent-log.ts, bounded in count and
- * age) and every replica drops the envelopes it has already seen. So a message acknowledged
- * (its NOTIFY committed) reaches the clients online on every replica, late and possibly out of
- * order after a gap, not at all only if a replica stays away longer than the log's `maxAge`.
- * `emit` callbacks of that gap are called once the NOTIFY is committed, without waiting for an echo
- * that comes only with the replay.
+ * included, to NOTIFY again what each sent since it lost its LISTEN (less a margin for clocks); each replica keeps what
+ * it sent lately for that (broker/emitter/sent-log.ts, bounded in count and age) and every replica
+ * drops the envelopes it has already seen. So a message acknowledged (its NOTIFY committed)
+ * reaches the clients online on every replica, late and possibly out of order after a gap, not at
+ * all only if a replica stays away longer than the log's `maxAge`. It answers its own request too:
+ * a replica that asked while this one was not listening gets this one's messages of the gap so.
  */
 import { randomBytes } from 'node:crypto'
 import mqemitter from 'mqemitter'
@@ -21,7 +24,6 @@ import type { Sql } from 'postgres'
 import { type Batcher, createBatcher, defaultMaxBatch } from '../pg/batcher.ts'
 import { type Listener, type ListenerOptions, type Logger, maxNotifyBytes, startListener } from '../pg/listener.ts'
 import { insertAttachments, readAttachment, startAttachmentCleanup } from './attachments.ts'
-import { type Done, PendingEchoes } from './echoes.ts'
 import { RecentIds } from './recent-ids.ts'
 import { Replays, SentLog, type SentLogOptions } from './sent-log.ts'
 import {
@@ -37,6 +39,7 @@ import {
 } from './wire.ts'
 
 type Listen = (this: PostgresEmitter, message: EmitterMessage, done: () => void) => void
+type Done = (error?: Error) => void
 
 export interface PostgresEmitterOptions {
   /** The pool NOTIFYs and attachment rows go through; the LISTEN connection copies its settings. */
@@ -56,8 +59,6 @@ export interface PostgresEmitterOptions {
   maxNotifyBytes?: number
   /** Most NOTIFYs per statement (default 500). */
   maxBatch?: number
-  /** How long `emit` waits for its message to come back before calling back anyway, in ms (default 5000). */
-  echoTimeout?: number
   /** Age after which attachment rows are deleted, in ms (default 60 s), checked every `cleanupInterval` (30 s). */
   attachmentTtl?: number
   cleanupInterval?: number
@@ -67,7 +68,18 @@ export interface PostgresEmitterOptions {
   sentLog?: Partial<SentLogOptions>
   /** Reconnect and probe timing of the LISTEN connection (see broker/pg/listener.ts). */
   listen?: Pick<ListenerOptions, 'minDelay' | 'maxDelay' | 'probeInterval' | 'probeTimeout'>
+  /** Topics delivered on this replica only, never NOTIFYed (default {@link aedesLocalNews}). */
+  localOnly?: (topic: string) => boolean
 }
+
+const localNews = /^\$SYS\/[^/]+\/(new\/subscribes|new\/unsubscribes|disconnect\/clients)$/
+
+/**
+ * What Aedes announces of each client's SUBSCRIBE, UNSUBSCRIBE and disconnection under `$SYS`:
+ * no replica acts on another's (Aedes itself listens only to heartbeats, births and new clients),
+ * and a venue's phones reconnecting at once would make them most of the bus's traffic.
+ */
+export const aedesLocalNews = (topic: string) => localNews.test(topic)
 
 interface MQEmitterBase {
   current: number
@@ -101,20 +113,18 @@ export class PostgresEmitter extends MQEmitter {
   readonly #logger: Logger
   readonly #origin = randomBytes(6).toString('base64url')
   readonly #maxNotifyBytes: number
-  readonly #echoTimeout: number
   readonly #notifyBatcher: Batcher<Outgoing, undefined>
   readonly #listener: Listener
   readonly #seen: RecentIds
-  readonly #echoes: PendingEchoes
   readonly #inbox: Arrival[] = []
   readonly #replays: Replays
   readonly #stopCleanup: () => void
+  readonly #localOnly: (topic: string) => boolean
   #seq = 0
-  #started = false
   #closing: Promise<void> | null = null
 
   constructor(options: PostgresEmitterOptions) {
-    const { sql, channel = 'mqtt_emitter', logger = console, maxBatch = defaultMaxBatch, echoTimeout = 5_000 } = options
+    const { sql, channel = 'mqtt_emitter', logger = console, maxBatch = defaultMaxBatch } = options
     super({
       concurrency: options.concurrency,
       matchEmptyLevels: options.matchEmptyLevels,
@@ -126,7 +136,7 @@ export class PostgresEmitter extends MQEmitter {
     this.#channel = channel
     this.#logger = logger
     this.#maxNotifyBytes = options.maxNotifyBytes ?? maxNotifyBytes
-    this.#echoTimeout = echoTimeout
+    this.#localOnly = options.localOnly ?? aedesLocalNews
     this.#seen = new RecentIds(options.dedupeSize ?? 10_000)
     this.#notifyBatcher = createBatcher((items: Outgoing[]) => this.#send(items), { maxBatch })
     this.#replays = new Replays({
@@ -150,24 +160,35 @@ export class PostgresEmitter extends MQEmitter {
       interval: options.cleanupInterval ?? 30_000,
       logger,
     })
-    this.#echoes = new PendingEchoes({ timeout: echoTimeout, logger })
   }
 
-  /** Sends `message` to every replica; `done` runs once it has been delivered here (or could not be sent). */
+  /**
+   * Delivers `message` here and sends it to every other replica; `done` runs once both are done,
+   * with the NOTIFY's error if it could not be sent.
+   */
   override emit(message: EmitterMessage, done?: Done): this {
     if (this.closed || this.#closing) {
       done?.(new Error('the Postgres emitter is closed'))
       return this
     }
-    const seq = ++this.#seq
-    if (done) this.#echoes.expect(seq, done)
-    this.#notifyBatcher.push({ seq, message }).then(
-      () => this.#echoes.committed(seq, this.#listener.listening),
+    if (this.#localOnly(message.topic)) {
+      super.emit(message, done)
+      return this
+    }
+    let waiting = 2
+    let failure: Error | undefined
+    const settle = (error?: Error) => {
+      failure ??= error
+      if (--waiting === 0) done?.(failure)
+    }
+    this.#notifyBatcher.push({ seq: ++this.#seq, message }).then(
+      () => settle(),
       (error: Error) => {
-        if (!this.#echoes.failed(seq, error))
-          this.#logger.error(`emitter: NOTIFY failed, message lost: ${error.message}`)
+        if (done) settle(error)
+        else this.#logger.error(`emitter: NOTIFY failed, the other replicas miss a message: ${error.message}`)
       },
     )
+    super.emit(message, done ? () => settle() : undefined)
     return this
   }
 
@@ -182,17 +203,9 @@ export class PostgresEmitter extends MQEmitter {
     await this.#notifyBatcher.drained()
     this.#stopCleanup()
     await this.#listener.close().catch((error: Error) => this.#logger.warn(`emitter: ${error.message}`))
-    // Sent, but they will not come back to a closed emitter.
-    this.#echoes.close()
   }
 
   async #send(items: Outgoing[]): Promise<undefined[]> {
-    // A NOTIFY committed before our first LISTEN would never come back: hold the first messages
-    // until it is in place (bounded). Later outages do not hold anything up: see the top of the file.
-    if (!this.#started) {
-      await this.#listener.whenListening(this.#echoTimeout)
-      this.#started = true
-    }
     const texts: string[] = []
     const large: number[] = []
     items.forEach((item, index) => {
@@ -228,11 +241,15 @@ export class PostgresEmitter extends MQEmitter {
       this.#logger.warn(`emitter: ignored a notification that is not ours on ${this.#channel}`)
       return
     }
-    if (!this.#seen.add(`${envelope.o}:${envelope.s}`)) return
     if (envelope.r !== undefined) {
-      this.#replays.requested(envelope.r)
+      // Its own request too: a replica that asked while this one was not listening gets this
+      // one's messages of the gap that way.
+      if (this.#seen.add(`${envelope.o}:${envelope.s}`)) this.#replays.requested(envelope.r)
       return
     }
+    // This replica's own messages were delivered here when they were emitted.
+    if (envelope.o === this.#origin) return
+    if (!this.#seen.add(`${envelope.o}:${envelope.s}`)) return
     const arrival: Arrival = { envelope, message: null, ready: envelope.a === undefined }
     if (envelope.a === undefined) {
       arrival.message = fromEnvelope(envelope)
@@ -263,13 +280,8 @@ export class PostgresEmitter extends MQEmitter {
     while (this.#inbox[0]?.ready) this.#deliver(this.#inbox.shift() as Arrival)
   }
 
-  #deliver({ envelope, message }: Arrival): void {
-    const done = envelope.o === this.#origin ? this.#echoes.take(envelope.s) : undefined
-    if (!message || this.closed) {
-      done?.()
-      return
-    }
-    super.emit(message, done ? () => done() : undefined)
+  #deliver({ message }: Arrival): void {
+    if (message && !this.closed) super.emit(message)
   }
 }
 

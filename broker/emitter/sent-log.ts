@@ -2,7 +2,7 @@
  * What this replica NOTIFYed lately, kept to send again to a replica that was not listening.
  * NOTIFY keeps nothing for a session that is not listening, so after a Postgres restart (or any
  * cut of a LISTEN connection) each replica asks the others, and itself, for what they sent since
- * it lost its LISTEN. Sending the same text again is safe: every replica drops an envelope whose
+ * it lost its LISTEN: its own answer reaches the replicas whose requests it could not hear. Sending the same text again is safe: every replica drops an envelope whose
  * id (origin and sequence number) it has already seen.
  */
 import type { Logger } from '../pg/listener.ts'

@@ -16,6 +16,7 @@ import { OutgoingQueues } from './outgoing.ts'
 import { isStorableText, type Packet, UnstorableTextError } from './packets.ts'
 import { Quarantine } from './quarantine.ts'
 import { RetainedMessages } from './retained.ts'
+import type { RetainedCacheOptions } from './retained-cache.ts'
 import { SessionOwners } from './sessions.ts'
 import { clientsSubscribedTo, countSubscriptions, readSubscriptions, type Subscription } from './subscription-store.ts'
 import { SubscriptionSync } from './subscriptions.ts'
@@ -42,6 +43,8 @@ export interface PostgresPersistenceOptions {
   maxQueued?: number
   /** Times a dead broker's will is handed to Aedes before it is quarantined (default 3). */
   maxWillAttempts?: number
+  /** How long and how many single topics' retained messages are kept in memory (retained-cache.ts). */
+  retainedCache?: Partial<RetainedCacheOptions>
 }
 
 /** What the persistence needs of the broker: its id, read at each call (the abstract suite changes it). */
@@ -76,16 +79,17 @@ export class PostgresPersistence {
     listen,
     maxQueued = 10_000,
     maxWillAttempts = 3,
+    retainedCache,
   }: PostgresPersistenceOptions) {
     this.#sql = sql
     this.#logger = logger
     const quarantine = new Quarantine(sql, logger)
-    this.#retained = new RetainedMessages(sql, { maxBatch, logger, quarantine })
+    this.#retained = new RetainedMessages(sql, { maxBatch, logger, quarantine, cache: retainedCache })
     this.#subscriptions = new SubscriptionSync({ sql, channel, logger, listen })
     this.#outgoing = new OutgoingQueues(sql, { maxBatch, logger, awaitPacketIds, maxQueued, quarantine })
     this.#incoming = new IncomingPackets(sql)
     this.#wills = new Wills(sql, { quarantine, maxAttempts: maxWillAttempts })
-    this.#owners = new SessionOwners(sql)
+    this.#owners = new SessionOwners(sql, { maxBatch })
   }
 
   /** The broker given to `setup` (Aedes and the abstract suite read it). */
@@ -101,6 +105,14 @@ export class PostgresPersistence {
 
   async storeRetained(packet: Packet): Promise<void> {
     await this.#retained.store(packet)
+  }
+
+  /**
+   * Not part of aedes-persistence: a retained message on `topic` was stored elsewhere (another
+   * replica's, heard on the bus), so what is cached of it is dropped.
+   */
+  retainedChanged(topic: string): void {
+    this.#retained.changed(topic)
   }
 
   createRetainedStream(pattern: string): Readable {

@@ -24,6 +24,7 @@ import {
   unpublishable,
 } from './packets.ts'
 import type { Quarantine } from './quarantine.ts'
+import { isSingleTopic, RetainedCache, type RetainedCacheOptions } from './retained-cache.ts'
 import { createTopicFilter } from './trie.ts'
 
 const PAGE = 200
@@ -33,19 +34,34 @@ export class RetainedMessages {
   readonly #writes: Batcher<Packet, undefined>
   readonly #logger: Logger
   readonly #quarantine: Quarantine
+  readonly #cache: RetainedCache
+  /** Reads of single topics, batched like the writes: many guests subscribing at once, one statement. */
+  readonly #topicReads: Batcher<string, PacketColumns | null>
 
-  constructor(sql: Sql, options: { maxBatch: number; logger: Logger; quarantine: Quarantine }) {
+  constructor(
+    sql: Sql,
+    options: { maxBatch: number; logger: Logger; quarantine: Quarantine; cache?: Partial<RetainedCacheOptions> },
+  ) {
     const { maxBatch } = options
     this.#sql = sql
     this.#logger = options.logger
     this.#quarantine = options.quarantine
+    this.#cache = new RetainedCache(options.cache)
     this.#writes = createBatcher((packets: Packet[]) => this.#write(packets), { maxBatch })
+    this.#topicReads = createBatcher((topics: string[]) => readTopics(sql, topics), { maxBatch })
   }
 
   /** Stores the packet, or forgets the topic's retained message when the payload is empty. */
   store(packet: Packet): Promise<undefined> {
-    if (!isStorableText(packet.topic)) return Promise.reject(new UnstorableTextError('a retained topic'))
-    return this.#writes.push(packet)
+    const topic = packet.topic
+    if (!isStorableText(topic)) return Promise.reject(new UnstorableTextError('a retained topic'))
+    this.#cache.changed(String(topic))
+    return this.#writes.push(packet).finally(() => this.#cache.changed(String(topic)))
+  }
+
+  /** Another replica stored a retained message on `topic` (the broker heard it on the bus). */
+  changed(topic: string): void {
+    this.#cache.changed(topic)
   }
 
   /** The retained messages matching each filter, filter after filter (as the in-memory persistence does). */
@@ -56,6 +72,10 @@ export class RetainedMessages {
   async *#matchingAll(patterns: string[]): AsyncGenerator<Packet> {
     try {
       for (const pattern of patterns) {
+        if (isSingleTopic(pattern)) {
+          yield* await this.#cache.read(pattern, () => this.#readTopic(pattern))
+          continue
+        }
         for await (const { topic, row } of matching(this.#sql, pattern)) {
           const packet = await this.#readable(topic, row)
           if (packet) yield packet
@@ -66,6 +86,12 @@ export class RetainedMessages {
         `persistence: retained messages for ${storableCopy(patterns.join(', '))} not read: ${(error as Error).message}`,
       )
     }
+  }
+
+  async #readTopic(topic: string): Promise<Packet[]> {
+    const row = await this.#topicReads.push(topic)
+    const packet = row && (await this.#readable(topic, row))
+    return packet ? [packet] : []
   }
 
   /** The packet of a row, or undefined when it cannot be published and was quarantined. */
@@ -120,6 +146,14 @@ export class RetainedMessages {
     if (cleared.length > 0) await sql`delete from mqtt_retained where topic = any(${cleared}::text[])`
     return packets.map(() => undefined)
   }
+}
+
+/** The retained row of each topic, or null, in the order given. */
+async function readTopics(sql: Sql, topics: string[]): Promise<(PacketColumns | null)[]> {
+  const rows = await sql<(PacketColumns & { topic: string })[]>`
+    select topic, header, payload, payload_is_text from mqtt_retained where topic = any(${topics}::text[])`
+  const byTopic = new Map(rows.map(({ topic, ...columns }) => [topic, columns]))
+  return topics.map((topic) => byTopic.get(topic) ?? null)
 }
 
 /** The rows whose topic matches the filter. */

@@ -4,19 +4,30 @@
  * is claimed; anonymous clients, who only get clean sessions, just read.
  */
 import type { Sql } from 'postgres'
+import { type Batcher, createBatcher } from '../pg/batcher.ts'
+
+type Owner = string | null | undefined
 
 export class SessionOwners {
   readonly #sql: Sql
+  /** Reads of one turn, and those made while one is in flight, go as one statement: a venue's phones reconnect at once. */
+  readonly #reads: Batcher<string, Owner>
 
-  constructor(sql: Sql) {
+  constructor(sql: Sql, { maxBatch }: { maxBatch: number }) {
     this.#sql = sql
+    this.#reads = createBatcher((clientIds: string[]) => this.#read(clientIds), { maxBatch })
   }
 
   /** The owner of the client id's session: undefined when there is none, null when unclaimed. */
-  async ownerOf(clientId: string): Promise<string | null | undefined> {
-    const [row] = await this.#sql<{ owner: string | null }[]>`
-      select owner from mqtt_sessions where client_id = ${clientId}`
-    return row ? row.owner : undefined
+  ownerOf(clientId: string): Promise<Owner> {
+    return this.#reads.push(clientId)
+  }
+
+  async #read(clientIds: string[]): Promise<Owner[]> {
+    const rows = await this.#sql<{ client_id: string; owner: string | null }[]>`
+      select client_id, owner from mqtt_sessions where client_id = any(${clientIds}::text[])`
+    const owners = new Map(rows.map((row) => [row.client_id, row.owner]))
+    return clientIds.map((clientId) => (owners.has(clientId) ? owners.get(clientId) : undefined))
   }
 
   /** Claims the session for `owner` unless another has it; returns whoever has it afterwards. */

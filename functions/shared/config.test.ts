@@ -1,6 +1,6 @@
 import { expect, test } from 'vitest'
 import { defaultOverloadLimits } from './admission.ts'
-import { defaultEditLimits, defaultOrderLimits, defaultUndoSeconds } from './app.ts'
+import { defaultEditLimits, defaultMaxWaiting, defaultOrderLimits, defaultUndoSeconds } from './app.ts'
 import { readFunctionConfig, readFunctionSettings } from './config.ts'
 import { orderWriterDefaults } from './order-writer.ts'
 
@@ -16,6 +16,7 @@ test('every setting of the functions is read in one place, for the pods and for 
     ORDER_QUEUE_MAX: '50',
     LOOP_LAG_MAX_MS: '40',
     OUTBOX_MAX_BACKLOG: '400',
+    DB_MAX_WAITING: '40',
   }
   const settings = readFunctionSettings(env)
   expect(settings).toEqual({
@@ -26,6 +27,7 @@ test('every setting of the functions is read in one place, for the pods and for 
     undoSeconds: 8,
     overloadLimits: { ...defaultOverloadLimits, maxLoopLagMs: 40, maxOutboxBacklog: 400 },
     orderWriter: { maxWaiting: 50 },
+    maxWaiting: 40,
   })
   expect(
     readFunctionConfig({
@@ -47,6 +49,7 @@ test('unset, the defaults apply and the proxy is not trusted', () => {
     undoSeconds: defaultUndoSeconds,
     overloadLimits: defaultOverloadLimits,
     orderWriter: { maxWaiting: orderWriterDefaults.maxWaiting },
+    maxWaiting: defaultMaxWaiting,
   })
 })
 
@@ -55,6 +58,7 @@ test('a setting that cannot be read stops the start with its name', () => {
   expect(() => readFunctionSettings({ RATE_LIMIT_EDITS_GUEST: '0' })).toThrow(/RATE_LIMIT_EDITS_GUEST=0/)
   expect(() => readFunctionSettings({ UNDO_SECONDS: '-1' })).toThrow(/UNDO_SECONDS=-1/)
   expect(() => readFunctionSettings({ ORDER_QUEUE_MAX: '0' })).toThrow(/ORDER_QUEUE_MAX=0/)
+  expect(() => readFunctionSettings({ DB_MAX_WAITING: 'many' })).toThrow(/DB_MAX_WAITING=many/)
 })
 
 test('a standalone function needs its database and reads its ports as the other parts do', () => {

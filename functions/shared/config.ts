@@ -4,7 +4,13 @@ import { type PushOptions, readPushOptions } from '../../runtime/push/options.ts
 import { loadVapidKeys, type VapidKeys } from '../../runtime/push/vapid.ts'
 import { loadTokens, type Tokens } from '../../runtime/secrets.ts'
 import { defaultOverloadLimits, type OverloadLimits } from './admission.ts'
-import { defaultEditLimits, defaultOrderLimits, defaultUndoSeconds, type OrderLimits } from './app.ts'
+import {
+  defaultEditLimits,
+  defaultMaxWaiting,
+  defaultOrderLimits,
+  defaultUndoSeconds,
+  type OrderLimits,
+} from './app.ts'
 import { type OrderWriterOptions, orderWriterDefaults } from './order-writer.ts'
 
 /** What every function is told besides its connections: limits, the proxy, the ticker. */
@@ -16,6 +22,8 @@ export interface FunctionSettings {
   undoSeconds: number
   overloadLimits: OverloadLimits
   orderWriter: OrderWriterOptions
+  /** Requests waiting for a database connection beyond the pool's `max` (`DB_MAX_WAITING`). */
+  maxWaiting: number
 }
 
 export interface FunctionConfig extends FunctionSettings {
@@ -43,6 +51,7 @@ export function readFunctionSettings(env: Env = process.env): FunctionSettings {
     trustProxy: read.flag('TRUST_PROXY', false),
     tickerNicknames: readTickerNicknames(env),
     undoSeconds: readUndoSeconds(env),
+    maxWaiting: read.whole('DB_MAX_WAITING', defaultMaxWaiting, { min: 0 }),
     ...readOverloadBounds(env),
   }
 }

@@ -44,6 +44,7 @@ export function serveFunction(name: string, mod: FunctionModule): void {
     overloadLimits: config.overloadLimits,
     orderWriter: config.orderWriter,
     cloudprnt: readCloudprntOptions(),
+    maxWaiting: config.maxWaiting,
   }
   const app = mod.createApp(deps)
   // The ingress routes only the function's own paths here, so the scraper alone reaches /metrics.
