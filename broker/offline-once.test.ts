@@ -1,11 +1,13 @@
 /**
  * A persistent session that was away gets what it missed once: the queue it reads on reconnect
- * and the live deliveries that begin as it reconnects must not both carry one message. Each round
- * publishes while the printer is away and reconnects it while the last queue writes and the
- * messages' trips over the bus are still under way, where the two meet.
+ * and the live deliveries that begin as it reconnects must not both carry one message, and no
+ * message may go out before the CONNACK (mqtt.js would hang). Each round publishes while the
+ * printer is away and reconnects it while the queue writes and the messages' trips over the bus
+ * are still under way, where the two meet.
  */
-import mqtt from 'mqtt'
+
 import type { AddressInfo } from 'node:net'
+import mqtt from 'mqtt'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { createTestDatabase } from '../test/db.ts'
 import { collect, connectClient, silent, testTokens, waitFor } from '../test/harness.ts'
