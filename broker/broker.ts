@@ -8,7 +8,7 @@ import { type GuardedPersistence, guardPersistence } from './access/persistence-
 import { type AccessLimits, defaultAccessLimits } from './access/rules.ts'
 import { sessionOwnerStore } from './access/session-owners.ts'
 import { accessHooks, type Credentials } from './access.ts'
-import { holdSendsUntilConnack } from './connack-first.ts'
+import { resumeOnce } from './resume-once.ts'
 import { topicProblem } from './topic-rules.ts'
 
 export interface BrokerOptions {
@@ -57,7 +57,7 @@ export async function createBroker({
       ...(cloudprnt ? { cloudprnt } : {}),
     }),
   })
-  holdSendsUntilConnack(broker, guarded as unknown as Parameters<typeof holdSendsUntilConnack>[1])
+  resumeOnce(broker, guarded as unknown as Parameters<typeof resumeOnce>[1])
   const handle = broker.handle
   broker.handle = (connection, request) => watchPackets(handle(connection, request), limits)
   broker.on('unsubscribe', (filters, client) => {

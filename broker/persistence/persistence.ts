@@ -16,7 +16,6 @@ import { OutgoingQueues } from './outgoing.ts'
 import { isStorableText, type Packet, UnstorableTextError } from './packets.ts'
 import { Quarantine } from './quarantine.ts'
 import { RetainedMessages } from './retained.ts'
-import { SentLive } from './sent-live.ts'
 import { SessionOwners } from './sessions.ts'
 import { clientsSubscribedTo, countSubscriptions, readSubscriptions, type Subscription } from './subscription-store.ts'
 import { SubscriptionSync } from './subscriptions.ts'
@@ -60,7 +59,6 @@ export class PostgresPersistence {
   readonly #retained: RetainedMessages
   readonly #subscriptions: SubscriptionSync
   readonly #outgoing: OutgoingQueues
-  readonly #sentLive: SentLive
   readonly #incoming: IncomingPackets
   readonly #wills: Wills
   readonly #owners: SessionOwners
@@ -85,7 +83,6 @@ export class PostgresPersistence {
     this.#retained = new RetainedMessages(sql, { maxBatch, logger, quarantine })
     this.#subscriptions = new SubscriptionSync({ sql, channel, logger, listen })
     this.#outgoing = new OutgoingQueues(sql, { maxBatch, logger, awaitPacketIds, maxQueued, quarantine })
-    this.#sentLive = new SentLive(maxQueued)
     this.#incoming = new IncomingPackets(sql)
     this.#wills = new Wills(sql, { quarantine, maxAttempts: maxWillAttempts })
     this.#owners = new SessionOwners(sql)
@@ -155,7 +152,6 @@ export class PostgresPersistence {
   }
 
   async outgoingUpdate(client: PersistenceClient, packet: Packet): Promise<void> {
-    this.#sentLive.sent(client, packet)
     await this.#outgoing.update(client.id, packet)
   }
 
@@ -164,8 +160,7 @@ export class PostgresPersistence {
   }
 
   outgoingStream(client: PersistenceClient): Readable {
-    if (!isStorableText(client.id)) return Readable.from([])
-    return Readable.from(this.#sentLive.queue(client, this.#outgoing.stream(client.id)))
+    return isStorableText(client.id) ? this.#outgoing.stream(client.id) : Readable.from([])
   }
 
   async incomingStorePacket(client: PersistenceClient, packet: Packet): Promise<void> {
