@@ -8,6 +8,7 @@ import { type GuardedPersistence, guardPersistence } from './access/persistence-
 import { type AccessLimits, defaultAccessLimits } from './access/rules.ts'
 import { sessionOwnerStore } from './access/session-owners.ts'
 import { accessHooks, type Credentials } from './access.ts'
+import { resumeOnce } from './resume-once.ts'
 import { topicProblem } from './topic-rules.ts'
 
 export interface BrokerOptions {
@@ -42,11 +43,12 @@ export async function createBroker({
   log,
 }: BrokerOptions): Promise<Aedes> {
   const limits = { ...defaultAccessLimits, ...given }
+  const guarded = guardPersistence(persistence as GuardedPersistence, log)
   const broker = await Aedes.createBroker({
     ...(id ? { id } : {}),
     ...(mq ? { mq } : {}),
     ...(heartbeatInterval ? { heartbeatInterval } : {}),
-    persistence: guardPersistence(persistence as GuardedPersistence, log),
+    persistence: guarded,
     ...accessHooks({
       credentials,
       limits,
@@ -56,6 +58,7 @@ export async function createBroker({
     }),
   })
   forgetChangedRetained(broker, persistence as { retainedChanged?: (topic: string) => void })
+  resumeOnce(broker, guarded as unknown as Parameters<typeof resumeOnce>[1])
   const handle = broker.handle
   broker.handle = (connection, request) => watchPackets(handle(connection, request), limits)
   broker.on('unsubscribe', (filters, client) => {
