@@ -7,8 +7,10 @@
  */
 import { afterAll, expect, test } from 'vitest'
 import { testSql } from '../test/db.ts'
+import { waitFor } from '../test/wait.ts'
 
-const sql = testSql({ max: 2 })
+let closed = 0
+const sql = testSql({ max: 2, onclose: () => void closed++ })
 const admin = testSql({ max: 1 })
 afterAll(async () => {
   // The dead connection has nothing left to finish.
@@ -20,7 +22,9 @@ test('a query on a reserved connection whose backend died is rejected, and the p
   const reserved = await sql.reserve()
   const [row] = await reserved<{ pid: number }[]>`select pg_backend_pid() as pid`
   await admin`select pg_terminate_backend(${row?.pid ?? 0})`
-  // Once the backend is gone the socket closes; each later query on the pinned connection fails.
+  // The driver has seen its socket close: each later query on the pinned connection is written
+  // to no socket (before the patch: a TypeError thrown from an immediate).
+  await waitFor(() => closed > 0, 5000, 'the driver to see the connection close')
   const attempts = await Promise.allSettled([reserved`select 1`, reserved`select 2`])
   reserved.release()
   expect(attempts.map((a) => a.status)).toEqual(['rejected', 'rejected'])
