@@ -19,12 +19,15 @@ afterAll(async () => {
 
 const quiet = { info: () => {}, warn: () => {}, error: () => {} }
 
-async function pair(options: Partial<PostgresEmitterOptions> = {}): Promise<[PostgresEmitter, PostgresEmitter]> {
+/** Two replicas on one channel of their own; the channel names their LISTEN connections. */
+async function pair(
+  options: Partial<PostgresEmitterOptions> = {},
+): Promise<[PostgresEmitter, PostgresEmitter, string]> {
   const channel = `emitter_test_${randomBytes(4).toString('hex')}`
   const a = createPostgresEmitter({ sql: schema.sql, channel, ...options })
   const b = createPostgresEmitter({ sql: other, channel, ...options })
   await Promise.all([a.ready, b.ready])
-  return [a, b]
+  return [a, b, channel]
 }
 
 async function close(...emitters: PostgresEmitter[]): Promise<void> {
@@ -169,10 +172,11 @@ test('after its LISTEN connection is killed, a replica reconnects and receives a
     warn: (line: string) => warnings.push(line),
     error: (line: string) => warnings.push(line),
   }
-  const [a, b] = await pair({ listen: { minDelay: 10, maxDelay: 100 }, logger })
+  const [a, b, channel] = await pair({ listen: { minDelay: 10, maxDelay: 100 }, logger })
+  // This pair's own connection: an earlier test's may still be leaving pg_stat_activity.
   const killed = await schema.sql`
     select pg_terminate_backend(pid) from pg_stat_activity
-    where datname = current_database() and application_name like 'emitter-replica-b listen %'`
+    where datname = current_database() and application_name = ${`emitter-replica-b listen ${channel}`}`
   expect(killed.length).toBe(1)
   // Keep sending until b hears one (what is sent in the gap comes later: replay.test.ts).
   const heard = new Promise<EmitterMessage>((resolve) =>
