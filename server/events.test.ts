@@ -30,7 +30,11 @@ afterAll(async () => {
 
 const place = async (body: Record<string, unknown>, base = stack.httpUrl) => {
   const res = await fetch(`${base}/api/orders`, { method: 'POST', headers: json, body: JSON.stringify(body) })
-  return { status: res.status, body: (await res.json()) as { order: Order; error?: { code: string } } }
+  return {
+    status: res.status,
+    body: (await res.json()) as { order: Order; error?: { code: string } },
+    retryAfterMs: Number(res.headers.get('retry-after') ?? 1) * 1000,
+  }
 }
 /** Attempts of one order in a rush, as the guest page makes them: 503 is tried again under the same id. */
 const rushAttempts = 10
@@ -38,8 +42,9 @@ const placeInRush = async (body: Record<string, unknown>, base = stack.httpUrl) 
   for (let attempt = 1; ; attempt++) {
     const placed = await place(body, base)
     if (placed.status !== 503 || attempt === rushAttempts) return placed
-    // On a loaded machine the broker acknowledges late and admission says so; the page waits Retry-After.
-    await new Promise((resolve) => setTimeout(resolve, 1000))
+    // On a loaded machine the broker acknowledges late and admission says so; the page waits
+    // the Retry-After the function answered, and so does this guest.
+    await new Promise((resolve) => setTimeout(resolve, placed.retryAfterMs))
   }
 }
 const order = (guestId: string, fields: Record<string, unknown> = {}) => ({

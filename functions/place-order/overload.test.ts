@@ -15,6 +15,7 @@ import {
   waitFor,
 } from '../../test/harness.ts'
 import { defaultOverloadLimits } from '../shared/admission.ts'
+import type { FunctionDeps } from '../shared/app.ts'
 import { createSql, migrateFunctions } from '../shared/db.ts'
 import type { Publisher } from '../shared/publisher.ts'
 import { createApp } from './index.ts'
@@ -47,6 +48,12 @@ function publisherTo(url: string, bounds: { maxInFlight?: number } = {}) {
   return publisher
 }
 
+/** The place-order function on this suite's database, publishing to `publisher`; `place` POSTs an order. */
+function placeOrderApp(publisher: Publisher, options: Partial<FunctionDeps> = {}) {
+  const app = createApp({ sql, publisher, barToken: testTokens.barToken, log: quiet, ...options })
+  return (body: unknown) => app.request('/api/orders', { method: 'POST', headers: json, body: JSON.stringify(body) })
+}
+
 async function storedOf(order: { id: string; guestId: string }) {
   const orders = await sql`select 1 from orders where id = ${order.id} or guest_id = ${order.guestId}`
   const messages =
@@ -71,9 +78,7 @@ test('a broker behind by the in-flight bound: 503 overloaded with Retry-After, n
   try {
     const publisher = publisherTo(broker.url, { maxInFlight: 3 })
     await waitFor(() => publisher.connected(), 5000)
-    const app = createApp({ sql, publisher, barToken: testTokens.barToken, log: quiet })
-    const place = (body: unknown) =>
-      app.request('/api/orders', { method: 'POST', headers: json, body: JSON.stringify(body) })
+    const place = placeOrderApp(publisher)
 
     const first = anOrder()
     expect((await place(first)).status).toBe(201)
@@ -96,15 +101,7 @@ test('a broker behind by the in-flight bound: 503 overloaded with Retry-After, n
 test('the broker away and the outbox at its bound: 503 overloaded, nothing of the order stored', async () => {
   // Nothing listens on this port: the broker is away, orders wait in the outbox.
   const publisher = publisherTo(`mqtt://127.0.0.1:${await anyFreePort()}`)
-  const app = createApp({
-    sql,
-    publisher,
-    barToken: testTokens.barToken,
-    log: quiet,
-    overloadLimits: { ...defaultOverloadLimits, maxOutboxBacklog: 8 },
-  })
-  const place = (body: unknown) =>
-    app.request('/api/orders', { method: 'POST', headers: json, body: JSON.stringify(body) })
+  const place = placeOrderApp(publisher, { overloadLimits: { ...defaultOverloadLimits, maxOutboxBacklog: 8 } })
   await sql`delete from outbox`
   // Two orders of four messages each fill the backlog; the SPEC's promise holds up to the bound.
   expect((await place(anOrder())).status).toBe(201)
@@ -117,15 +114,7 @@ test("the order writer's queue at its bound: 503 overloaded with Retry-After, no
   const publisher = publisherTo(broker.url)
   await waitFor(() => publisher.connected(), 5000)
   // One transaction at a time and one order waiting for it.
-  const app = createApp({
-    sql,
-    publisher,
-    barToken: testTokens.barToken,
-    log: quiet,
-    orderWriter: { maxConcurrent: 1, maxWaiting: 1 },
-  })
-  const place = (body: unknown) =>
-    app.request('/api/orders', { method: 'POST', headers: json, body: JSON.stringify(body) })
+  const place = placeOrderApp(publisher, { orderWriter: { maxConcurrent: 1, maxWaiting: 1 } })
   const waitingForLock = async () =>
     (await sql<{ n: number }[]>`select count(*)::int as n from pg_locks where locktype = 'advisory' and not granted`)[0]
       ?.n ?? 0
@@ -158,15 +147,7 @@ test("the order writer's queue at its bound: 503 overloaded with Retry-After, no
 test('the event loop lastingly late: 503 overloaded with Retry-After, nothing of the order stored', async () => {
   const publisher = publisherTo(broker.url)
   await waitFor(() => publisher.connected(), 5000)
-  const app = createApp({
-    sql,
-    publisher,
-    barToken: testTokens.barToken,
-    log: quiet,
-    overloadLimits: { ...defaultOverloadLimits, maxLoopLagMs: 30 },
-  })
-  const place = (body: unknown) =>
-    app.request('/api/orders', { method: 'POST', headers: json, body: JSON.stringify(body) })
+  const place = placeOrderApp(publisher, { overloadLimits: { ...defaultOverloadLimits, maxLoopLagMs: 30 } })
   expect((await place(anOrder())).status).toBe(201)
 
   // Turns of 150 ms each, as under a flood of requests: every sample of the loop comes late.

@@ -30,6 +30,16 @@ let placeApp: ReturnType<typeof createApp>
 let updateApp: ReturnType<typeof createApp>
 let relay: ReturnType<typeof startPushRelay>
 
+/** The broker's push relay on this suite's database and push service stand-in. */
+function relayWith(bounds: { intervalMs?: number; idleSubscriptionMs?: number }) {
+  return startPushRelay({
+    sql: deps.sql,
+    sender: createPushSender({ sql: deps.sql, vapid, log: quiet, options }),
+    log: quiet,
+    ...bounds,
+  })
+}
+
 beforeAll(async () => {
   deps = await startFunctionDeps()
   service = await startPushService()
@@ -39,12 +49,7 @@ beforeAll(async () => {
   placeApp = createPlaceOrder(withPush)
   updateApp = createUpdateOrder(withPush)
   // The broker's relay, on the same database, with a sender of its own.
-  relay = startPushRelay({
-    sql: deps.sql,
-    sender: createPushSender({ sql: deps.sql, vapid, log: quiet, options }),
-    log: quiet,
-    intervalMs: 100,
-  })
+  relay = relayWith({ intervalMs: 100 })
 })
 afterAll(async () => {
   await relay.stop()
@@ -274,12 +279,7 @@ describe('a ready order is pushed', () => {
 test('the commit that marks an order ready wakes the relay (NOTIFY): no wait for its next round', async () => {
   await relay.stop()
   // A relay whose own timer would not fire within the test.
-  relay = startPushRelay({
-    sql: deps.sql,
-    sender: createPushSender({ sql: deps.sql, vapid, log: quiet, options }),
-    log: quiet,
-    intervalMs: 600_000,
-  })
+  relay = relayWith({ intervalMs: 600_000 })
   const guestId = randomUUID()
   const phone = await subscribed(guestId)
   const order = await place(guestId)
@@ -289,12 +289,7 @@ test('the commit that marks an order ready wakes the relay (NOTIFY): no wait for
 
 test('the relay forgets subscriptions idle for its bound whose guest has no open order', async () => {
   await relay.stop()
-  relay = startPushRelay({
-    sql: deps.sql,
-    sender: createPushSender({ sql: deps.sql, vapid, log: quiet, options }),
-    log: quiet,
-    idleSubscriptionMs: 300,
-  })
+  relay = relayWith({ idleSubscriptionMs: 300 })
   const idle = randomUUID()
   const waiting = randomUUID()
   await subscribed(idle)
