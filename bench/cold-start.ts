@@ -19,7 +19,7 @@ import { anyFreePort } from '../runtime/ports.ts'
 import { bundle } from '../scripts/bundle.ts'
 import { type PodProcess, startPod, waitForStatus } from '../test/processes.ts'
 import { median } from '../test/stats.ts'
-import { podSizedHeap, rssBytes, benchTokens as tokens } from './lib.ts'
+import { podSizedHeap, rssBytes, benchPodSecrets as tokens } from './lib.ts'
 
 const RUNS = Number(process.env.RUNS ?? 20)
 const ORDERS = 1000

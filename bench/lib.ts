@@ -2,9 +2,18 @@ import { spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { startEmbeddedPostgres } from '../db/embedded.ts'
 import { createScratchDatabase } from '../db/scratch.ts'
+import { newVapidKeys } from '../runtime/push/vapid.ts'
 
 /** The service tokens every bench starts the system with. */
 export const benchTokens = { BAR_TOKEN: 'bench-bar', PRINTER_TOKEN: 'bench-printer', SERVICE_TOKEN: 'bench-service' }
+
+const vapid = newVapidKeys()
+/** The secrets a pod gets besides the tokens: in production the broker and functions need a VAPID pair. */
+export const benchPodSecrets = {
+  ...benchTokens,
+  VAPID_PUBLIC_KEY: vapid.publicKey,
+  VAPID_PRIVATE_KEY: vapid.privateKey,
+}
 
 /** A throwaway database on DATABASE_URL's server (or the embedded one) for one benchmark run. */
 export async function benchDatabase() {

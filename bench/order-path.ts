@@ -21,7 +21,7 @@ import { startProcess, waitForStatus } from '../test/processes.ts'
 import { percentile } from '../test/stats.ts'
 import { waitFor } from '../test/wait.ts'
 import { watchBar } from './bar-watch.ts'
-import { benchDatabase, cpuMs, pgbench, podSizedHeap, rssBytes, benchTokens as tokens } from './lib.ts'
+import { benchDatabase, benchPodSecrets, cpuMs, pgbench, podSizedHeap, rssBytes, benchTokens as tokens } from './lib.ts'
 import { bareServer, hasWrk, openLoop, wrk } from './order-load.ts'
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10)
@@ -136,7 +136,7 @@ async function allInOne(shape: string, cwd: string, flags: string[]): Promise<Ro
     return await measure(shape, base, `mqtt://127.0.0.1:${mqttPort}`, [server.child.pid as number])
   } finally {
     await server.stop()
-    await sql`truncate orders, outbox`
+    await sql`truncate orders, outbox cascade`
   }
 }
 
@@ -164,7 +164,7 @@ try {
   // As deployed: the bundles, each started as its pod starts it, on the same database.
   await bundle({ outDir: join(dir, 'dist') })
   const ports = { mqtt: await anyFreePort(), broker: await anyFreePort(), fn: await anyFreePort() }
-  const pod = { NODE_ENV: 'production', DATABASE_URL: db.url, ...tokens }
+  const pod = { NODE_ENV: 'production', DATABASE_URL: db.url, ...benchPodSecrets }
   const broker = startProcess(process.execPath, [join(dir, 'dist/broker.mjs')], {
     env: { ...pod, MQTT_PORT: String(ports.mqtt), PORT: String(ports.broker) },
   })
