@@ -3,6 +3,7 @@ import type { Sql } from 'postgres'
 import * as v from 'valibot'
 import {
   ALL_STATIONS,
+  type Locale,
   locales,
   type Menu,
   MenuSchema,
@@ -69,8 +70,6 @@ export function startCloudprntBridge(options: CloudprntBridgeOptions) {
   const { leaseMs = 30_000, sweepMs = 2000, batch = 100, maxPending = 1000, retentionMs = 86_400_000 } = options
   const { catchUpMs = 1_800_000 } = options
   const names = new Map<string, Menu['drinks'][number]['name']>()
-  let pending = 0
-  let chain: Promise<void> = Promise.resolve()
   let stopped = false
   let failing = ''
   const warnOnce = (message: string) => {
@@ -108,9 +107,9 @@ export function startCloudprntBridge(options: CloudprntBridgeOptions) {
     }
   }
 
-  /** The job of `order` in each language (the printers' own), stored for each printer of `station`. */
-  const jobsFor = async (order: Order, station: string) => {
-    const payloads = locales.map((lang) => {
+  /** The job of `order` in `languages`, stored for each printer of `station` that reads one of them. */
+  const jobsFor = async (order: Order, station: string, languages: Locale[]) => {
+    const payloads = languages.map((lang) => {
       const drink = names.get(order.drinkId)?.[lang] ?? order.drinkId
       return JSON.stringify(printJob(order, drink, lang))
     })
@@ -118,7 +117,7 @@ export function startCloudprntBridge(options: CloudprntBridgeOptions) {
       insert into cloudprnt_jobs (mac, order_id, payload)
       select p.mac, ${order.id}, j.payload
       from cloudprnt_printers p
-      join unnest(${sql.array([...locales])}::text[], ${sql.array(payloads)}::text[]) as j (language, payload)
+      join unnest(${sql.array(languages)}::text[], ${sql.array(payloads)}::text[]) as j (language, payload)
         on j.language = p.language
       where p.station = ${station}
       on conflict do nothing
@@ -126,30 +125,65 @@ export function startCloudprntBridge(options: CloudprntBridgeOptions) {
     await sendJobs(rows)
   }
 
-  const onOrder = (packet: AedesPublishPacket, done: () => void) => {
-    done()
+  /**
+   * Orders waiting to become jobs, taken together: one query finds the printers of all their
+   * stations, and an order of a station without one (most venues have none) costs nothing more.
+   * A ticket is rendered only in the languages its station's printers read (about a millisecond
+   * each). Beyond `maxPending` waiting, an order is left out and counted.
+   */
+  let waiting: { station: string; packet: AedesPublishPacket }[] = []
+  let dropped = 0
+  let draining: Promise<void> = Promise.resolve()
+  let drainRunning = false
+  const drain = async () => {
+    drainRunning = true
+    try {
+      while (waiting.length > 0 && !stopped) {
+        const taken = waiting
+        waiting = []
+        if (dropped > 0) {
+          log.error(`cloudprnt: ${dropped} order(s) not printed: ${maxPending} were waiting`)
+          dropped = 0
+        }
+        const stations = [...new Set(taken.map((entry) => entry.station))]
+        const printers = await sql<{ station: string; language: Locale }[]>`
+          select distinct station, language from cloudprnt_printers where station = any(${sql.array(stations)}::text[])`
+        for (const { station, packet } of taken) {
+          const languages = locales.filter((lang) => printers.some((p) => p.station === station && p.language === lang))
+          if (languages.length === 0) continue
+          const order = placedOrder(packet)
+          if (order) await jobsFor(order, station, languages)
+        }
+        failing = ''
+      }
+    } catch (error) {
+      // The sweep sends what was stored; an order not stored at all is lost for these printers.
+      warnOnce(`jobs for new orders: ${(error as Error).message}`)
+    } finally {
+      drainRunning = false
+    }
+    if (waiting.length > 0 && !stopped) draining = drain()
+  }
+  const placedOrder = (packet: AedesPublishPacket): Order | undefined => {
     let body: unknown
     try {
       body = JSON.parse(packet.payload.toString())
     } catch {
-      return
+      return undefined
     }
     const event = v.safeParse(OrderEventSchema, body)
-    if (!event.success || event.output.event !== 'placed' || stopped) return
-    if (pending >= maxPending)
-      return log.error(`cloudprnt: ${maxPending} orders pending, order ${event.output.order.id} not printed`)
-    pending++
-    const station = stationOf(packet.topic)
-    chain = chain
-      .then(() => jobsFor(event.output.order, station))
-      .then(
-        () => {
-          failing = ''
-        },
-        // The sweep sends what was stored; an order not stored at all is lost for these printers.
-        (error: Error) => warnOnce(`jobs for order ${event.output.order.id}: ${error.message}`),
-      )
-      .finally(() => pending--)
+    return event.success && event.output.event === 'placed' ? event.output.order : undefined
+  }
+
+  const onOrder = (packet: AedesPublishPacket, done: () => void) => {
+    done()
+    if (stopped) return
+    if (waiting.length >= maxPending) {
+      dropped++
+      return
+    }
+    waiting.push({ station: stationOf(packet.topic), packet })
+    if (!drainRunning) draining = drain()
   }
 
   const onMenu = (packet: AedesPublishPacket, done: () => void) => {
@@ -260,7 +294,7 @@ export function startCloudprntBridge(options: CloudprntBridgeOptions) {
       for (const [topic, handler] of subscriptions) broker.unsubscribe(topic, handler, () => {})
       broker.off('connackSent', onConnack)
       broker.off('subscribe', onSubscribe)
-      await Promise.all([chain, sweeping])
+      await Promise.all([draining, sweeping])
     },
   }
 }
