@@ -17,6 +17,35 @@ export function logFormat(env: NodeJS.ProcessEnv = process.env, terminal = proce
 }
 
 type Level = keyof Logger
+
+/**
+ * Lines for stdout (`info`) and stderr (`warn`, `error`), written once per event-loop turn: each
+ * write to a pipe is a system call, and a busy function logs a line per request. At most
+ * {@link maxPendingLines} wait; the next one writes them at once. What waits when the process
+ * exits (an uncaught error, `process.exit`) is written then; only a SIGKILL loses a turn's lines.
+ */
+export const maxPendingLines = 1000
+const pending = { out: [] as string[], err: [] as string[] }
+let flushScheduled = false
+function flushLines(): void {
+  flushScheduled = false
+  if (pending.out.length > 0) process.stdout.write(`${pending.out.splice(0).join('\n')}\n`)
+  if (pending.err.length > 0) process.stderr.write(`${pending.err.splice(0).join('\n')}\n`)
+}
+function queueLine(lines: string[], line: unknown): void {
+  lines.push(String(line))
+  if (lines.length >= maxPendingLines) flushLines()
+  else if (!flushScheduled) {
+    flushScheduled = true
+    setImmediate(flushLines).unref()
+  }
+}
+process.on('exit', flushLines)
+export const turnConsole: Logger = {
+  info: (line: unknown) => queueLine(pending.out, line),
+  warn: (line: unknown) => queueLine(pending.err, line),
+  error: (line: unknown) => queueLine(pending.err, line),
+}
 const levels: Level[] = ['info', 'warn', 'error']
 const parent = Symbol('logger parent')
 type Parented = Logger & { [parent]?: true }
@@ -25,7 +54,7 @@ type Parented = Logger & { [parent]?: true }
  * A logger for one part (`broker`, `place-order`...) writing to `sink` in `format`. Given a logger
  * made here as its sink, it adds its part to that one's lines instead of formatting twice.
  */
-export function createLogger(part: string, sink: Logger = console, format: LogFormat = logFormat()): Logger {
+export function createLogger(part: string, sink: Logger = turnConsole, format: LogFormat = logFormat()): Logger {
   const logger = {} as Parented
   for (const level of levels) {
     logger[level] = (sink as Parented)[parent]

@@ -19,7 +19,7 @@ import type { FunctionModule } from '../functions/shared/function-module.ts'
 import { createFunctionMetrics } from '../functions/shared/metrics.ts'
 import type { OrderWriterOptions } from '../functions/shared/order-writer.ts'
 import { functions } from '../hono.config.ts'
-import { createLogger, type Logger } from '../runtime/logger.ts'
+import { createLogger, type Logger, turnConsole } from '../runtime/logger.ts'
 import { createMetricsRegistry, METRICS_PATH, metricsResponse, type Registry } from '../runtime/metrics.ts'
 import { defaultPushOptions, type PushOptions } from '../runtime/push/options.ts'
 import { createPushSender } from '../runtime/push/sender.ts'
@@ -73,7 +73,7 @@ export interface Stack {
 
 /** Everything in one process: the broker, every function of hono.config.ts, the client. */
 export async function startStack(options: StackOptions): Promise<Stack> {
-  const { tokens, log = console, metrics = createMetricsRegistry() } = options
+  const { tokens, log = turnConsole, metrics = createMetricsRegistry() } = options
   const functionMetrics = createFunctionMetrics(metrics)
   const sql = createSql(options.databaseUrl)
   await migrateFunctions(sql)
