@@ -45,6 +45,8 @@ const hasVisible = (text: string) =>
 let segmenter: Intl.Segmenter | undefined
 /** Whether no character (grapheme cluster) is made of more code points than emoji need. */
 function charactersFit(text: string): boolean {
+  // Printable ASCII is one code point a character (most nicknames and notes): no segmenting.
+  if (/^[\x20-\x7e]*$/.test(text)) return true
   // Made on first use, so that loading the contract never needs Intl.Segmenter.
   segmenter ??= new Intl.Segmenter()
   for (const { segment } of segmenter.segment(text)) {
