@@ -5,6 +5,7 @@ import { createAdmission } from '../shared/admission.ts'
 import { createBaseApp, defaultOrderLimits, type FunctionDeps } from '../shared/app.ts'
 import { clientAddress } from '../shared/client-address.ts'
 import { countedLimits } from '../shared/counted-limits.ts'
+import { orderIdKey } from '../shared/observe.ts'
 import { createOrderWriter } from '../shared/order-writer.ts'
 import { flush } from '../shared/outbox.ts'
 import { createRateLimiter } from '../shared/rate-limit.ts'
@@ -32,6 +33,7 @@ export function createApp(deps: FunctionDeps): Hono {
     })
     // The order is committed: the broker is told without holding up the guest.
     if (outbox.length > 0) void flush(sql, publisher, outbox, log)
+    c.set(orderIdKey, order.id as never)
     return c.json({ order }, created ? 201 : 200)
   })
 }

@@ -5,7 +5,7 @@ import type { Sql } from 'postgres'
 import { routes } from '../../contract/index.ts'
 import type { Logger } from '../../runtime/logger.ts'
 import type { OverloadLimits } from './admission.ts'
-import { errorBody, errorHandler } from './errors.ts'
+import { errorHandler, errorResponse } from './errors.ts'
 import type { FunctionMetrics } from './metrics.ts'
 import { observeRequests } from './observe.ts'
 import type { OrderWriterOptions } from './order-writer.ts'
@@ -81,7 +81,7 @@ export const defaultEditLimits: OrderLimits = {
 
 /** The answer to a path no function serves. */
 export function notFound(c: Context): Response {
-  return c.json(errorBody('not_found', `no route for ${c.req.method} ${c.req.path}`), 404)
+  return errorResponse(c, 404, 'not_found', `no route for ${c.req.method} ${c.req.path}`)
 }
 
 /** Largest request body accepted, per the spec. */
@@ -97,12 +97,7 @@ export function createBaseApp({ sql, publisher, log, metrics, maxWaiting }: Func
   app.use(observeRequests({ log, metrics }))
   app.use(requestId())
   app.use(admitRequests(sql.options.max + (maxWaiting ?? defaultMaxWaiting)))
-  app.use(
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: (c) => c.json(errorBody('body_too_large', `the body is larger than ${MAX_BODY_BYTES} bytes`), 413),
-    }),
-  )
+  app.use(limitBody(MAX_BODY_BYTES))
   app.onError(errorHandler(log))
   app.notFound(notFound)
   app.get(routes.healthz, (c) => c.json({ ok: true }))
@@ -114,6 +109,22 @@ export function createBaseApp({ sql, publisher, log, metrics, maxWaiting }: Func
     return c.json({ ...ready, broker: publisher.connected() }, ready.ok ? 200 : 503)
   })
   return app
+}
+
+/**
+ * 413 `body_too_large` beyond `maxSize` bytes. A declared length is checked from the header
+ * (Node's parser holds the body to it) and the body is left to be read once, by the handler;
+ * only a body of unknown length (chunked) is read through Hono's limit, which buffers it.
+ */
+function limitBody(maxSize: number): MiddlewareHandler {
+  const tooLarge = (c: Context) => errorResponse(c, 413, 'body_too_large', `the body is larger than ${maxSize} bytes`)
+  const chunked = bodyLimit({ maxSize, onError: tooLarge })
+  return (c, next) => {
+    if (c.req.method === 'GET' || c.req.method === 'HEAD') return next()
+    const length = c.req.header('content-length')
+    if (length === undefined || c.req.header('transfer-encoding') !== undefined) return chunked(c, next)
+    return Number(length) > maxSize ? Promise.resolve(tooLarge(c)) : next()
+  }
 }
 
 /** Seconds a client refused by {@link admitRequests} is told to wait (`Retry-After`). */
@@ -130,9 +141,11 @@ function admitRequests(limit: number): MiddlewareHandler {
     if (c.req.path === routes.healthz || c.req.path === routes.readyz) return next()
     if (inFlight >= limit) {
       c.header('Retry-After', String(retryAfterSeconds))
-      return c.json(
-        errorBody('unavailable', 'too many requests are waiting for the database, try again in a moment'),
+      return errorResponse(
+        c,
         503,
+        'unavailable',
+        'too many requests are waiting for the database, try again in a moment',
       )
     }
     inFlight++

@@ -21,19 +21,34 @@ export class Refusal extends HTTPException {
 /** The one error handler: expected failures as the spec's error shape, anything else a logged 500. */
 export function errorHandler(log: Logger) {
   return (err: Error, c: Context) => {
-    if (err instanceof Refusal) return c.json(errorBody(err.code, err.message, err.issues), err.status)
+    if (err instanceof Refusal) return errorResponse(c, err.status, err.code, err.message, err.issues)
     if (err instanceof HTTPException) {
       const code = err.status === 413 ? 'body_too_large' : err.status === 401 ? 'unauthorized' : 'http_error'
-      return c.json(errorBody(code, err.message || 'request refused'), err.status)
+      return errorResponse(c, err.status, code, err.message || 'request refused')
     }
     const requestId = c.get('requestId' as never) as string | undefined
     if (isUnavailable(err)) {
       log.error(`[${requestId}] dependency unavailable: ${err.message}`)
-      return c.json(errorBody('unavailable', 'the database is not reachable, try again in a moment'), 503)
+      return errorResponse(c, 503, 'unavailable', 'the database is not reachable, try again in a moment')
     }
     log.error(`[${requestId}] ${c.req.method} ${c.req.path} failed:`, err)
-    return c.json(errorBody('internal', `something went wrong on our side (request ${requestId})`), 500)
+    return errorResponse(c, 500, 'internal', `something went wrong on our side (request ${requestId})`)
   }
+}
+
+/** Where an error response's code is kept on the context, for the request log. */
+export const errorCodeKey = 'errorCode' as never
+
+/** An error response in the spec's shape; its code is kept on the context, so the log need not read the body back. */
+export function errorResponse(
+  c: Context,
+  status: ContentfulStatusCode,
+  code: ErrorCode,
+  message: string,
+  issues?: Issue[],
+): Response {
+  c.set(errorCodeKey, code as never)
+  return c.json(errorBody(code, message, issues), status)
 }
 
 export function errorBody(code: ErrorCode, message: string, issues?: Issue[]): ErrorBody {

@@ -2,7 +2,7 @@ import type { Context, MiddlewareHandler } from 'hono'
 import { matchedRoutes } from 'hono/route'
 import { routes } from '../../contract/index.ts'
 import type { Logger } from '../../runtime/logger.ts'
-import { Refusal } from './errors.ts'
+import { errorCodeKey, Refusal } from './errors.ts'
 import type { FunctionMetrics } from './metrics.ts'
 
 export interface ObserveDeps {
@@ -15,6 +15,9 @@ const pageRoute = '/*'
 // Probes come every few seconds from the cluster, and the page's assets with every visit:
 // counted, not logged, while they succeed.
 const quietRoutes: ReadonlySet<string> = new Set(['/api/healthz', '/api/readyz', pageRoute])
+
+/** Where a handler keeps the id of the order it answers with, for the request log. */
+export const orderIdKey = 'orderId' as never
 
 const orderPath = /^\/api\/orders\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i
 
@@ -36,8 +39,8 @@ export function observeRequests({ log, metrics }: ObserveDeps): MiddlewareHandle
     const placing = method === 'POST' && route === routes.orders
     let orderId = orderPath.exec(c.req.path)?.[1]
     let error: string | undefined
-    if (status >= 400) error = await errorCode(c)
-    else if (placing) orderId = await placedOrderId(c)
+    if (status >= 400) error = (c.get(errorCodeKey) as string | undefined) ?? (await errorCode(c))
+    else if (placing) orderId = (c.get(orderIdKey) as string | undefined) ?? (await placedOrderId(c))
     if (placing && status === 201) metrics?.orderPlaced()
     if (placing && error) metrics?.orderRefused(error)
 
