@@ -1,4 +1,4 @@
-import type { TransactionSql } from 'postgres'
+import type { ReservedSql } from 'postgres'
 import { type Drink, type Message, type Order, type OutboxRow, outboxLeaseMs } from '../../contract/index.ts'
 import { type OrderRow, toOrder } from './orders.ts'
 
@@ -26,7 +26,7 @@ export interface BatchFacts {
  * Numbers reserved for orders that are then refused are skipped, as a rolled-back insert's are.
  */
 export async function readBatchFacts(
-  tx: TransactionSql,
+  tx: ReservedSql,
   orders: { id: string; guestId: string; drinkId: string }[],
 ): Promise<BatchFacts> {
   const guests = [...new Set(orders.map((o) => o.guestId.toLowerCase()))]
@@ -63,7 +63,7 @@ export async function readBatchFacts(
  * of the orders inserted and to the outbox ids of their messages, in the order given.
  */
 export async function insertOrdersWithMessages(
-  tx: TransactionSql,
+  tx: ReservedSql,
   placed: { order: Order; messages: Message[] }[],
 ): Promise<{ orders: Set<string>; messageIds: OutboxRow['id'][] }> {
   const orders = placed.map((p) => p.order)
@@ -94,7 +94,7 @@ export async function insertOrdersWithMessages(
       returning id
     )
     select (select array_agg(id) from inserted) as orders, (select array_agg(id order by id) from queued) as messages`
-  // Sent now, before the caller queues anything after it on this connection (COMMIT).
+  // Sent now: the caller's COMMIT follows it on this connection in the same write.
   const [result] = await query.execute()
   return { orders: new Set(result?.orders ?? []), messageIds: result?.messages ?? [] }
 }

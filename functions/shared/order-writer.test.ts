@@ -12,6 +12,7 @@ import {
   json,
   quiet,
   servicePublisher,
+  silent,
   startTestBroker,
   type TestBroker,
   testTokens,
@@ -108,5 +109,35 @@ test('in one batch a sold-out drink is refused while the other orders are placed
     expect(await sql`select 1 from orders where drink_id = 'beer'`).toHaveLength(0)
   } finally {
     await sql`update drinks set available = true where id = 'beer'`
+  }
+})
+
+test('a batch whose insert fails acknowledges none of its orders, stores none, and leaves the connection usable', async () => {
+  // One connection, so the orders after the failure use the very connection it happened on.
+  const single = createSql(database.url, { max: 1 })
+  // The 500s are expected: their log lines would only be noise here.
+  const pod = createApp({ sql: single, publisher, barToken: testTokens.barToken, log: silent })
+  await sql`
+    create function refuse_nickname() returns trigger language plpgsql as $$
+    begin
+      if new.nickname = 'Refused' then raise exception 'refused by the test'; end if;
+      return new;
+    end $$`
+  await sql`create trigger refuse_nickname before insert on orders for each row execute function refuse_nickname()`
+  try {
+    const place = (body: object) =>
+      pod.request('/api/orders', { method: 'POST', headers: json, body: JSON.stringify(body) })
+    const batch = [anOrder({ nickname: 'Refused' }), anOrder(), anOrder()]
+    const failed = await Promise.all(batch.map(place))
+    expect(failed.map((res) => res.status >= 500)).toEqual([true, true, true])
+    const guests = batch.map((body) => body.guestId)
+    expect(await sql`select 1 from orders where guest_id = any(${guests}::uuid[])`).toHaveLength(0)
+
+    const after = await Promise.all([anOrder(), anOrder()].map(place))
+    expect(after.map((res) => res.status)).toEqual([201, 201])
+  } finally {
+    await sql`drop trigger refuse_nickname on orders`
+    await sql`drop function refuse_nickname()`
+    await single.end({ timeout: 5 })
   }
 })

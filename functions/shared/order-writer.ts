@@ -1,4 +1,4 @@
-import type { Sql, TransactionSql } from 'postgres'
+import type { ReservedSql, Sql } from 'postgres'
 import { limits, type Order, type OutboxEntry, type PlaceOrder } from '../../contract/index.ts'
 import { Refusal } from './errors.ts'
 import { insertOrdersWithMessages, readBatchFacts } from './order-batch.ts'
@@ -111,7 +111,9 @@ type Outcome = Placed | Error
 
 async function writeBatch(sql: Sql, batch: Pending[], tickerNicknames: boolean, maxWriteMs: number): Promise<void> {
   const outcomes = new Map<Pending, Outcome>()
-  const written = sql.begin((tx) => decideAndWrite(tx, batch, outcomes, tickerNicknames))
+  const written = pipelinedTransaction(sql, (tx, commit) =>
+    decideAndWrite(tx, commit, batch, outcomes, tickerNicknames),
+  )
   let timer: ReturnType<typeof setTimeout> | undefined
   const late = new Promise<never>((_, reject) => {
     timer = setTimeout(
@@ -137,7 +139,44 @@ async function writeBatch(sql: Sql, batch: Pending[], tickerNicknames: boolean, 
   }
 }
 
-async function decideAndWrite(tx: TransactionSql, batch: Pending[], outcomes: Map<Pending, Outcome>, ticker: boolean) {
+/**
+ * A transaction in two round trips where `sql.begin` takes four: BEGIN leaves with `work`'s first
+ * statements, and `work` sends COMMIT right behind its last one (`commit()`) instead of waiting
+ * for its answer. Postgres answers a COMMIT that follows a failed statement with a rollback; the
+ * statement's error is what `work` throws. Without a COMMIT sent, the transaction is committed
+ * after `work` (it wrote nothing), or rolled back when it failed, before the connection is
+ * given back.
+ */
+async function pipelinedTransaction(
+  sql: Sql,
+  work: (tx: ReservedSql, commit: () => Promise<unknown>) => Promise<void>,
+): Promise<void> {
+  const tx = await sql.reserve()
+  let ended = false
+  const commit = () => {
+    ended = true
+    return tx`commit`.execute()
+  }
+  try {
+    const [begun, worked] = await Promise.allSettled([tx`begin`.execute(), work(tx, commit)])
+    const failed = [begun, worked].find((outcome) => outcome.status === 'rejected')
+    if (failed) {
+      if (!ended) await tx`rollback`.execute().catch(() => {})
+      throw failed.reason
+    }
+    if (!ended) await commit()
+  } finally {
+    tx.release()
+  }
+}
+
+async function decideAndWrite(
+  tx: ReservedSql,
+  commit: () => Promise<unknown>,
+  batch: Pending[],
+  outcomes: Map<Pending, Outcome>,
+  ticker: boolean,
+) {
   const facts = await readBatchFacts(
     tx,
     batch.map((p) => ({ id: p.id, guestId: p.input.guestId, drinkId: p.input.drinkId })),
@@ -201,7 +240,11 @@ async function decideAndWrite(tx: TransactionSql, batch: Pending[], outcomes: Ma
     const drinkName = drinks.get(order.drinkId)?.name.en ?? order.drinkId
     return { pending, order, messages: orderMessages('placed', order, drinkName, { tickerNicknames: ticker }) }
   })
-  const { orders, messageIds } = await insertOrdersWithMessages(tx, placed)
+  // The insert and COMMIT leave together; an order is acknowledged only once both answered.
+  const [inserted, committed] = await Promise.allSettled([insertOrdersWithMessages(tx, placed), commit()])
+  if (inserted.status === 'rejected') throw inserted.reason
+  if (committed.status === 'rejected') throw committed.reason
+  const { orders, messageIds } = inserted.value
   let next = 0
   for (const { pending, order, messages } of placed) {
     // Another request stored this id between our read and our insert.
