@@ -59,6 +59,7 @@ export async function createBroker({
   })
   forgetChangedRetained(broker, persistence as { retainedChanged?: (topic: string) => void })
   resumeOnce(broker, guarded as unknown as Parameters<typeof resumeOnce>[1])
+  qos0AfterQueued(broker)
   const handle = broker.handle
   broker.handle = (connection, request) => watchPackets(handle(connection, request), limits)
   broker.on('unsubscribe', (filters, client) => {
@@ -88,6 +89,21 @@ function forgetChangedRetained(broker: Aedes, persistence: { retainedChanged?: (
     },
     () => {},
   )
+}
+
+/**
+ * Aedes hands a QoS 1 message to its subscribers after asking the persistence for offline
+ * sessions (a promise later at least), a QoS 0 message at once. A function publishes an order's
+ * messages in one write, the public ticker (QoS 0) last: the ticker's fan-out to every guest's
+ * socket went first, and the bar's copy of the order (QoS 1) waited behind all of it, about 45 ms
+ * with 2,000 guests. A QoS 0 message now waits one turn, behind what was published before it.
+ */
+function qos0AfterQueued(broker: Aedes): void {
+  const publish = broker.publish.bind(broker) as (...args: unknown[]) => void
+  broker.publish = ((packet: { qos?: number }, ...rest: unknown[]) => {
+    if (packet.qos === 0) setImmediate(publish, packet, ...rest)
+    else publish(packet, ...rest)
+  }) as Aedes['publish']
 }
 
 interface WatchedPacket {
