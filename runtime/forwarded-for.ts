@@ -1,5 +1,4 @@
-import { isIP } from 'node:net'
-import ipaddr from 'ipaddr.js'
+import { BlockList, isIP } from 'node:net'
 
 /**
  * The client's address in an X-Forwarded-For header written by our ingress: every proxy on the
@@ -16,22 +15,35 @@ export function forwardedClient(header: string | undefined): string | undefined 
   return hops.findLast((address) => !isPrivate(address)) ?? hops[0]
 }
 
-/** Ranges where the proxies of a cluster live, as `ipaddr.js` names them. */
-const privateRanges = new Set([
-  'private', // 10/8, 172.16/12, 192.168/16
-  'loopback', // 127/8, ::1
-  'linkLocal', // 169.254/16, fe80::/10
-  'uniqueLocal', // fc00::/7
-  'carrierGradeNat', // 100.64/10
-  'unspecified', // 0.0.0.0, ::
-])
+/** Where the proxies of a cluster live. */
+const privateRanges = new BlockList()
+for (const [network, prefix] of [
+  ['10.0.0.0', 8], // private
+  ['172.16.0.0', 12],
+  ['192.168.0.0', 16],
+  ['127.0.0.0', 8], // loopback
+  ['169.254.0.0', 16], // link-local
+  ['100.64.0.0', 10], // carrier-grade NAT
+  ['0.0.0.0', 32], // unspecified
+] as const) {
+  privateRanges.addSubnet(network, prefix, 'ipv4')
+}
+for (const [network, prefix] of [
+  ['::1', 128], // loopback
+  ['fe80::', 10], // link-local
+  ['fc00::', 7], // unique local
+  ['::', 128], // unspecified
+] as const) {
+  privateRanges.addSubnet(network, prefix, 'ipv6')
+}
 
 /**
  * Loopback, private, link-local and unique-local addresses, IPv4-mapped ones by their IPv4 form.
- * `ipaddr.js` compares the parsed bits, so every spelling of an address, and every address of a
- * range (all of fe80::/10, not only those written `fe80:`), is classed alike.
+ * Node's BlockList compares the parsed bits, so every spelling of an address, and every address
+ * of a range (all of fe80::/10, not only those written `fe80:`), is classed alike.
  */
 export function isPrivate(address: string): boolean {
-  if (!ipaddr.isValid(address)) return false
-  return privateRanges.has(ipaddr.process(address).range())
+  const family = isIP(address)
+  if (family === 0) return false
+  return privateRanges.check(address, family === 4 ? 'ipv4' : 'ipv6')
 }
