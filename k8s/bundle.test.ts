@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { routes } from '../contract/index.ts'
 import { pushRoutes } from '../contract/push-routes.ts'
 import { migrateFunctions } from '../functions/shared/db.ts'
+import { openApiDocument } from '../functions/shared/openapi.ts'
 import { functions } from '../hono.config.ts'
 import { anyFreePort } from '../runtime/ports.ts'
 import { newVapidKeys } from '../runtime/push/vapid.ts'
@@ -116,6 +117,13 @@ it('dist/migrate.mjs finds its SQL files beside the bundle and applies the schem
   const pod = startPod('dist/migrate.mjs', { cwd: dir, env: { DATABASE_URL: testDatabaseUrl() } })
   expect(await pod.exited, pod.output()).toBe(0)
   expect(pod.output()).toMatch(/applied|up to date/)
+})
+
+it('dist/functions/menu.mjs serves the OpenAPI document the contract makes', async () => {
+  const { url } = await startFunction('menu')
+  const res = await fetch(`${url}${routes.openapi}`)
+  expect(res.status).toBe(200)
+  expect(await res.json()).toEqual(JSON.parse(JSON.stringify(openApiDocument())))
 })
 
 // Not `$name.mjs`: vitest reads that as the property `mjs` of the name.
