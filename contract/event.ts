@@ -1,4 +1,5 @@
 import * as v from 'valibot'
+import { maxGraphemes, minGraphemes } from './graphemes.ts'
 
 /** Characters (grapheme clusters) an event's name may have. */
 export const eventNameLength = 80
@@ -8,8 +9,8 @@ export const EventNameSchema = v.pipe(
   v.string(),
   v.normalize('NFC'),
   v.trim(),
-  v.minGraphemes(1, 'an event needs a name'),
-  v.maxGraphemes(eventNameLength, `an event name has at most ${eventNameLength} characters`),
+  minGraphemes(1, 'an event needs a name'),
+  maxGraphemes(eventNameLength, `an event name has at most ${eventNameLength} characters`),
   v.regex(/^[^\p{Cc}\p{Cf}\p{Zl}\p{Zp}]*$/u, 'an event name cannot contain control characters or line breaks'),
 )
 

@@ -1,4 +1,5 @@
 import * as v from 'valibot'
+import { maxGraphemes, minGraphemes, printableAscii } from './graphemes.ts'
 import { DrinkIdSchema, StationIdSchema } from './menu.ts'
 
 import { limits, type OrderStatus, orderStatuses } from './order-status.ts'
@@ -46,7 +47,7 @@ let segmenter: Intl.Segmenter | undefined
 /** Whether no character (grapheme cluster) is made of more code points than emoji need. */
 function charactersFit(text: string): boolean {
   // Printable ASCII is one code point a character (most nicknames and notes): no segmenting.
-  if (/^[\x20-\x7e]*$/.test(text)) return true
+  if (printableAscii.test(text)) return true
   // Made on first use, so that loading the contract never needs Intl.Segmenter.
   segmenter ??= new Intl.Segmenter()
   for (const { segment } of segmenter.segment(text)) {
@@ -66,8 +67,8 @@ export const NicknameSchema = v.pipe(
   v.check(wellFormed, 'a nickname must be text (it has an unpaired surrogate)'),
   v.normalize('NFC'),
   v.trim(),
-  v.minGraphemes(1, 'a nickname is needed'),
-  v.maxGraphemes(limits.nicknameLength, `a nickname has at most ${limits.nicknameLength} characters`),
+  minGraphemes(1, 'a nickname is needed'),
+  maxGraphemes(limits.nicknameLength, `a nickname has at most ${limits.nicknameLength} characters`),
   v.check(charactersFit, stackedMarks),
   v.check(noBidiControls, 'a nickname cannot contain bidirectional overrides or isolates'),
   v.check(noControls, 'a nickname cannot contain control characters'),
@@ -80,7 +81,7 @@ export const NoteSchema = v.pipe(
   v.check(wellFormed, 'a note must be text (it has an unpaired surrogate)'),
   v.normalize('NFC'),
   v.trim(),
-  v.maxGraphemes(limits.noteLength, `a note has at most ${limits.noteLength} characters`),
+  maxGraphemes(limits.noteLength, `a note has at most ${limits.noteLength} characters`),
   v.check(charactersFit, stackedMarks),
   v.check(noBidiControls, 'a note cannot contain bidirectional overrides or isolates'),
   v.regex(/^[^\p{Cc}\p{Zl}\p{Zp}]*$/u, 'a note cannot contain control characters or line breaks'),
