@@ -158,8 +158,12 @@ async function pipelinedTransaction(
     return tx`commit`.execute()
   }
   try {
-    const [begun, worked] = await Promise.allSettled([tx`begin`.execute(), work(tx, commit)])
-    const failed = [begun, worked].find((outcome) => outcome.status === 'rejected')
+    const begun = tx`begin`.execute()
+    // Plans made for these values, not a cached generic one: a generic plan chosen while
+    // `orders` was small (the start of a night, before autovacuum analyzed it) scans the table.
+    const planned = tx`set local plan_cache_mode = force_custom_plan`.execute()
+    const [started, worked] = await Promise.allSettled([Promise.all([begun, planned]), work(tx, commit)])
+    const failed = [started, worked].find((outcome) => outcome.status === 'rejected')
     if (failed) {
       if (!ended) await tx`rollback`.execute().catch(() => {})
       throw failed.reason
