@@ -35,10 +35,16 @@ test('every guest gets each ticker message once, with the bytes published', asyn
     await service.publishAsync(topics.publicTicker, message, { qos: 0 })
     if (n === 5) leaving.end(true)
   }
-  await waitFor(() => [...received.values()].every((got) => got.length >= messages.length), 10_000)
-  // Room for a late copy to show up.
-  await new Promise((resolve) => setTimeout(resolve, 200))
-  for (const got of received.values()) expect(got).toEqual(messages)
+  // A last message: a guest gets one publisher's messages in order, so a second copy of any
+  // earlier one would have come before it.
+  const last = 'last'
+  await service.publishAsync(topics.publicTicker, last, { qos: 0 })
+  await waitFor(
+    () => [...received.values()].every((got) => got.includes(last)),
+    10_000,
+    'every guest got the last message',
+  )
+  for (const got of received.values()) expect(got).toEqual([...messages, last])
 
   await service.endAsync()
   await Promise.all(guests.map((guest) => guest.endAsync()))

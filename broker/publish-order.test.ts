@@ -43,7 +43,7 @@ test('the bar gets the order (QoS 1) before the ticker (QoS 0) published after i
       ]),
     )
   }
-  await waitFor(() => seen.length === 10, 5000)
+  await waitFor(() => seen.length === 10, 5000, 'ten messages at the bar')
   expect(seen).toEqual(Array.from({ length: 5 }, () => [topics.barOrders, topics.publicTicker]).flat())
   service.destroy()
   await bar.endAsync()

@@ -28,7 +28,7 @@ test('every line reaches its stream in order, info on stdout, warnings and error
     const log = createLogger('place-order')
     for (let i = 0; i < maxPendingLines * 2 + 5; i++) log.info('line ' + i)
     log.warn('slow')
-    setTimeout(() => log.error('later'), 10)
+    setImmediate(() => log.error('later'))
   `)
   expect(status).toBe(0)
   expect(out.map((line) => line.msg)).toEqual(Array.from({ length: 2005 }, (_, i) => `line ${i}`))
@@ -47,10 +47,10 @@ test('what is logged right before process.exit or an uncaught error is written',
 
   const crashed = run(`
     import { createLogger } from ${JSON.stringify(logger)}
-    setTimeout(() => {
+    setImmediate(() => {
       createLogger('broker').info('about to fail')
       throw new Error('boom')
-    }, 1)
+    })
   `)
   expect(crashed.status).toBe(1)
   expect(crashed.out.map((line) => line.msg)).toEqual(['about to fail'])
