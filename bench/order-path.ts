@@ -90,7 +90,7 @@ async function measure(shape: string, base: string, mqttUrl: string, pids: numbe
   const steady = await openLoop(base, 200, seconds)
   const steadyRow = await settle('fixed 200 orders/s', steady.statuses['201'] ?? 0, counts(steady.statuses))
   steadyRow.answeredP99 = percentile(steady.answeredMs, 99)
-  if (otherAnswers(steady.statuses)) steadyRow.note = otherAnswers(steady.statuses).slice(2)
+  steadyRow.note = otherAnswers(steady.statuses)
 
   start()
   const saturated = await wrk(base, 32, seconds)
@@ -112,7 +112,12 @@ async function measure(shape: string, base: string, mqttUrl: string, pids: numbe
     counts(overload.statuses),
   )
   row.answeredP99 = percentile(overload.answeredMs, 99)
-  row.note = `RSS ${before.toFixed(0)} MB before, ${peak.toFixed(0)} MB at most, ${rssMb(pid).toFixed(0)} MB after${otherAnswers(overload.statuses)}`
+  row.note = [
+    `RSS ${before.toFixed(0)} MB before, ${peak.toFixed(0)} MB at most, ${rssMb(pid).toFixed(0)} MB after`,
+    otherAnswers(overload.statuses),
+  ]
+    .filter(Boolean)
+    .join('; ')
   await bar.close()
   return rows
 }
@@ -127,7 +132,7 @@ function counts(statuses: Record<string, number>) {
 /** What the answers other than 201 and 503 were (`error`: no answer within the load generator's timeout). */
 function otherAnswers(statuses: Record<string, number>): string {
   const others = Object.entries(statuses).filter(([status]) => status !== '201' && status !== '503')
-  return others.length > 0 ? `; other answers: ${others.map(([status, n]) => `${n} × ${status}`).join(', ')}` : ''
+  return others.length > 0 ? `other answers: ${others.map(([status, n]) => `${n} × ${status}`).join(', ')}` : ''
 }
 
 /** The all-in-one of `npm start` of the checkout in `cwd`. */

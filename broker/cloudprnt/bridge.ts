@@ -133,36 +133,35 @@ export function startCloudprntBridge(options: CloudprntBridgeOptions) {
    */
   let waiting: { station: string; packet: AedesPublishPacket }[] = []
   let dropped = 0
-  let draining: Promise<void> = Promise.resolve()
-  let drainRunning = false
+  let draining: Promise<void> | undefined
   const drain = async () => {
-    drainRunning = true
-    try {
-      while (waiting.length > 0 && !stopped) {
-        const taken = waiting
-        waiting = []
-        if (dropped > 0) {
-          log.error(`cloudprnt: ${dropped} order(s) not printed: ${maxPending} were waiting`)
-          dropped = 0
-        }
-        const stations = [...new Set(taken.map((entry) => entry.station))]
-        const printers = await sql<{ station: string; language: Locale }[]>`
-          select distinct station, language from cloudprnt_printers where station = any(${sql.array(stations)}::text[])`
-        for (const { station, packet } of taken) {
-          const languages = locales.filter((lang) => printers.some((p) => p.station === station && p.language === lang))
-          if (languages.length === 0) continue
-          const order = placedOrder(packet)
-          if (order) await jobsFor(order, station, languages)
-        }
-        failing = ''
+    while (waiting.length > 0 && !stopped) {
+      const taken = waiting
+      waiting = []
+      if (dropped > 0) {
+        log.error(`cloudprnt: ${dropped} order(s) not printed: ${maxPending} were waiting`)
+        dropped = 0
       }
-    } catch (error) {
-      // The sweep sends what was stored; an order not stored at all is lost for these printers.
-      warnOnce(`jobs for new orders: ${(error as Error).message}`)
-    } finally {
-      drainRunning = false
+      try {
+        await jobsForOrders(taken)
+        failing = ''
+      } catch (error) {
+        // The sweep sends what was stored; an order not stored at all is lost for these printers.
+        warnOnce(`jobs for new orders: ${(error as Error).message}`)
+      }
     }
-    if (waiting.length > 0 && !stopped) draining = drain()
+    draining = undefined
+  }
+  const jobsForOrders = async (taken: typeof waiting) => {
+    const stations = [...new Set(taken.map((entry) => entry.station))]
+    const printers = await sql<{ station: string; language: Locale }[]>`
+      select distinct station, language from cloudprnt_printers where station = any(${sql.array(stations)}::text[])`
+    for (const { station, packet } of taken) {
+      const languages = locales.filter((lang) => printers.some((p) => p.station === station && p.language === lang))
+      if (languages.length === 0) continue
+      const order = placedOrder(packet)
+      if (order) await jobsFor(order, station, languages)
+    }
   }
   const placedOrder = (packet: AedesPublishPacket): Order | undefined => {
     let body: unknown
@@ -183,7 +182,7 @@ export function startCloudprntBridge(options: CloudprntBridgeOptions) {
       return
     }
     waiting.push({ station: stationOf(packet.topic), packet })
-    if (!drainRunning) draining = drain()
+    draining ??= drain()
   }
 
   const onMenu = (packet: AedesPublishPacket, done: () => void) => {

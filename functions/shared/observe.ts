@@ -40,7 +40,7 @@ export function observeRequests({ log, metrics }: ObserveDeps): MiddlewareHandle
     let orderId = orderPath.exec(c.req.path)?.[1]
     let error: string | undefined
     if (status >= 400) error = (c.get(errorCodeKey) as string | undefined) ?? (await errorCode(c))
-    else if (placing) orderId = (c.get(orderIdKey) as string | undefined) ?? (await placedOrderId(c))
+    else if (placing) orderId = c.get(orderIdKey) as string | undefined
     if (placing && status === 201) metrics?.orderPlaced()
     if (placing && error) metrics?.orderRefused(error)
 
@@ -78,12 +78,4 @@ async function errorCode(c: Context): Promise<string> {
     .json()
     .catch(() => null)) as { error?: { code?: unknown } } | null
   return typeof body?.error?.code === 'string' ? body.error.code : 'unknown'
-}
-
-async function placedOrderId(c: Context): Promise<string | undefined> {
-  const body = (await c.res
-    .clone()
-    .json()
-    .catch(() => null)) as { order?: { id?: unknown } } | null
-  return typeof body?.order?.id === 'string' ? body.order.id : undefined
 }
