@@ -55,15 +55,17 @@ export function errorBody(code: ErrorCode, message: string, issues?: Issue[]): E
   return { error: issues ? { code, message, issues } : { code, message } }
 }
 
+/**
+ * Whether `err` says the database cannot be reached now (a retry later may succeed): the socket
+ * failed, postgres.js lost or could not open the connection, or Postgres refused or ended it
+ * (SQLSTATE class 08, 57P01-57P03 shutdown and starting up, 53300 too many connections).
+ */
 function isUnavailable(err: Error & { code?: unknown }): boolean {
-  return [
-    'ECONNREFUSED',
-    'ECONNRESET',
-    'ETIMEDOUT',
-    'CONNECT_TIMEOUT',
-    'CONNECTION_CLOSED',
-    'CONNECTION_ENDED',
-    '57P01',
-    '57P03',
-  ].includes(String(err.code))
+  const code = String(err.code)
+  return (
+    ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH'].includes(code) ||
+    ['CONNECT_TIMEOUT', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED'].includes(code) ||
+    ['57P01', '57P02', '57P03', '53300'].includes(code) ||
+    /^08[0-9A-Z]{3}$/.test(code)
+  )
 }

@@ -112,6 +112,43 @@ test('in one batch a sold-out drink is refused while the other orders are placed
   }
 })
 
+test('a batch whose connection the database ends gets 503 and stores nothing; the order waiting for that connection and the next ones are served', async () => {
+  // One connection: the orders after the failure need the pool to open a new one in its place.
+  const single = createSql(database.url, { max: 1 })
+  // No answer by the write's time bound: each answer here must come from what the pool saw.
+  const orderWriter = { maxWriteMs: 60_000 }
+  const pod = createApp({ sql: single, publisher, barToken: testTokens.barToken, log: silent, orderWriter })
+  await sql`
+    create function stall_nickname() returns trigger language plpgsql as $$
+    begin
+      if new.nickname = 'Stalled' then perform pg_sleep(30); end if;
+      return new;
+    end $$`
+  await sql`create trigger stall_nickname before insert on orders for each row execute function stall_nickname()`
+  const sleeping = () =>
+    sql`select pid from pg_stat_activity where wait_event = 'PgSleep' and datname = current_database()`
+  try {
+    const place = async (body: object) => {
+      const res = await pod.request('/api/orders', { method: 'POST', headers: json, body: JSON.stringify(body) })
+      return `${res.status} ${((await res.json()) as Answer['body']).error?.code ?? ''}`.trim()
+    }
+    const stalledOrder = anOrder({ nickname: 'Stalled' })
+    const stalled = place(stalledOrder)
+    await waitFor(async () => (await sleeping()).length === 1, 5000)
+    // Its batch waits for the one connection, which the stalled batch holds.
+    const waiting = place(anOrder())
+    for (const { pid } of await sleeping()) await sql`select pg_terminate_backend(${pid})`
+    expect(await stalled).toBe('503 unavailable')
+    expect(await sql`select 1 from orders where guest_id = ${stalledOrder.guestId}`).toHaveLength(0)
+    expect(await waiting).toBe('201')
+    expect(await Promise.all([anOrder(), anOrder()].map(place))).toEqual(['201', '201'])
+  } finally {
+    await sql`drop trigger stall_nickname on orders`
+    await sql`drop function stall_nickname()`
+    await single.end({ timeout: 5 })
+  }
+})
+
 test('a batch whose insert fails acknowledges none of its orders, stores none, and leaves the connection usable', async () => {
   // One connection, so the orders after the failure use the very connection it happened on.
   const single = createSql(database.url, { max: 1 })
