@@ -3,7 +3,8 @@
  * fixed rate whatever the answers, each a new guest, its send time in the note. Started by
  * order-load.ts with `<url> <rate> <seconds>`; prints the count of each status as JSON, and
  * under `answeredMs` the times from sending to a 201, sorted (how long the commit took, seen
- * from the guest: the bar's latency less this is the publish path's).
+ * from the guest: the bar's latency less this is the publish path's), under `refusedMs` those
+ * to a 503 (a refusal is only kind when it is quick).
  */
 import { randomUUID } from 'node:crypto'
 import { Agent, request } from 'node:http'
@@ -18,6 +19,7 @@ const target = new URL('/api/orders', url)
 const agent = new Agent({ keepAlive: true, maxSockets: 900 })
 const statuses: Record<string, number> = {}
 const answeredMs: number[] = []
+const refusedMs: number[] = []
 
 function placeOne(): Promise<void> {
   const body = JSON.stringify({
@@ -32,6 +34,7 @@ function placeOne(): Promise<void> {
       res.resume()
       res.on('end', () => {
         if (res.statusCode === 201) answeredMs.push(performance.now() - sent)
+        if (res.statusCode === 503) refusedMs.push(performance.now() - sent)
         statuses[res.statusCode ?? 0] = (statuses[res.statusCode ?? 0] ?? 0) + 1
         resolve()
       })
@@ -55,4 +58,5 @@ for (let i = 0; i < total; i++) {
 }
 await Promise.all(pending)
 agent.destroy()
-console.log(JSON.stringify({ ...statuses, answeredMs: answeredMs.sort((a, b) => a - b) }))
+const sorted = (times: number[]) => times.sort((a, b) => a - b)
+console.log(JSON.stringify({ ...statuses, answeredMs: sorted(answeredMs), refusedMs: sorted(refusedMs) }))

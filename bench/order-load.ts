@@ -103,7 +103,7 @@ export async function openLoop(
   baseUrl: string,
   rate: number,
   seconds: number,
-): Promise<{ statuses: Record<string, number>; answeredMs: number[] }> {
+): Promise<{ statuses: Record<string, number>; answeredMs: number[]; refusedMs: number[] }> {
   const out = await output(process.execPath, [
     '--import',
     'tsx',
@@ -112,8 +112,11 @@ export async function openLoop(
     String(rate),
     String(seconds),
   ])
-  const { answeredMs, ...statuses } = JSON.parse(out) as Record<string, number> & { answeredMs: number[] }
-  return { statuses, answeredMs }
+  const { answeredMs, refusedMs, ...statuses } = JSON.parse(out) as Record<string, number> & {
+    answeredMs: number[]
+    refusedMs: number[]
+  }
+  return { statuses, answeredMs, refusedMs }
 }
 
 /** A bare node:http server that parses the same JSON and answers it, as the baseline. */

@@ -42,6 +42,8 @@ interface Row {
   p99: number
   /** Request sent → its 201, p99 in ms (open-loop runs only). */
   answeredP99?: number
+  /** Request sent → its 503, p99 in ms (open-loop runs with refusals only). */
+  refusedP99?: number
   delivered: number
   duplicates: number
   /** CPU time of the system's processes per 201, in ms. */
@@ -112,6 +114,7 @@ async function measure(shape: string, base: string, mqttUrl: string, pids: numbe
     counts(overload.statuses),
   )
   row.answeredP99 = percentile(overload.answeredMs, 99)
+  if (overload.refusedMs.length > 0) row.refusedP99 = percentile(overload.refusedMs, 99)
   row.note = [
     `RSS ${before.toFixed(0)} MB before, ${peak.toFixed(0)} MB at most, ${rssMb(pid).toFixed(0)} MB after`,
     otherAnswers(overload.statuses),
@@ -209,13 +212,13 @@ try {
 
   const f = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '–')
   const lines = [
-    `| run (${seconds} s each) | answers/s | 201 | 503 | other | POST → bar p50 ms | p99 ms | POST → 201 p99 ms | delivered / 201 | duplicates | CPU ms / order |`,
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
-    `| bare node:http, same JSON, wrk 32 connections | ${f(bareRun.perSecond, 0)} | | | | | | | | | |`,
-    `| pgbench one-row INSERT, 16 clients | ${f(ceiling, 0)} tx/s | | | | | | | | | |`,
+    `| run (${seconds} s each) | answers/s | 201 | 503 | other | POST → bar p50 ms | p99 ms | POST → 201 p99 ms | POST → 503 p99 ms | delivered / 201 | duplicates | CPU ms / order |`,
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    `| bare node:http, same JSON, wrk 32 connections | ${f(bareRun.perSecond, 0)} | | | | | | | | | | |`,
+    `| pgbench one-row INSERT, 16 clients | ${f(ceiling, 0)} tx/s | | | | | | | | | | |`,
     ...[...before, ...after, ...deployed].map(
       (r) =>
-        `| ${r.run} | ${f(r.perSecond, 0)} | ${r.created} | ${r.overloaded} | ${r.other} | ${f(r.p50)} | ${f(r.p99)} | ${r.answeredP99 === undefined ? '' : f(r.answeredP99)} | ${r.delivered} / ${r.created} | ${r.duplicates} | ${f(r.cpuPerOrder, 2)} |`,
+        `| ${r.run} | ${f(r.perSecond, 0)} | ${r.created} | ${r.overloaded} | ${r.other} | ${f(r.p50)} | ${f(r.p99)} | ${r.answeredP99 === undefined ? '' : f(r.answeredP99)} | ${r.refusedP99 === undefined ? '' : f(r.refusedP99)} | ${r.delivered} / ${r.created} | ${r.duplicates} | ${f(r.cpuPerOrder, 2)} |`,
     ),
   ]
   const notes = [...before, ...after, ...deployed].filter((r) => r.note).map((r) => `${r.run}: ${r.note}`)

@@ -14,6 +14,7 @@ import { readCloudprntOptions } from '../functions/cloudprnt/config.ts'
 import type { OverloadLimits } from '../functions/shared/admission.ts'
 import { createBaseApp, type FunctionDeps, notFound, type OrderLimits } from '../functions/shared/app.ts'
 import { createSql, migrateFunctions } from '../functions/shared/db.ts'
+import { createEarlyRefusals, refusingServer } from '../functions/shared/early-refusal.ts'
 import { nameFirstEvent } from '../functions/shared/events.ts'
 import type { FunctionModule } from '../functions/shared/function-module.ts'
 import { createFunctionMetrics } from '../functions/shared/metrics.ts'
@@ -105,11 +106,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
   // The broker is in this process: messages are handed to it, not sent through a loopback socket.
   const publisher = createLocalPublisher(broker)
+  const functionLog = createLogger('functions', log)
   const deps: FunctionDeps = {
     sql,
     publisher: functionMetrics.countPublishes(publisher),
     barToken: tokens.barToken,
-    log: createLogger('functions', log),
+    log: functionLog,
     ...(options.orderLimits ? { orderLimits: options.orderLimits } : {}),
     ...(options.editLimits ? { editLimits: options.editLimits } : {}),
     trustProxy: options.trustProxy ?? false,
@@ -118,6 +120,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     ...(options.orderWriter ? { orderWriter: options.orderWriter } : {}),
     ...(options.maxWaiting !== undefined ? { maxWaiting: options.maxWaiting } : {}),
     metrics: functionMetrics,
+    earlyRefusals: createEarlyRefusals({ log: functionLog, metrics: functionMetrics }),
     // The bar display and the function that enforces it share one undo time.
     undoSeconds: clientConfig.undoSeconds,
     ...(vapid
@@ -155,7 +158,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   }
 
   const server = await new Promise<ServerType>((ready) => {
-    const s = serve({ fetch: app.fetch, port: options.port, hostname: '0.0.0.0' }, () => ready(s))
+    const s = serve(
+      { fetch: app.fetch, port: options.port, hostname: '0.0.0.0', createServer: refusingServer(deps) },
+      () => ready(s),
+    )
   })
   const port = (server.address() as AddressInfo).port
   attachWebSocket(server as HttpServer, broker, mqttPath, guard)

@@ -19,11 +19,18 @@ export function createApp(deps: FunctionDeps): Hono {
   // The limits count orders placed: refusals and answered retries give their places back.
   const counted = countedLimits((status) => status === 201)
   const writer = createOrderWriter(sql, { ...deps.orderWriter, tickerNicknames })
-  const admit = createAdmission(sql, publisher, deps.overloadLimits, writer.busy)
+  const admission = createAdmission(sql, publisher, deps.overloadLimits, writer.busy)
+  deps.earlyRefusals?.guard({
+    method: 'POST',
+    path: routes.orders,
+    maxInFlight: admission.maxInFlight,
+    reason: admission.overloaded,
+    retryAfterSeconds: admission.retryAfterSeconds,
+  })
   const app = createBaseApp(deps).use(routes.orders, counted.middleware)
   return app.post(routes.orders, async (c) => {
     const input = await readJson(c, PlaceOrderSchema)
-    await admit(c)
+    await admission.check(c)
     const id = input.id ?? randomUUID()
     // Runs for an order not stored yet: a retry of a stored order is answered, even to a guest or
     // an address at its limit.

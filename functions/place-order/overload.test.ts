@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto'
+import { Agent, request } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { serve } from '@hono/node-server'
 import type { AuthorizePublishHandler } from 'aedes'
 import type { Sql } from 'postgres'
 import { afterAll, beforeAll, expect, test } from 'vitest'
@@ -17,6 +20,7 @@ import {
 import { defaultOverloadLimits } from '../shared/admission.ts'
 import type { FunctionDeps } from '../shared/app.ts'
 import { createSql, migrateFunctions } from '../shared/db.ts'
+import { createEarlyRefusals, refusingServer } from '../shared/early-refusal.ts'
 import type { Publisher } from '../shared/publisher.ts'
 import { createApp } from './index.ts'
 
@@ -162,4 +166,77 @@ test('the event loop lastingly late: 503 overloaded with Retry-After, nothing of
 
   // The loop back on time, the same order is taken.
   await waitFor(async () => (await place(order)).status === 201, 5000, 'the loop to be on time again')
+})
+
+test('over a socket, orders under way at their bound: the next is refused before it is read, and the connection serves the next order', async () => {
+  const publisher = publisherTo(broker.url)
+  await waitFor(() => publisher.connected(), 5000)
+  const warnings: string[] = []
+  const log = { ...quiet, warn: (line: string) => warnings.push(line) }
+  const deps: FunctionDeps = {
+    sql,
+    publisher,
+    barToken: testTokens.barToken,
+    log: quiet,
+    overloadLimits: { ...defaultOverloadLimits, maxOrdersInFlight: 2 },
+    earlyRefusals: createEarlyRefusals({ log }),
+  }
+  const server = serve({ fetch: createApp(deps).fetch, port: 0, createServer: refusingServer(deps) })
+  await new Promise((resolve) => server.once('listening', resolve))
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/orders`
+  // One connection: the refused request's unread body must not spoil the next one on it.
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 })
+  const post = (body: object) =>
+    new Promise<{ status: number; retryAfter?: string; body: { error?: { code: string; message: string } } }>(
+      (resolve, reject) => {
+        const req = request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json' } }, (res) => {
+          let text = ''
+          res.setEncoding('utf8')
+          res.on('data', (chunk) => {
+            text += chunk
+          })
+          res.on('end', () =>
+            resolve({ status: res.statusCode ?? 0, retryAfter: res.headers['retry-after'], body: JSON.parse(text) }),
+          )
+        })
+        req.on('error', reject)
+        req.end(JSON.stringify(body))
+      },
+    )
+  // Two orders, each held by its guest's lock in a transaction of its own: both under way.
+  const heldOrders = [anOrder(), anOrder()]
+  const held = await sql.reserve()
+  for (const order of heldOrders) await held`select pg_advisory_lock(hashtext(${order.guestId}))`
+  const third = anOrder()
+  const writing: Promise<Response>[] = []
+  try {
+    const waitingForLock = async () =>
+      (
+        await sql<{ n: number }[]>`select count(*)::int as n from pg_locks where locktype = 'advisory' and not granted`
+      )[0]?.n ?? 0
+    for (const order of heldOrders) {
+      writing.push(fetch(url, { method: 'POST', headers: json, body: JSON.stringify(order) }))
+      const waiting = writing.length
+      await waitFor(async () => (await waitingForLock()) === waiting, 5000, 'the order to wait for its guest')
+    }
+
+    const refused = await post(third)
+    expect(refused).toEqual({
+      status: 503,
+      retryAfter: '1',
+      body: { error: { code: 'overloaded', message: 'too many orders are under way; try again in 1 s' } },
+    })
+    expect(await storedOf(third)).toBe(0)
+  } finally {
+    await held`select pg_advisory_unlock_all()`
+    held.release()
+  }
+  expect((await Promise.all(writing)).map((res) => res.status)).toEqual([201, 201])
+  // The guest's page retries with the same id, on the same connection: taken.
+  expect((await post(third)).status).toBe(201)
+  // The refusal is in the log once, as a line for its second.
+  await waitFor(() => warnings.length > 0, 5000, 'the refusals of the second to be logged')
+  expect(warnings.join('\n')).toMatch(/refused 1 request\(s\) early in the last second: too many orders are under way/)
+  agent.destroy()
+  await new Promise((resolve) => server.close(resolve))
 })

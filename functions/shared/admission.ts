@@ -18,20 +18,29 @@ export interface OverloadLimits {
    * (150 ms): requests wait before any handler sees them. Default 100 ms.
    */
   maxLoopLagMs: number
+  /**
+   * Orders under way at once in a process, at most (read, not yet answered); the next ones are
+   * refused before they are read (early-refusal.ts). Default 64: at 2,000 orders/s about 30 ms
+   * of work, one batch of the order writer. With a few hundred the process took as many, but
+   * each waited its turn behind them (BENCHMARKS.md, "Refusing early").
+   */
+  maxOrdersInFlight: number
 }
 
 export const defaultOverloadLimits: OverloadLimits = {
   maxOutboxBacklog: 20_000,
   retryAfterSeconds: 1,
   maxLoopLagMs: 100,
+  maxOrdersInFlight: 64,
 }
 
 /**
- * Throws 503 `overloaded` with `Retry-After` when what would be acknowledged now cannot reach
- * the bar within the bounds: the broker is connected but behind (the publisher's in-flight
- * bounds), the order writer has its bound of orders waiting, this process's event loop is
- * lastingly late, or it is away and the outbox holds `maxOutboxBacklog` messages already. Called before
- * anything of the order is stored.
+ * Refuses an order with 503 `overloaded` and `Retry-After` when what would be acknowledged now
+ * cannot reach the bar within the bounds: the broker is connected but behind (the publisher's
+ * in-flight bounds), the order writer has its bound of orders waiting, this process's event loop
+ * is lastingly late, or the broker is away and the outbox holds `maxOutboxBacklog` messages
+ * already. `check` runs before anything of the order is stored; `overloaded` is its part that
+ * needs no database, for refusing before a request is read (early-refusal.ts).
  */
 export function createAdmission(
   sql: Sql,
@@ -45,12 +54,20 @@ export function createAdmission(
     c.header('retry-after', String(limits.retryAfterSeconds))
     throw new Refusal(503, 'overloaded', `${why}; try again in ${limits.retryAfterSeconds} s`)
   }
-  return async (c: Context): Promise<void> => {
-    if (publisher.saturated() || writerBusy() || loop.behind()) refuse(c, 'the bar is busy')
-    if (publisher.connected()) return
-    // Counting stops at the bound, so a long outage costs each order a bounded scan.
-    const [row] = await sql<{ waiting: number }[]>`
-      select count(*)::int as waiting from (select 1 from outbox limit ${limits.maxOutboxBacklog}) as backlog`
-    if ((row?.waiting ?? 0) >= limits.maxOutboxBacklog) refuse(c, 'orders are waiting for the bar already')
+  const overloaded = (): string | null =>
+    publisher.saturated() || writerBusy() || loop.behind() ? 'the bar is busy' : null
+  return {
+    overloaded,
+    retryAfterSeconds: limits.retryAfterSeconds,
+    maxInFlight: limits.maxOrdersInFlight,
+    async check(c: Context): Promise<void> {
+      const why = overloaded()
+      if (why) refuse(c, why)
+      if (publisher.connected()) return
+      // Counting stops at the bound, so a long outage costs each order a bounded scan.
+      const [row] = await sql<{ waiting: number }[]>`
+        select count(*)::int as waiting from (select 1 from outbox limit ${limits.maxOutboxBacklog}) as backlog`
+      if ((row?.waiting ?? 0) >= limits.maxOutboxBacklog) refuse(c, 'orders are waiting for the bar already')
+    },
   }
 }

@@ -5,6 +5,7 @@ import type { Sql } from 'postgres'
 import { routes } from '../../contract/index.ts'
 import type { Logger } from '../../runtime/logger.ts'
 import type { OverloadLimits } from './admission.ts'
+import type { EarlyRefusals } from './early-refusal.ts'
 import { errorHandler, errorResponse } from './errors.ts'
 import type { FunctionMetrics } from './metrics.ts'
 import { observeRequests } from './observe.ts'
@@ -33,6 +34,12 @@ export interface FunctionDeps {
   undoSeconds?: number
   /** When new orders are refused with 503; `defaultOverloadLimits` when omitted. */
   overloadLimits?: OverloadLimits
+  /**
+   * The server's refusals before a request is read, where the host's server has them: an
+   * overloaded function registers its routes there, so a rush is refused at the cost of a bare
+   * answer. Without it the same refusals come from the handler.
+   */
+  earlyRefusals?: EarlyRefusals
   /** The order writer's batches and bounds; `orderWriterDefaults` where omitted. */
   orderWriter?: OrderWriterOptions
   /** Requests waiting for a pool connection beyond the pool's `max` in flight. Default `defaultMaxWaiting`. */

@@ -15,6 +15,7 @@ test('every setting of the functions is read in one place, for the pods and for 
     UNDO_SECONDS: '8',
     ORDER_QUEUE_MAX: '50',
     LOOP_LAG_MAX_MS: '40',
+    ORDERS_IN_FLIGHT_MAX: '16',
     OUTBOX_MAX_BACKLOG: '400',
     DB_MAX_WAITING: '40',
   }
@@ -25,7 +26,7 @@ test('every setting of the functions is read in one place, for the pods and for 
     editLimits: { perGuest: { limit: 3, windowMs: 60_000 }, perAddress: { limit: 30, windowMs: 60_000 } },
     tickerNicknames: false,
     undoSeconds: 8,
-    overloadLimits: { ...defaultOverloadLimits, maxLoopLagMs: 40, maxOutboxBacklog: 400 },
+    overloadLimits: { ...defaultOverloadLimits, maxLoopLagMs: 40, maxOrdersInFlight: 16, maxOutboxBacklog: 400 },
     orderWriter: { maxWaiting: 50 },
     maxWaiting: 40,
   })

@@ -58,7 +58,8 @@ export function readFunctionSettings(env: Env = process.env): FunctionSettings {
 
 /**
  * When new orders are refused with 503 `overloaded`: `ORDER_QUEUE_MAX` orders waiting for the
- * order writer (default 1,000), `LOOP_LAG_MAX_MS` of lasting event-loop lag (default 100),
+ * order writer (default 1,000), `ORDERS_IN_FLIGHT_MAX` orders under way (default 64),
+ * `LOOP_LAG_MAX_MS` of lasting event-loop lag (default 100),
  * `OUTBOX_MAX_BACKLOG` messages waiting for an absent broker (default 20,000).
  */
 export function readOverloadBounds(env: Env = process.env): Pick<FunctionSettings, 'overloadLimits' | 'orderWriter'> {
@@ -67,6 +68,7 @@ export function readOverloadBounds(env: Env = process.env): Pick<FunctionSetting
     overloadLimits: {
       ...defaultOverloadLimits,
       maxLoopLagMs: read.whole('LOOP_LAG_MAX_MS', defaultOverloadLimits.maxLoopLagMs, { min: 1 }),
+      maxOrdersInFlight: read.whole('ORDERS_IN_FLIGHT_MAX', defaultOverloadLimits.maxOrdersInFlight, { min: 1 }),
       maxOutboxBacklog: read.whole('OUTBOX_MAX_BACKLOG', defaultOverloadLimits.maxOutboxBacklog, { min: 1 }),
     },
     orderWriter: { maxWaiting: read.whole('ORDER_QUEUE_MAX', orderWriterDefaults.maxWaiting, { min: 1 }) },

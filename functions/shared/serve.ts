@@ -8,6 +8,7 @@ import { readCloudprntOptions } from '../cloudprnt/config.ts'
 import type { FunctionDeps } from './app.ts'
 import { readFunctionConfig } from './config.ts'
 import { createSql } from './db.ts'
+import { createEarlyRefusals, refusingServer } from './early-refusal.ts'
 import type { FunctionModule } from './function-module.ts'
 import { createFunctionMetrics } from './metrics.ts'
 import { createMqttPublisher } from './publisher.ts'
@@ -45,12 +46,15 @@ export function serveFunction(name: string, mod: FunctionModule): void {
     orderWriter: config.orderWriter,
     cloudprnt: readCloudprntOptions(),
     maxWaiting: config.maxWaiting,
+    earlyRefusals: createEarlyRefusals({ log, metrics }),
   }
   const app = mod.createApp(deps)
   // The ingress routes only the function's own paths here, so the scraper alone reaches /metrics.
   const fetch = (request: Request) =>
     new URL(request.url).pathname === METRICS_PATH ? metricsResponse(registry) : app.fetch(request)
-  const server = serve({ fetch, port: config.port }, (info) => log.info(`listening on :${info.port}`)) as Server
+  const server = serve({ fetch, port: config.port, createServer: refusingServer(deps) }, (info) =>
+    log.info(`listening on :${info.port}`),
+  ) as Server
   mod.start?.(deps).catch((error: Error) => log.warn(`start hook failed: ${error.message}`))
 
   onShutdown(
