@@ -1,0 +1,109 @@
+/**
+ * A function deletes an order's outbox row when the broker acknowledges its message (PUBACK):
+ * from then on the broker alone holds it. So the PUBACK must come after the message is where it
+ * survives the broker: in the queue of a printer that is away. Acknowledged earlier, a broker
+ * killed in between loses the ticket, and nothing would send it again.
+ */
+import { type AddressInfo, connect } from 'node:net'
+import mqttPacket from 'mqtt-packet'
+import { afterAll, beforeAll, expect, test } from 'vitest'
+import { createTestDatabase } from '../test/db.ts'
+import { connectClient, silent, testTokens, waitFor } from '../test/harness.ts'
+import { createBrokerSql, type DurableBroker, startDurableBroker } from './durable.ts'
+import { ConnectionGuard } from './guard.ts'
+import { closeServer, listenTcp } from './listeners.ts'
+
+let database: Awaited<ReturnType<typeof createTestDatabase>>
+let sql: ReturnType<typeof createBrokerSql>
+let durable: DurableBroker
+let url = ''
+let close: () => Promise<void>
+
+beforeAll(async () => {
+  database = await createTestDatabase()
+  sql = createBrokerSql(database.url)
+  durable = await startDurableBroker({ sql, credentials: testTokens, log: silent, replicas: false, relay: false })
+  const tcp = await listenTcp(durable.broker, 0, '127.0.0.1', new ConnectionGuard({}, silent))
+  url = `mqtt://127.0.0.1:${(tcp.address() as AddressInfo).port}`
+  close = async () => {
+    await durable.close()
+    await closeServer(tcp)
+  }
+})
+afterAll(async () => {
+  await close()
+  await sql.end()
+  await database.drop()
+})
+
+test('at each PUBACK the message is already in the queue of the printer that is away', async () => {
+  const topic = 'bar/tickets'
+  const clientId = 'printer-away-at-puback'
+  const printer = await connectClient(url, {
+    username: 'printer',
+    password: testTokens.printerToken,
+    clientId,
+    clean: false,
+  })
+  await printer.subscribeAsync(topic, { qos: 1 })
+  await printer.endAsync()
+
+  const service = await connectClient(url, { username: 'service', password: testTokens.serviceToken })
+  const queuedAtPuback: number[] = []
+  for (let ticket = 1; ticket <= 10; ticket++) {
+    await service.publishAsync(topic, `ticket ${ticket}`, { qos: 1 })
+    const [row] = await sql<{ n: number }[]>`select count(*)::int as n from mqtt_outgoing where client_id = ${clientId}`
+    queuedAtPuback.push(row?.n ?? 0)
+  }
+  await service.endAsync()
+  expect(queuedAtPuback).toEqual(Array.from({ length: 10 }, (_, i) => i + 1))
+})
+
+test('a client on a topic with a session away and on a QoS 0 topic gets both, whatever order they are emitted in', async () => {
+  // The printer away makes each ticket wait for its queue write before it is emitted; the ticker
+  // (QoS 0) published right after it is emitted at once, so it reaches the bar first.
+  const clientId = 'printer-away-for-order'
+  const printer = await connectClient(url, {
+    username: 'printer',
+    password: testTokens.printerToken,
+    clientId,
+    clean: false,
+  })
+  await printer.subscribeAsync('bar/tickets', { qos: 1 })
+  await printer.endAsync()
+  const seen: string[] = []
+  const bar = await connectClient(url, { username: 'bar', password: testTokens.barToken }, (_, payload) => {
+    seen.push(payload.toString())
+  })
+  await bar.subscribeAsync(['bar/tickets', 'public/ticker'], { qos: 1 })
+
+  const { port } = new URL(url)
+  const service = connect(Number(port), '127.0.0.1')
+  await new Promise((resolve) => service.once('connect', resolve))
+  const packet = (fields: object) => mqttPacket.generate(fields as mqttPacket.Packet)
+  service.write(
+    packet({
+      cmd: 'connect',
+      clientId: 'emit-order',
+      username: 'service',
+      password: Buffer.from(testTokens.serviceToken),
+    }),
+  )
+  await new Promise((resolve) => service.once('data', resolve)) // CONNACK
+  const sent: string[] = []
+  for (let round = 0; round < 5; round++) {
+    sent.push(`ticket ${round}`, `ticker ${round}`)
+    service.write(
+      Buffer.concat([
+        packet({ cmd: 'publish', topic: 'bar/tickets', payload: `ticket ${round}`, qos: 1, messageId: round + 1 }),
+        packet({ cmd: 'publish', topic: 'public/ticker', payload: `ticker ${round}`, qos: 0 }),
+      ]),
+    )
+  }
+  // A last ticket through the slow path marks the end of what was sent.
+  service.write(packet({ cmd: 'publish', topic: 'bar/tickets', payload: 'end', qos: 1, messageId: 100 }))
+  await waitFor(() => seen.includes('end'), 5000, 'the last ticket at the bar')
+  expect(sent.filter((payload) => !seen.includes(payload))).toEqual([])
+  service.destroy()
+  await bar.endAsync()
+})
