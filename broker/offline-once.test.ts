@@ -6,42 +6,25 @@
  * are still under way, where the two meet.
  */
 
-import type { AddressInfo } from 'node:net'
 import mqtt from 'mqtt'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { createTestDatabase } from '../test/db.ts'
-import { collect, connectClient, silent, testTokens, waitFor } from '../test/harness.ts'
-import { createBrokerSql, type DurableBroker, startDurableBroker } from './durable.ts'
-import { ConnectionGuard } from './guard.ts'
-import { closeServer, listenTcp } from './listeners.ts'
+import { type DurableTestBroker, startDurableTestBroker } from '../test/durable-broker.ts'
+import { collect, connectClient, testTokens, waitFor } from '../test/harness.ts'
 
 const ROUNDS = 8
 const MESSAGES = 20
 const topic = 'bar/tickets'
 
 describe.each([true, false])('replicas: %s', (replicas) => {
-  let database: Awaited<ReturnType<typeof createTestDatabase>>
-  let sql: ReturnType<typeof createBrokerSql>
-  let durable: DurableBroker
+  let broker: DurableTestBroker
   let url = ''
-  let close: () => Promise<void>
+  let sql: DurableTestBroker['sql']
 
   beforeAll(async () => {
-    database = await createTestDatabase()
-    sql = createBrokerSql(database.url)
-    durable = await startDurableBroker({ sql, credentials: testTokens, log: silent, replicas, relay: false })
-    const tcp = await listenTcp(durable.broker, 0, '127.0.0.1', new ConnectionGuard({}, silent))
-    url = `mqtt://127.0.0.1:${(tcp.address() as AddressInfo).port}`
-    close = async () => {
-      await durable.close()
-      await closeServer(tcp)
-    }
+    broker = await startDurableTestBroker({ replicas })
+    ;({ url, sql } = broker)
   })
-  afterAll(async () => {
-    await close()
-    await sql.end()
-    await database.drop()
-  })
+  afterAll(() => broker.close())
 
   test(`a session away during ${MESSAGES} messages gets each once, ${ROUNDS} times over`, async () => {
     const session = { username: 'printer', password: testTokens.printerToken, clientId: `printer-once-${replicas}` }

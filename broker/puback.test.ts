@@ -4,41 +4,27 @@
  * survives the broker: in the queue of a printer that is away. Acknowledged earlier, a broker
  * killed in between loses the ticket, and nothing would send it again.
  */
-import { type AddressInfo, connect } from 'node:net'
-import mqttPacket from 'mqtt-packet'
 import { afterAll, beforeAll, expect, test } from 'vitest'
-import { createTestDatabase } from '../test/db.ts'
-import { connectClient, silent, testTokens, waitFor } from '../test/harness.ts'
-import { createBrokerSql, type DurableBroker, startDurableBroker } from './durable.ts'
-import { ConnectionGuard } from './guard.ts'
-import { closeServer, listenTcp } from './listeners.ts'
+import {
+  type DurableTestBroker,
+  mqttBytes,
+  rawServiceConnection,
+  startDurableTestBroker,
+} from '../test/durable-broker.ts'
+import { connectClient, testTokens, waitFor } from '../test/harness.ts'
 
-let database: Awaited<ReturnType<typeof createTestDatabase>>
-let sql: ReturnType<typeof createBrokerSql>
-let durable: DurableBroker
+let broker: DurableTestBroker
 let url = ''
-let close: () => Promise<void>
+let sql: DurableTestBroker['sql']
 
 beforeAll(async () => {
-  database = await createTestDatabase()
-  sql = createBrokerSql(database.url)
-  durable = await startDurableBroker({ sql, credentials: testTokens, log: silent, replicas: false, relay: false })
-  const tcp = await listenTcp(durable.broker, 0, '127.0.0.1', new ConnectionGuard({}, silent))
-  url = `mqtt://127.0.0.1:${(tcp.address() as AddressInfo).port}`
-  close = async () => {
-    await durable.close()
-    await closeServer(tcp)
-  }
+  broker = await startDurableTestBroker({ replicas: false })
+  ;({ url, sql } = broker)
 })
-afterAll(async () => {
-  await close()
-  await sql.end()
-  await database.drop()
-})
+afterAll(() => broker.close())
 
-test('at each PUBACK the message is already in the queue of the printer that is away', async () => {
-  const topic = 'bar/tickets'
-  const clientId = 'printer-away-at-puback'
+/** A printer's persistent session on `topic`, then away. */
+async function printerAway(clientId: string, topic: string) {
   const printer = await connectClient(url, {
     username: 'printer',
     password: testTokens.printerToken,
@@ -47,6 +33,12 @@ test('at each PUBACK the message is already in the queue of the printer that is 
   })
   await printer.subscribeAsync(topic, { qos: 1 })
   await printer.endAsync()
+}
+
+test('at each PUBACK the message is already in the queue of the printer that is away', async () => {
+  const topic = 'bar/tickets'
+  const clientId = 'printer-away-at-puback'
+  await printerAway(clientId, topic)
 
   const service = await connectClient(url, { username: 'service', password: testTokens.serviceToken })
   const queuedAtPuback: number[] = []
@@ -63,45 +55,26 @@ test('a client on a topic with a session away and on a QoS 0 topic gets both, wh
   // The printer away makes each ticket wait for its queue write before it is emitted; the ticker
   // (QoS 0) published right after it is emitted at once, so it reaches the bar first.
   const clientId = 'printer-away-for-order'
-  const printer = await connectClient(url, {
-    username: 'printer',
-    password: testTokens.printerToken,
-    clientId,
-    clean: false,
-  })
-  await printer.subscribeAsync('bar/tickets', { qos: 1 })
-  await printer.endAsync()
+  await printerAway(clientId, 'bar/tickets')
   const seen: string[] = []
   const bar = await connectClient(url, { username: 'bar', password: testTokens.barToken }, (_, payload) => {
     seen.push(payload.toString())
   })
   await bar.subscribeAsync(['bar/tickets', 'public/ticker'], { qos: 1 })
 
-  const { port } = new URL(url)
-  const service = connect(Number(port), '127.0.0.1')
-  await new Promise((resolve) => service.once('connect', resolve))
-  const packet = (fields: object) => mqttPacket.generate(fields as mqttPacket.Packet)
-  service.write(
-    packet({
-      cmd: 'connect',
-      clientId: 'emit-order',
-      username: 'service',
-      password: Buffer.from(testTokens.serviceToken),
-    }),
-  )
-  await new Promise((resolve) => service.once('data', resolve)) // CONNACK
+  const service = await rawServiceConnection(url, 'emit-order')
   const sent: string[] = []
   for (let round = 0; round < 5; round++) {
     sent.push(`ticket ${round}`, `ticker ${round}`)
     service.write(
       Buffer.concat([
-        packet({ cmd: 'publish', topic: 'bar/tickets', payload: `ticket ${round}`, qos: 1, messageId: round + 1 }),
-        packet({ cmd: 'publish', topic: 'public/ticker', payload: `ticker ${round}`, qos: 0 }),
+        mqttBytes({ cmd: 'publish', topic: 'bar/tickets', payload: `ticket ${round}`, qos: 1, messageId: round + 1 }),
+        mqttBytes({ cmd: 'publish', topic: 'public/ticker', payload: `ticker ${round}`, qos: 0 }),
       ]),
     )
   }
   // A last ticket through the slow path marks the end of what was sent.
-  service.write(packet({ cmd: 'publish', topic: 'bar/tickets', payload: 'end', qos: 1, messageId: 100 }))
+  service.write(mqttBytes({ cmd: 'publish', topic: 'bar/tickets', payload: 'end', qos: 1, messageId: 100 }))
   await waitFor(() => seen.includes('end'), 5000, 'the last ticket at the bar')
   expect(sent.filter((payload) => !seen.includes(payload))).toEqual([])
   service.destroy()

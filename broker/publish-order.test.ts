@@ -3,10 +3,9 @@
  * must hear of the order first: with a venue of guests on the ticker, anything else makes the bar
  * wait for the ticker's fan-out to every phone.
  */
-import { connect } from 'node:net'
-import mqttPacket from 'mqtt-packet'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { topics } from '../contract/index.ts'
+import { mqttBytes, rawServiceConnection } from '../test/durable-broker.ts'
 import { connectClient, startTestBroker, type TestBroker, testTokens, waitFor } from '../test/harness.ts'
 
 let broker: TestBroker
@@ -22,24 +21,12 @@ test('the bar gets the order (QoS 1) before the ticker (QoS 0) published after i
   })
   await bar.subscribeAsync([topics.barOrders, topics.publicTicker], { qos: 1 })
 
-  const { port } = new URL(broker.url)
-  const service = connect(Number(port), '127.0.0.1')
-  await new Promise((resolve) => service.once('connect', resolve))
-  const packet = (fields: object) => mqttPacket.generate(fields as mqttPacket.Packet)
-  service.write(
-    packet({
-      cmd: 'connect',
-      clientId: 'publish-order',
-      username: 'service',
-      password: Buffer.from(testTokens.serviceToken),
-    }),
-  )
-  await new Promise((resolve) => service.once('data', resolve)) // CONNACK
+  const service = await rawServiceConnection(broker.url, 'publish-order')
   for (let round = 0; round < 5; round++) {
     service.write(
       Buffer.concat([
-        packet({ cmd: 'publish', topic: topics.barOrders, payload: `order ${round}`, qos: 1, messageId: round + 1 }),
-        packet({ cmd: 'publish', topic: topics.publicTicker, payload: `ticker ${round}`, qos: 0 }),
+        mqttBytes({ cmd: 'publish', topic: topics.barOrders, payload: `order ${round}`, qos: 1, messageId: round + 1 }),
+        mqttBytes({ cmd: 'publish', topic: topics.publicTicker, payload: `ticker ${round}`, qos: 0 }),
       ]),
     )
   }
