@@ -20,3 +20,25 @@ export function testSql(options: postgres.Options<Record<string, never>> = {}) {
 export function createTestDatabase(): Promise<ScratchDatabase> {
   return createScratchDatabase(testDatabaseUrl(), 'drinks_test')
 }
+
+/**
+ * Takes the advisory locks `hashtext(key)` of `keys` on a connection of its own and keeps them
+ * until the returned function releases them: whoever asks for one meanwhile (the order writer
+ * locks each guest it writes for) waits.
+ */
+export async function holdAdvisoryLocks(sql: postgres.Sql, keys: string[]): Promise<() => Promise<void>> {
+  const held = await sql.reserve()
+  for (const key of keys) await held`select pg_advisory_lock(hashtext(${key}))`
+  return async () => {
+    await held`select pg_advisory_unlock_all()`
+    held.release()
+  }
+}
+
+/** The backends of this database waiting for an advisory lock. */
+export async function waitingForAdvisoryLock(sql: postgres.Sql): Promise<number[]> {
+  const rows = await sql<{ pid: number }[]>`
+    select pid from pg_stat_activity
+    where wait_event_type = 'Lock' and wait_event = 'advisory' and datname = current_database()`
+  return rows.map((row) => row.pid)
+}

@@ -7,7 +7,7 @@ import type { Sql } from 'postgres'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import type { ScratchDatabase } from '../../db/scratch.ts'
 import { anyFreePort } from '../../runtime/ports.ts'
-import { createTestDatabase } from '../../test/db.ts'
+import { createTestDatabase, holdAdvisoryLocks, waitingForAdvisoryLock } from '../../test/db.ts'
 import {
   json,
   quiet,
@@ -119,29 +119,28 @@ test("the order writer's queue at its bound: 503 overloaded with Retry-After, no
   await waitFor(() => publisher.connected(), 5000)
   // One transaction at a time and one order waiting for it.
   const place = placeOrderApp(publisher, { orderWriter: { maxConcurrent: 1, maxWaiting: 1 } })
-  const waitingForLock = async () =>
-    (await sql<{ n: number }[]>`select count(*)::int as n from pg_locks where locktype = 'advisory' and not granted`)[0]
-      ?.n ?? 0
 
   // The writer locks each guest it writes for: holding one guest's lock holds its transaction.
   const ahead = randomUUID()
-  const held = await sql.reserve()
-  await held`select pg_advisory_lock(hashtext(${ahead}))`
+  const release = await holdAdvisoryLocks(sql, [ahead])
   const first = { ...anOrder(), guestId: ahead }
   const second = { ...anOrder(), guestId: ahead }
   const third = anOrder()
   let writing: Promise<Response>[] = []
   try {
     writing = [Promise.resolve(place(first))]
-    await waitFor(async () => (await waitingForLock()) === 1, 5000, 'the first order to wait for its guest')
+    await waitFor(
+      async () => (await waitingForAdvisoryLock(sql)).length === 1,
+      5000,
+      'the first order to wait for its guest',
+    )
     writing.push(Promise.resolve(place(second)))
     // Its body is read and it joins the queue in promise jobs, all run before the next turn.
     await new Promise((resolve) => setImmediate(resolve))
     // The second waits in the queue, which is then full: the third is refused before anything is written.
     await expectOverloaded(await place(third), third)
   } finally {
-    await held`select pg_advisory_unlock(hashtext(${ahead}))`
-    held.release()
+    await release()
   }
   expect((await Promise.all(writing)).map((res) => res.status)).toEqual([201, 201])
   // The queue drained: the same order is taken.
@@ -205,19 +204,21 @@ test('over a socket, orders under way at their bound: the next is refused before
     )
   // Two orders, each held by its guest's lock in a transaction of its own: both under way.
   const heldOrders = [anOrder(), anOrder()]
-  const held = await sql.reserve()
-  for (const order of heldOrders) await held`select pg_advisory_lock(hashtext(${order.guestId}))`
+  const release = await holdAdvisoryLocks(
+    sql,
+    heldOrders.map((order) => order.guestId),
+  )
   const third = anOrder()
   const writing: Promise<Response>[] = []
   try {
-    const waitingForLock = async () =>
-      (
-        await sql<{ n: number }[]>`select count(*)::int as n from pg_locks where locktype = 'advisory' and not granted`
-      )[0]?.n ?? 0
     for (const order of heldOrders) {
       writing.push(fetch(url, { method: 'POST', headers: json, body: JSON.stringify(order) }))
       const waiting = writing.length
-      await waitFor(async () => (await waitingForLock()) === waiting, 5000, 'the order to wait for its guest')
+      await waitFor(
+        async () => (await waitingForAdvisoryLock(sql)).length === waiting,
+        5000,
+        'the order to wait for its guest',
+      )
     }
 
     const refused = await post(third)
@@ -228,8 +229,7 @@ test('over a socket, orders under way at their bound: the next is refused before
     })
     expect(await storedOf(third)).toBe(0)
   } finally {
-    await held`select pg_advisory_unlock_all()`
-    held.release()
+    await release()
   }
   expect((await Promise.all(writing)).map((res) => res.status)).toEqual([201, 201])
   // The guest's page retries with the same id, on the same connection: taken.

@@ -4,18 +4,22 @@
  * the next ones on a new connection, with nothing of the old one left over.
  */
 import { afterAll, expect, test } from 'vitest'
-import { testDatabaseUrl, testSql } from '../../test/db.ts'
+import { holdAdvisoryLocks, testDatabaseUrl, testSql } from '../../test/db.ts'
 import { waitFor } from '../../test/harness.ts'
 import { createSql } from './db.ts'
 
-const admin = testSql({ max: 1 })
+// One connection holds the lock, one watches and ends the blocked backend.
+const admin = testSql({ max: 2 })
 afterAll(() => admin.end({ timeout: 5 }))
 
-/** Ends the connection of backend `pid` once it sleeps. */
-async function endSleeper(pid: number) {
-  const sleeping = async () =>
-    (await admin`select 1 from pg_stat_activity where pid = ${pid} and wait_event = 'PgSleep'`).length === 1
-  await waitFor(sleeping, 5000)
+/** A lock the test holds: a query taking it waits until the test ends its connection. */
+const blocking = 'db.test blocking lock'
+
+/** Ends the connection of backend `pid` once it waits for the test's lock. */
+async function endWhenBlocked(pid: number) {
+  const blocked = async () =>
+    (await admin`select 1 from pg_stat_activity where pid = ${pid} and wait_event = 'advisory'`).length === 1
+  await waitFor(blocked, 5000, `backend ${pid} to wait for the lock`)
   await admin`select pg_terminate_backend(${pid})`
 }
 
@@ -34,9 +38,11 @@ test('after the database ends a connection under a query, the next query is serv
   const sql = createSql(testDatabaseUrl(), { max: 1 })
   try {
     const pid = await backendPid(sql)
-    const sleeping = failureOf(sql`select pg_sleep(30)`.execute())
-    await endSleeper(pid)
-    expect(await sleeping).toMatchObject({ code: 'CONNECTION_CLOSED' })
+    const release = await holdAdvisoryLocks(admin, [blocking])
+    const blocked = failureOf(sql`select pg_advisory_lock(hashtext(${blocking}))`.execute())
+    await endWhenBlocked(pid)
+    await release()
+    expect(await blocked).toMatchObject({ code: 'CONNECTION_CLOSED' })
     expect(await sql`select 1 as served`).toEqual([{ served: 1 }])
   } finally {
     await sql.end({ timeout: 5 })
@@ -48,9 +54,11 @@ test('a reserved connection the database ends refuses its queries, and the pool 
   try {
     const reserved = await sql.reserve()
     const pid = await backendPid(reserved)
-    const sleeping = failureOf(reserved`select pg_sleep(30)`.execute())
-    await endSleeper(pid)
-    expect(await sleeping).toMatchObject({ code: 'CONNECTION_CLOSED' })
+    const release = await holdAdvisoryLocks(admin, [blocking])
+    const blocked = failureOf(reserved`select pg_advisory_lock(hashtext(${blocking}))`.execute())
+    await endWhenBlocked(pid)
+    await release()
+    expect(await blocked).toMatchObject({ code: 'CONNECTION_CLOSED' })
     await expect(reserved`select 1`.execute()).rejects.toMatchObject({ code: 'CONNECTION_CLOSED' })
     reserved.release()
     expect(await sql`select 1 as served`).toEqual([{ served: 1 }])

@@ -7,7 +7,7 @@ import type { Sql } from 'postgres'
 import { afterAll, beforeAll, beforeEach, expect, test } from 'vitest'
 import type { Order } from '../../contract/index.ts'
 import type { ScratchDatabase } from '../../db/scratch.ts'
-import { createTestDatabase } from '../../test/db.ts'
+import { createTestDatabase, holdAdvisoryLocks, waitingForAdvisoryLock } from '../../test/db.ts'
 import {
   json,
   quiet,
@@ -118,15 +118,15 @@ test('a batch whose connection the database ends gets 503 and stores nothing; th
   // No answer by the write's time bound: each answer here must come from what the pool saw.
   const orderWriter = { maxWriteMs: 60_000 }
   const pod = createApp({ sql: single, publisher, barToken: testTokens.barToken, log: silent, orderWriter })
+  // An order with this nickname waits in its insert for a lock the test holds.
   await sql`
     create function stall_nickname() returns trigger language plpgsql as $$
     begin
-      if new.nickname = 'Stalled' then perform pg_sleep(30); end if;
+      if new.nickname = 'Stalled' then perform pg_advisory_lock(hashtext('stalled insert')); end if;
       return new;
     end $$`
   await sql`create trigger stall_nickname before insert on orders for each row execute function stall_nickname()`
-  const sleeping = () =>
-    sql`select pid from pg_stat_activity where wait_event = 'PgSleep' and datname = current_database()`
+  const release = await holdAdvisoryLocks(sql, ['stalled insert'])
   try {
     const place = async (body: object) => {
       const res = await pod.request('/api/orders', { method: 'POST', headers: json, body: JSON.stringify(body) })
@@ -134,15 +134,16 @@ test('a batch whose connection the database ends gets 503 and stores nothing; th
     }
     const stalledOrder = anOrder({ nickname: 'Stalled' })
     const stalled = place(stalledOrder)
-    await waitFor(async () => (await sleeping()).length === 1, 5000)
+    await waitFor(async () => (await waitingForAdvisoryLock(sql)).length === 1, 5000, 'the insert to wait for the lock')
     // Its batch waits for the one connection, which the stalled batch holds.
     const waiting = place(anOrder())
-    for (const { pid } of await sleeping()) await sql`select pg_terminate_backend(${pid})`
+    for (const pid of await waitingForAdvisoryLock(sql)) await sql`select pg_terminate_backend(${pid})`
     expect(await stalled).toBe('503 unavailable')
     expect(await sql`select 1 from orders where guest_id = ${stalledOrder.guestId}`).toHaveLength(0)
     expect(await waiting).toBe('201')
     expect(await Promise.all([anOrder(), anOrder()].map(place))).toEqual(['201', '201'])
   } finally {
+    await release()
     await sql`drop trigger stall_nickname on orders`
     await sql`drop function stall_nickname()`
     await single.end({ timeout: 5 })
