@@ -34,6 +34,9 @@ export const defaultOverloadLimits: OverloadLimits = {
   maxOrdersInFlight: 64,
 }
 
+/** The message of a 503 `overloaded`: why, and when to come back. */
+export const tryAgainIn = (why: string, seconds: number) => `${why}; try again in ${seconds} s`
+
 /**
  * Refuses an order with 503 `overloaded` and `Retry-After` when what would be acknowledged now
  * cannot reach the bar within the bounds: the broker is connected but behind (the publisher's
@@ -52,7 +55,7 @@ export function createAdmission(
   const loop = watchLoopLag({ maxLagMs: limits.maxLoopLagMs })
   const refuse = (c: Context, why: string): never => {
     c.header('retry-after', String(limits.retryAfterSeconds))
-    throw new Refusal(503, 'overloaded', `${why}; try again in ${limits.retryAfterSeconds} s`)
+    throw new Refusal(503, 'overloaded', tryAgainIn(why, limits.retryAfterSeconds))
   }
   const overloaded = (): string | null =>
     publisher.saturated() || writerBusy() || loop.behind() ? 'the bar is busy' : null

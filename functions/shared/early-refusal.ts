@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http'
 import type { Logger } from '../../runtime/logger.ts'
+import { tryAgainIn } from './admission.ts'
 import { errorBody } from './errors.ts'
 import type { FunctionMetrics } from './metrics.ts'
 
@@ -39,7 +40,12 @@ export interface EarlyRefusals {
 interface Guarded extends EarlyGuard {
   inFlight: number
   retryAfter: string
+  /** The body of each reason's answer, built once: a rush repeats the same few. */
+  bodies: Map<string, string>
 }
+
+/** Reasons whose answer a guard keeps built, at most (they are constants of the code). */
+const maxKeptBodies = 16
 
 /** How often the refusals of a rush are summed up in the log. */
 const summaryIntervalMs = 1000
@@ -47,23 +53,19 @@ const tooMany = 'too many orders are under way'
 
 export function createEarlyRefusals({ log, metrics }: { log: Logger; metrics?: FunctionMetrics }): EarlyRefusals {
   const guards: Guarded[] = []
-  // The body of each reason's answer, built once: a rush repeats the same few.
-  const bodies = new Map<string, string>()
   let refused = 0
   let lastReason = ''
-  let summary: ReturnType<typeof setTimeout> | undefined
 
   const summarise = () => {
-    summary = undefined
     log.warn(`refused ${refused} request(s) early in the last second: ${lastReason}`, { refused, status: 503 })
     refused = 0
   }
 
   const answer = (guard: Guarded, why: string, res: ServerResponse) => {
-    let body = bodies.get(why)
+    let body = guard.bodies.get(why)
     if (body === undefined) {
-      body = JSON.stringify(errorBody('overloaded', `${why}; try again in ${guard.retryAfter} s`))
-      if (bodies.size < 16) bodies.set(why, body)
+      body = JSON.stringify(errorBody('overloaded', tryAgainIn(why, guard.retryAfterSeconds)))
+      if (guard.bodies.size < maxKeptBodies) guard.bodies.set(why, body)
     }
     res.writeHead(503, {
       'content-type': 'application/json',
@@ -75,10 +77,9 @@ export function createEarlyRefusals({ log, metrics }: { log: Logger; metrics?: F
     res.end(body)
     metrics?.request(guard.method, guard.path, 503, 0)
     metrics?.orderRefused('overloaded')
-    refused++
     lastReason = why
-    summary ??= setTimeout(summarise, summaryIntervalMs)
-    summary.unref?.()
+    // The first refusal since the last summary starts the next one.
+    if (refused++ === 0) setTimeout(summarise, summaryIntervalMs).unref()
   }
 
   const guardOf = (req: IncomingMessage): Guarded | undefined => {
@@ -91,7 +92,7 @@ export function createEarlyRefusals({ log, metrics }: { log: Logger; metrics?: F
 
   return {
     guard(guard) {
-      guards.push({ ...guard, inFlight: 0, retryAfter: String(guard.retryAfterSeconds) })
+      guards.push({ ...guard, inFlight: 0, retryAfter: String(guard.retryAfterSeconds), bodies: new Map() })
     },
     wrap(listener) {
       return (req, res) => {
