@@ -1,26 +1,33 @@
 /**
  * The 4 KiB body limit as a guest's phone meets it over a real socket: a declared length over the
  * limit, and a chunked body that grows past it, are both 413 `body_too_large` with nothing stored;
- * an order of declared length is read once and placed.
+ * an order of declared length is read once and placed. Served as a pod serves it.
  */
 import { randomUUID } from 'node:crypto'
+import type { Server } from 'node:http'
 import { request } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { serve } from '@hono/node-server'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { functionDepsForFile } from '../../test/harness.ts'
 import { MAX_BODY_BYTES } from '../shared/app.ts'
+import { installLiteWebClasses } from '../shared/node-http.ts'
+import { functionServer } from '../shared/serve.ts'
 import { createApp } from './index.ts'
 
 const deps = functionDepsForFile()
-let server: ReturnType<typeof serve>
+let server: Server
 let port = 0
+let restoreWebClasses = () => {}
 beforeAll(async () => {
-  server = serve({ fetch: createApp(deps).fetch, port: 0 })
-  await new Promise((resolve) => server.once('listening', resolve))
+  restoreWebClasses = installLiteWebClasses()
+  server = functionServer(createApp(deps), deps)
+  await new Promise((resolve) => server.listen(0, () => resolve(undefined)))
   port = (server.address() as AddressInfo).port
 })
-afterAll(() => new Promise((resolve) => server.close(resolve)))
+afterAll(async () => {
+  await new Promise((resolve) => server.close(resolve))
+  restoreWebClasses()
+})
 
 /** POSTs `chunks` to /api/orders, with a Content-Length when `declared`, else chunked. */
 function post(chunks: string[], declared: boolean): Promise<{ status: number; body: { error?: { code: string } } }> {

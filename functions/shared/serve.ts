@@ -1,16 +1,17 @@
-import type { Server } from 'node:http'
-import { serve } from '@hono/node-server'
+import { createServer, type Server } from 'node:http'
+import type { Hono } from 'hono'
 import { createLogger } from '../../runtime/logger.ts'
-import { createMetricsRegistry, METRICS_PATH, metricsResponse } from '../../runtime/metrics.ts'
+import { createMetricsRegistry, METRICS_PATH, metricsResponse, type Registry } from '../../runtime/metrics.ts'
 import { observeOutbox } from '../../runtime/outbox-metrics.ts'
 import { onShutdown } from '../../runtime/shutdown.ts'
 import { readCloudprntOptions } from '../cloudprnt/config.ts'
 import type { FunctionDeps } from './app.ts'
 import { readFunctionConfig } from './config.ts'
 import { createSql } from './db.ts'
-import { createEarlyRefusals, refusingServer } from './early-refusal.ts'
+import { createEarlyRefusals } from './early-refusal.ts'
 import type { FunctionModule } from './function-module.ts'
 import { createFunctionMetrics } from './metrics.ts'
+import { honoListener, installLiteWebClasses } from './node-http.ts'
 import { createMqttPublisher } from './publisher.ts'
 
 /**
@@ -19,6 +20,7 @@ import { createMqttPublisher } from './publisher.ts'
  * finishes in-flight requests, closes the pool and exits.
  */
 export function serveFunction(name: string, mod: FunctionModule): void {
+  installLiteWebClasses()
   const config = readFunctionConfig()
   const log = createLogger(name)
   const sql = createSql(config.databaseUrl)
@@ -48,13 +50,8 @@ export function serveFunction(name: string, mod: FunctionModule): void {
     maxWaiting: config.maxWaiting,
     earlyRefusals: createEarlyRefusals({ log, metrics }),
   }
-  const app = mod.createApp(deps)
-  // The ingress routes only the function's own paths here, so the scraper alone reaches /metrics.
-  const fetch = (request: Request) =>
-    new URL(request.url).pathname === METRICS_PATH ? metricsResponse(registry) : app.fetch(request)
-  const server = serve({ fetch, port: config.port, createServer: refusingServer(deps) }, (info) =>
-    log.info(`listening on :${info.port}`),
-  ) as Server
+  const server = functionServer(mod.createApp(deps), deps, registry)
+  server.listen(config.port, () => log.info(`listening on :${config.port}`))
   mod.start?.(deps).catch((error: Error) => log.warn(`start hook failed: ${error.message}`))
 
   onShutdown(
@@ -71,4 +68,21 @@ export function serveFunction(name: string, mod: FunctionModule): void {
     },
     { log },
   )
+}
+
+/**
+ * The HTTP server of a function's pod, not yet listening: the early refusals, then `/metrics`
+ * (when a registry is given), then the app, answered through ./node-http.ts. Its caller installs
+ * that module's web classes first.
+ */
+export function functionServer(app: Hono, deps: FunctionDeps, registry?: Registry): Server {
+  const listener = honoListener(
+    (request, env) =>
+      // The ingress routes only the function's own paths here, so the scraper alone reaches /metrics.
+      registry && env.incoming.url?.split('?', 1)[0] === METRICS_PATH
+        ? metricsResponse(registry)
+        : app.fetch(request as unknown as Request, env),
+    (error) => deps.log.error(`a request failed outside the app: ${error.message}`),
+  )
+  return createServer(deps.earlyRefusals?.wrap(listener) ?? listener)
 }
