@@ -10,13 +10,16 @@
  * for them ends when every acknowledged order arrived, or SETTLE_MS after the run.
  *
  *   npm run bench -- order-path          (BENCH_SECONDS=10 a run; BENCH_PROFILE=<dir> profiles npm start)
+ *
+ * BENCH_BEFORE=<a checkout of an earlier version, with its node_modules>: its `npm start` and its
+ * deployed shape (built by its own bundler) run too, before this tree's, in the same run.
  */
+import { spawn } from 'node:child_process'
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import postgres from 'postgres'
 import { anyFreePort } from '../runtime/ports.ts'
-import { bundle } from '../scripts/bundle.ts'
 import { startProcess, waitForStatus } from '../test/processes.ts'
 import { percentile } from '../test/stats.ts'
 import { waitFor } from '../test/wait.ts'
@@ -155,6 +158,52 @@ async function allInOne(shape: string, cwd: string, flags: string[]): Promise<Ro
   }
 }
 
+/**
+ * As deployed: the bundles of the checkout in `cwd` (built by its own bundler into `outDir`), each
+ * started as its pod starts it, on the same database.
+ */
+async function deployedShape(shape: string, cwd: string, outDir: string) {
+  await run(process.execPath, ['--import', 'tsx', 'scripts/bundle.ts', outDir], cwd)
+  const ports = { mqtt: await anyFreePort(), broker: await anyFreePort(), fn: await anyFreePort() }
+  const pod = { NODE_ENV: 'production', DATABASE_URL: db.url, ...benchPodSecrets }
+  const broker = startProcess(process.execPath, [join(outDir, 'broker.mjs')], {
+    env: { ...pod, MQTT_PORT: String(ports.mqtt), PORT: String(ports.broker) },
+  })
+  const fnBase = `http://127.0.0.1:${ports.fn}`
+  const fn = startProcess(process.execPath, [...podSizedHeap.split(' '), join(outDir, 'functions/place-order.mjs')], {
+    env: { ...pod, ...unlimited, PORT: String(ports.fn), BROKER_URL: `mqtt://127.0.0.1:${ports.mqtt}` },
+  })
+  try {
+    await waitForStatus(broker, `http://127.0.0.1:${ports.broker}/api/readyz`, 200, START_TIMEOUT_MS)
+    // Ready, and connected to the broker: its readiness does not wait for the broker.
+    const brokerConnected = async () =>
+      ((await (await fetch(`${fnBase}/api/readyz`)).json()) as { broker: boolean }).broker
+    await waitFor(() => brokerConnected().catch(() => false), START_TIMEOUT_MS, `${shape}: place-order connected`)
+    const rows = await measure(shape, fnBase, `mqtt://127.0.0.1:${ports.mqtt}`, [
+      fn.child.pid as number,
+      broker.child.pid as number,
+    ])
+    const fnRss = rssMb(fn.child.pid as number)
+    const bundleKiB = (await stat(join(outDir, 'functions/place-order.mjs'))).size / 1024
+    return { rows, fnRss, bundleKiB }
+  } finally {
+    await fn.stop()
+    await broker.stop()
+    await sql`truncate orders, outbox cascade`
+  }
+}
+
+/** Runs `command` in `cwd` to its end; rejects unless it exits 0. */
+function run(command: string, args: string[], cwd: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd, stdio: ['ignore', 'ignore', 'inherit'] })
+    child.once('error', reject)
+    child.once('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`${command} ${args.join(' ')} exited with ${code}`)),
+    )
+  })
+}
+
 const db = await benchDatabase()
 const dir = await mkdtemp(join(tmpdir(), 'drinks-order-path-'))
 const sql = postgres(db.url, { max: 1, onnotice: () => {} })
@@ -172,34 +221,14 @@ try {
   const bareRun = await wrk(`http://127.0.0.1:${barePort}`, 32, seconds)
   await bare.stop()
 
-  // BENCH_BEFORE=<a checkout of an earlier version>: its `npm start` too, in the same run.
+  // BENCH_BEFORE=<a checkout of an earlier version>: its two shapes too, in the same run.
   const before = process.env.BENCH_BEFORE ? await allInOne('before: npm start', process.env.BENCH_BEFORE, []) : []
   const after = await allInOne('npm start', process.cwd(), profileFlags)
 
-  // As deployed: the bundles, each started as its pod starts it, on the same database.
-  await bundle({ outDir: join(dir, 'dist') })
-  const ports = { mqtt: await anyFreePort(), broker: await anyFreePort(), fn: await anyFreePort() }
-  const pod = { NODE_ENV: 'production', DATABASE_URL: db.url, ...benchPodSecrets }
-  const broker = startProcess(process.execPath, [join(dir, 'dist/broker.mjs')], {
-    env: { ...pod, MQTT_PORT: String(ports.mqtt), PORT: String(ports.broker) },
-  })
-  await waitForStatus(broker, `http://127.0.0.1:${ports.broker}/api/readyz`, 200, START_TIMEOUT_MS)
-  const fnBase = `http://127.0.0.1:${ports.fn}`
-  const fn = startProcess(process.execPath, [...podSizedHeap.split(' '), join(dir, 'dist/functions/place-order.mjs')], {
-    env: { ...pod, ...unlimited, PORT: String(ports.fn), BROKER_URL: `mqtt://127.0.0.1:${ports.mqtt}` },
-  })
-  // Ready, and connected to the broker: its readiness does not wait for the broker.
-  const brokerConnected = async () =>
-    ((await (await fetch(`${fnBase}/api/readyz`)).json()) as { broker: boolean }).broker
-  await waitFor(() => brokerConnected().catch(() => false), START_TIMEOUT_MS, 'place-order connected to the broker')
-  const deployed = await measure('deployed', fnBase, `mqtt://127.0.0.1:${ports.mqtt}`, [
-    fn.child.pid as number,
-    broker.child.pid as number,
-  ])
-  const fnRss = rssMb(fn.child.pid as number)
-  const bundleKiB = (await stat(join(dir, 'dist/functions/place-order.mjs'))).size / 1024
-  await fn.stop()
-  await broker.stop()
+  const beforeDeployed = process.env.BENCH_BEFORE
+    ? (await deployedShape('before: deployed', process.env.BENCH_BEFORE, join(dir, 'before'))).rows
+    : []
+  const { rows: deployed, fnRss, bundleKiB } = await deployedShape('deployed', process.cwd(), join(dir, 'after'))
 
   // The database's ceiling for a one-row INSERT into a table shaped like orders.
   const script = join(dir, 'one-row-insert.sql')
@@ -216,12 +245,14 @@ try {
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     `| bare node:http, same JSON, wrk 32 connections | ${f(bareRun.perSecond, 0)} | | | | | | | | | | |`,
     `| pgbench one-row INSERT, 16 clients | ${f(ceiling, 0)} tx/s | | | | | | | | | | |`,
-    ...[...before, ...after, ...deployed].map(
+    ...[...before, ...after, ...beforeDeployed, ...deployed].map(
       (r) =>
         `| ${r.run} | ${f(r.perSecond, 0)} | ${r.created} | ${r.overloaded} | ${r.other} | ${f(r.p50)} | ${f(r.p99)} | ${r.answeredP99 === undefined ? '' : f(r.answeredP99)} | ${r.refusedP99 === undefined ? '' : f(r.refusedP99)} | ${r.delivered} / ${r.created} | ${r.duplicates} | ${f(r.cpuPerOrder, 2)} |`,
     ),
   ]
-  const notes = [...before, ...after, ...deployed].filter((r) => r.note).map((r) => `${r.run}: ${r.note}`)
+  const notes = [...before, ...after, ...beforeDeployed, ...deployed]
+    .filter((r) => r.note)
+    .map((r) => `${r.run}: ${r.note}`)
   const goals = (rows: Row[], shape: string) => {
     const [steady, sat] = rows as [Row, Row, Row]
     const ordersPerSecond = sat.created / seconds
@@ -241,6 +272,7 @@ try {
       '',
       ...(before.length > 0 ? goals(before, 'before: npm start') : []),
       ...goals(after, 'npm start'),
+      ...(beforeDeployed.length > 0 ? goals(beforeDeployed, 'before: deployed') : []),
       ...goals(deployed, 'deployed'),
       '',
     ].join('\n'),
