@@ -71,8 +71,13 @@ export async function insertOrdersWithMessages(
 ): Promise<{ orders: Set<string>; messageIds: OutboxRow['id'][] }> {
   const orders = placed.map((p) => p.order)
   const col = <T>(pick: (order: Order) => T) => tx.array(orders.map(pick) as never[])
-  const messages = placed.flatMap((p) => p.messages.map((message) => ({ orderId: p.order.id, message })))
-  const msg = <T>(pick: (m: (typeof messages)[number]) => T) => tx.array(messages.map(pick) as never[])
+  // The messages as one JSON document (postgres.js stringifies it once): their payloads are JSON
+  // themselves, which a text[] parameter would escape element by element, two copies each.
+  const messages = tx.json(
+    placed.flatMap((p) =>
+      p.messages.map(({ topic, payload, qos, retain }) => ({ order_id: p.order.id, topic, payload, qos, retain })),
+    ),
+  )
   const query = tx<{ orders: string[] | null; messages: string[] | null }[]>`
     with inserted as (
       insert into orders (id, number, guest_id, nickname, drink_id, quantity, note, station, created_at, updated_at, event_id)
@@ -88,9 +93,8 @@ export async function insertOrdersWithMessages(
       insert into outbox (topic, payload, qos, retain, lease_until)
       select m.topic, convert_to(m.payload, 'UTF8'), m.qos, m.retain,
         clock_timestamp() + ${outboxLeaseMs} * interval '1 millisecond'
-      from unnest(
-        ${msg((m) => m.orderId)}::uuid[], ${msg((m) => m.message.topic)}::text[], ${msg((m) => m.message.payload)}::text[],
-        ${msg((m) => m.message.qos)}::smallint[], ${msg((m) => m.message.retain)}::boolean[]
+      from rows from (
+        json_to_recordset(${messages}::json) as (order_id uuid, topic text, payload text, qos smallint, retain boolean)
       ) with ordinality as m(order_id, topic, payload, qos, retain, position)
       join inserted on inserted.id = m.order_id
       order by m.position
