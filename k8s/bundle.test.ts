@@ -103,6 +103,27 @@ it('keeps each function bundle under 250 KiB: what a pod compiles when it wakes 
   }
 })
 
+it('reads no function or class name in a function bundle but to name an error: they are built without keepNames', async () => {
+  // Without keepNames a class the bundle renamed (Hono -> Hono2) answers to its new name, so a
+  // check like `x.constructor.name === "Hono"` would quietly fail (scripts/bundle.ts says why).
+  const comparison = /\.name\s*[!=]==?\s*["'`]|["'`]\s*[!=]==?\s*[\w$.]*\.name\b/
+  for (const fn of functions) {
+    const code = await readFile(join(dir, 'dist', 'functions', `${fn.name}.mjs`), 'utf8')
+    expect(comparison.exec(code)?.[0], fn.name).toBeUndefined()
+    // postgres.js names its errors after their class: such a class must keep its own name here.
+    const naming = [
+      ...code.matchAll(
+        /([\w$]+)=class extends Error\{constructor\(\w+\)\{super\([\w.]+\),this\.name=this\.constructor\.name/g,
+      ),
+    ]
+    expect(
+      naming.map(([, name]) => name).filter((name) => /\d$/.test(name as string)),
+      fn.name,
+    ).toEqual([])
+    expect(code.split('constructor.name').length - 1, fn.name).toBe(naming.length)
+  }
+})
+
 it('leaves no package to load from node_modules at run time', async () => {
   // Optional peers that ws and debug try inside try/catch, and do without.
   const optional = new Set(['bufferutil', 'utf-8-validate', 'supports-color'])

@@ -31,7 +31,10 @@ export async function bundle({ outDir = join(root, 'dist') }: BundleOptions = {}
     { name: 'client-server', code: `import ${JSON.stringify(join(root, 'server/client-server.ts'))}` },
   ]
   // One build per folder depth: a module's rewritten `import.meta.url` is relative to its bundle.
-  const written = await Promise.all([buildGroup(fnEntries, outDir, '../'), buildGroup(rootEntries, outDir, './')])
+  const written = await Promise.all([
+    buildGroup(fnEntries, outDir, '../', { keepNames: false }),
+    buildGroup(rootEntries, outDir, './', { keepNames: true }),
+  ])
   for (const dir of sqlDirs) await copySql(join(root, dir), join(outDir, dir))
   return written.flat().sort()
 }
@@ -45,7 +48,21 @@ function functionEntry(name: string, entry: string): string {
   ].join('\n')
 }
 
-async function buildGroup(entries: { name: string; code: string }[], outDir: string, toDistRoot: string) {
+/**
+ * `keepNames` makes esbuild give back a function or class the name it had before the bundle
+ * renamed it (two modules' `Hono` become `Hono` and `Hono2`), for code that compares
+ * `constructor.name` with a string: the broker's dependencies do (`name == "ImageData"` in the
+ * ticket image encoder). It costs a `defineProperty` each time a closure is made, and Hono makes
+ * a dozen for every request (its context's arrow-function fields): 3.6% of what place-order
+ * allocates per order (BENCHMARKS.md). The functions' bundles hold no such comparison
+ * (k8s/bundle.test.ts checks), so they go without it.
+ */
+async function buildGroup(
+  entries: { name: string; code: string }[],
+  outDir: string,
+  toDistRoot: string,
+  { keepNames }: { keepNames: boolean },
+) {
   const result = await build({
     entryPoints: entries.map(({ name }) => ({ in: `entry:${name}`, out: name })),
     outdir: outDir,
@@ -57,7 +74,7 @@ async function buildGroup(entries: { name: string; code: string }[], outDir: str
     // Whitespace and syntax only: identifiers stay as written, so stack traces stay readable.
     minifyWhitespace: true,
     minifySyntax: true,
-    keepNames: true,
+    keepNames,
     legalComments: 'eof',
     logLevel: 'warning',
     metafile: true,
