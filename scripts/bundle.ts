@@ -25,15 +25,17 @@ export interface BundleOptions {
 export async function bundle({ outDir = join(root, 'dist') }: BundleOptions = {}): Promise<string[]> {
   await rm(outDir, { recursive: true, force: true })
   const fnEntries = functions.map((fn) => ({ name: `functions/${fn.name}`, code: functionEntry(fn.name, fn.entry) }))
-  const rootEntries = [
-    { name: 'broker', code: `import ${JSON.stringify(join(root, 'broker/main.ts'))}` },
+  const brokerEntry = { name: 'broker', code: `import ${JSON.stringify(join(root, 'broker/main.ts'))}` }
+  const toolEntries = [
     { name: 'migrate', code: `import ${JSON.stringify(join(root, 'server/migrate.ts'))}` },
     { name: 'client-server', code: `import ${JSON.stringify(join(root, 'server/client-server.ts'))}` },
   ]
-  // One build per folder depth: a module's rewritten `import.meta.url` is relative to its bundle.
+  // One build per folder depth (a module's rewritten `import.meta.url` is relative to its
+  // bundle) and per setting of keepNames (see buildGroup): off where requests and messages pass.
   const written = await Promise.all([
     buildGroup(fnEntries, outDir, '../', { keepNames: false }),
-    buildGroup(rootEntries, outDir, './', { keepNames: true }),
+    buildGroup([brokerEntry], outDir, './', { keepNames: false }),
+    buildGroup(toolEntries, outDir, './', { keepNames: true }),
   ])
   for (const dir of sqlDirs) await copySql(join(root, dir), join(outDir, dir))
   return written.flat().sort()
@@ -51,11 +53,11 @@ function functionEntry(name: string, entry: string): string {
 /**
  * `keepNames` makes esbuild give back a function or class the name it had before the bundle
  * renamed it (two modules' `Hono` become `Hono` and `Hono2`), for code that compares
- * `constructor.name` with a string: the broker's dependencies do (`name == "ImageData"` in the
- * ticket image encoder). It costs a `defineProperty` each time a closure is made, and Hono makes
- * a dozen for every request (its context's arrow-function fields): 3.6% of what place-order
- * allocates per order (BENCHMARKS.md). The functions' bundles hold no such comparison
- * (k8s/bundle.test.ts checks), so they go without it.
+ * `constructor.name` with a string. It costs a `defineProperty` each time a closure is made:
+ * Hono's context makes a dozen for every request, Aedes some for every message. Without it
+ * place-order allocates 3.6% less per order and the broker spends about a fifth less CPU per order
+ * (BENCHMARKS.md), so the functions and the broker go without; k8s/bundle.test.ts checks each
+ * place their code reads such a name against the reviewed ones. The two small tools keep it.
  */
 async function buildGroup(
   entries: { name: string; code: string }[],
