@@ -153,3 +153,13 @@ test('a response body is read once; a clone reads it again; a stream body is ref
   expect(await copy.text()).toBe('{"drinks":[]}')
   expect(() => new LiteResponse(new ReadableStream())).toThrow('a string or bytes only')
 })
+
+test('Response.json is JSON whatever other headers it is given, unless it is told another type', () => {
+  const withHeaders = LiteResponse.json({ ok: false }, { status: 500, headers: { 'cache-control': 'no-store' } })
+  expect([withHeaders.headers.get('content-type'), withHeaders.headers.get('cache-control')]).toEqual([
+    'application/json',
+    'no-store',
+  ])
+  const told = LiteResponse.json({}, { headers: { 'content-type': 'application/problem+json' } })
+  expect(told.headers.get('content-type')).toBe('application/problem+json')
+})

@@ -269,9 +269,9 @@ export class LiteResponse {
   }
 
   static json(data: unknown, init: ResponseInitLike = {}): LiteResponse {
-    const response = new LiteResponse(JSON.stringify(data), { ...init, headers: new LiteHeaders(init.headers) })
-    if (!init.headers || !response.headers.has('content-type')) response.headers.set('content-type', 'application/json')
-    return response
+    const headers = new LiteHeaders(init.headers)
+    if (!headers.has('content-type')) headers.set('content-type', 'application/json')
+    return new LiteResponse(JSON.stringify(data), { ...init, headers })
   }
 
   get ok(): boolean {
