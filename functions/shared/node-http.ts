@@ -149,21 +149,63 @@ function readAll(incoming: IncomingMessage): Promise<Buffer> {
   })
 }
 
+/** What a request and a response share: a body held whole, or read whole from the socket, once. */
+abstract class WholeBody {
+  #used = false
+
+  get bodyUsed(): boolean {
+    return this.#used
+  }
+
+  /** Marks the body read; a second read throws, as with Node's classes. */
+  protected claim(): void {
+    if (this.#used) throw new TypeError('the body was already read')
+    this.#used = true
+  }
+
+  /** The whole body, claimed. */
+  protected abstract whole(): Promise<Content | null>
+
+  async text(): Promise<string> {
+    return asText(await this.whole())
+  }
+
+  async json(): Promise<unknown> {
+    return JSON.parse(await this.text())
+  }
+
+  async arrayBuffer(): Promise<ArrayBuffer> {
+    return asArrayBuffer(await this.whole())
+  }
+
+  async bytes(): Promise<Uint8Array> {
+    return asBytes(await this.whole())
+  }
+
+  blob(): never {
+    return unsupported('blob()')
+  }
+
+  formData(): never {
+    return unsupported('formData()')
+  }
+}
+
 interface RequestInitLike {
   method?: string
   headers?: HeadersLike
   body?: unknown
 }
 
-export class LiteRequest {
+export class LiteRequest extends WholeBody {
   readonly url: string
   readonly method: string
   readonly headers: LiteHeaders
   /** The socket the body is still to be read from, or the body itself. */
   #source: IncomingMessage | Content | null
-  #used = false
 
   constructor(input: string | LiteRequest, init: RequestInitLike = {}) {
+    super()
     const from = typeof input === 'string' ? undefined : input
     this.url = from?.url ?? (input as string)
     this.method = (init.method ?? from?.method ?? 'GET').toUpperCase()
@@ -179,13 +221,8 @@ export class LiteRequest {
   }
 
   #take(): IncomingMessage | Content | null {
-    if (this.#used) throw new TypeError('the body was already read')
-    this.#used = true
+    this.claim()
     return this.#source
-  }
-
-  get bodyUsed(): boolean {
-    return this.#used
   }
 
   /** Only what Hono's body limit uses of a stream: a reader of its chunks. */
@@ -204,33 +241,9 @@ export class LiteRequest {
     }
   }
 
-  async #content(): Promise<Content | null> {
+  protected async whole(): Promise<Content | null> {
     const source = this.#take()
     return isSocket(source) ? readAll(source) : source
-  }
-
-  async text(): Promise<string> {
-    return asText(await this.#content())
-  }
-
-  async json(): Promise<unknown> {
-    return JSON.parse(await this.text())
-  }
-
-  async arrayBuffer(): Promise<ArrayBuffer> {
-    return asArrayBuffer(await this.#content())
-  }
-
-  async bytes(): Promise<Uint8Array> {
-    return asBytes(await this.#content())
-  }
-
-  blob(): never {
-    return unsupported('blob()')
-  }
-
-  formData(): never {
-    return unsupported('formData()')
   }
 
   clone(): LiteRequest {
@@ -245,7 +258,7 @@ interface ResponseInitLike {
   headers?: HeadersLike
 }
 
-export class LiteResponse {
+export class LiteResponse extends WholeBody {
   readonly status: number
   readonly statusText: string
   readonly headers: LiteHeaders
@@ -253,9 +266,9 @@ export class LiteResponse {
   readonly redirected = false
   readonly url = ''
   readonly #content: Content | null
-  #used = false
 
   constructor(body?: unknown, init: ResponseInitLike = {}) {
+    super()
     this.#content = toContent(body)
     this.status = init.status ?? 200
     if (!Number.isInteger(this.status) || this.status < 200 || this.status > 599) {
@@ -286,42 +299,13 @@ export class LiteResponse {
     return this.#content
   }
 
-  get bodyUsed(): boolean {
-    return this.#used
-  }
-
-  #take(): Content | null {
-    if (this.#used) throw new TypeError('the body was already read')
-    this.#used = true
+  protected async whole(): Promise<Content | null> {
+    this.claim()
     return this.#content
   }
 
-  async text(): Promise<string> {
-    return asText(this.#take())
-  }
-
-  async json(): Promise<unknown> {
-    return JSON.parse(asText(this.#take()))
-  }
-
-  async arrayBuffer(): Promise<ArrayBuffer> {
-    return asArrayBuffer(this.#take())
-  }
-
-  async bytes(): Promise<Uint8Array> {
-    return asBytes(this.#take())
-  }
-
-  blob(): never {
-    return unsupported('blob()')
-  }
-
-  formData(): never {
-    return unsupported('formData()')
-  }
-
   clone(): LiteResponse {
-    if (this.#used) throw new TypeError('the body was already read')
+    if (this.bodyUsed) throw new TypeError('the body was already read')
     return new LiteResponse(this.#content, this)
   }
 }
