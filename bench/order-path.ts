@@ -14,7 +14,6 @@
  * BENCH_BEFORE=<a checkout of an earlier version, with its node_modules>: its `npm start` and its
  * deployed shape (built by its own bundler) run too, before this tree's, in the same run.
  */
-import { spawn } from 'node:child_process'
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -163,7 +162,8 @@ async function allInOne(shape: string, cwd: string, flags: string[]): Promise<Ro
  * started as its pod starts it, on the same database.
  */
 async function deployedShape(shape: string, cwd: string, outDir: string) {
-  await run(process.execPath, ['--import', 'tsx', 'scripts/bundle.ts', outDir], cwd)
+  const bundler = startProcess(process.execPath, ['--import', 'tsx', 'scripts/bundle.ts', outDir], { cwd })
+  if ((await bundler.exited) !== 0) throw new Error(`bundling ${cwd} failed:\n${bundler.output()}`)
   const ports = { mqtt: await anyFreePort(), broker: await anyFreePort(), fn: await anyFreePort() }
   const pod = { NODE_ENV: 'production', DATABASE_URL: db.url, ...benchPodSecrets }
   const broker = startProcess(process.execPath, [join(outDir, 'broker.mjs')], {
@@ -191,17 +191,6 @@ async function deployedShape(shape: string, cwd: string, outDir: string) {
     await broker.stop()
     await sql`truncate orders, outbox cascade`
   }
-}
-
-/** Runs `command` in `cwd` to its end; rejects unless it exits 0. */
-function run(command: string, args: string[], cwd: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, stdio: ['ignore', 'ignore', 'inherit'] })
-    child.once('error', reject)
-    child.once('exit', (code) =>
-      code === 0 ? resolve() : reject(new Error(`${command} ${args.join(' ')} exited with ${code}`)),
-    )
-  })
 }
 
 const db = await benchDatabase()
