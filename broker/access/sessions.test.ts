@@ -18,6 +18,18 @@ const access = accessBrokersForFile('mqtt_access_sessions', { replicas: 2 })
 const queued = async (clientId: string) =>
   (await access.schema.sql`select 1 from mqtt_outgoing where client_id = ${clientId}`).length
 
+/** Waits until the client's offline queue holds `count` messages; a timeout says how many it held. */
+async function waitForQueued(clientId: string, count: number) {
+  let held = -1
+  const holds = async () => {
+    held = await queued(clientId)
+    return held === count
+  }
+  await waitFor(holds).catch((error: Error) => {
+    throw new Error(`${error.message}: the queue of ${clientId} held ${held}, not ${count}`)
+  })
+}
+
 async function publishTickets(url: string, payloads: string[]) {
   const service = await connectAdmitted(url, credentials.service)
   for (const payload of payloads) await service.publishAsync(topics.barTickets, payload, { qos: 1 })
@@ -44,7 +56,7 @@ describe.each(transports)('over %s', (transport) => {
     await first.endAsync()
     const marker = randomUUID()
     await publishTickets(a(), [`1 ${marker}`, `2 ${marker}`])
-    await waitFor(async () => (await queued(clientId)) === 2)
+    await waitForQueued(clientId, 2)
 
     // Offline: nobody else gets the queue, nor wipes it with a clean session.
     for (const { role, clean } of attackers) {
