@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 # One image for every part; the pod's command picks which one runs (k8s/README.md):
-#   node dist/functions/<name>.mjs | node dist/broker.mjs | node dist/migrate.mjs | node dist/client-server.mjs
+#   node dist/functions/<name>.cjs | node dist/broker.mjs | node dist/migrate.mjs | node dist/client-server.mjs
 # The bundles need no node_modules, so the image holds only dist/ (SQL migrations included)
 # and the built client.
 
@@ -21,4 +21,4 @@ USER 10001:10001
 EXPOSE 8080
 # node itself is PID 1, so SIGTERM reaches the process that finishes in-flight work.
 ENTRYPOINT ["node"]
-CMD ["dist/functions/place-order.mjs"]
+CMD ["dist/functions/place-order.cjs"]

@@ -14,6 +14,7 @@
  * BENCH_BEFORE=<a checkout of an earlier version, with its node_modules>: its `npm start` and its
  * deployed shape (built by its own bundler) run too, before this tree's, in the same run.
  */
+import { existsSync } from 'node:fs'
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -170,7 +171,12 @@ async function deployedShape(shape: string, cwd: string, outDir: string) {
     env: { ...pod, MQTT_PORT: String(ports.mqtt), PORT: String(ports.broker) },
   })
   const fnBase = `http://127.0.0.1:${ports.fn}`
-  const fn = startProcess(process.execPath, [...podSizedHeap.split(' '), join(outDir, 'functions/place-order.mjs')], {
+  // Trees before the code cache bundled the function as one ES module.
+  const entry = ['functions/place-order.cjs', 'functions/place-order.mjs'].find((file) =>
+    existsSync(join(outDir, file)),
+  )
+  if (!entry) throw new Error(`${cwd}: its bundler made no place-order bundle`)
+  const fn = startProcess(process.execPath, [...podSizedHeap.split(' '), join(outDir, entry)], {
     env: { ...pod, ...unlimited, PORT: String(ports.fn), BROKER_URL: `mqtt://127.0.0.1:${ports.mqtt}` },
   })
   try {
@@ -184,7 +190,7 @@ async function deployedShape(shape: string, cwd: string, outDir: string) {
       broker.child.pid as number,
     ])
     const fnRss = rssMb(fn.child.pid as number)
-    const bundleKiB = (await stat(join(outDir, 'functions/place-order.mjs'))).size / 1024
+    const bundleKiB = (await stat(join(outDir, entry.replace(/\.cjs$/, '.code.cjs')))).size / 1024
     return { rows, fnRss, bundleKiB }
   } finally {
     await fn.stop()

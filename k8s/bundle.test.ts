@@ -1,5 +1,5 @@
 /**
- * The bundles as the image runs them: plain `node dist/…mjs`, from a folder with no node_modules
+ * The bundles as the image runs them: plain `node dist/…`, from a folder with no node_modules
  * above it, against the test database and a real broker.
  */
 import { randomBytes, randomUUID } from 'node:crypto'
@@ -63,7 +63,7 @@ async function startFunction(name: string, nodeArgs: string[] = []) {
     PORT: String(port),
     ...tokens,
   }
-  const file = `dist/functions/${name}.mjs`
+  const file = `dist/functions/${name}.cjs`
   const pod =
     nodeArgs.length > 0
       ? startProcess(process.execPath, [...nodeArgs, file], { cwd: dir, env, inheritEnv: false })
@@ -91,14 +91,18 @@ async function availableDrink(): Promise<string> {
 
 it('bundles every function of hono.config.ts, the broker, the migration and the client server', async () => {
   const files = await readdir(join(dir, 'dist'), { recursive: true })
-  for (const fn of functions) expect(files).toContain(join('functions', `${fn.name}.mjs`))
+  for (const fn of functions) {
+    for (const file of [`${fn.name}.cjs`, `${fn.name}.code.cjs`, `${fn.name}.code-cache`]) {
+      expect(files).toContain(join('functions', file))
+    }
+  }
   expect(files).toEqual(expect.arrayContaining(['broker.mjs', 'migrate.mjs', 'client-server.mjs']))
   expect(files).toContain(join('functions', 'shared', 'migrations', '001_menu.sql'))
 })
 
 it('keeps each function bundle under 250 KiB: what a pod compiles when it wakes from zero', async () => {
   for (const fn of functions) {
-    const size = (await stat(join(dir, 'dist', 'functions', `${fn.name}.mjs`))).size
+    const size = (await stat(join(dir, 'dist', 'functions', `${fn.name}.code.cjs`))).size
     expect(size, fn.name).toBeLessThanOrEqual(250 * 1024)
   }
 })
@@ -128,7 +132,7 @@ const reviewedComparisons = [
 const errorNaming = /this\.name=this\.constructor\.name/
 
 it('reads no function or class name in the functions and the broker but where reviewed: they are built without keepNames', async () => {
-  const files = [...functions.map((fn) => `functions/${fn.name}.mjs`), 'broker.mjs']
+  const files = [...functions.map((fn) => `functions/${fn.name}.code.cjs`), 'broker.mjs']
   for (const file of files) {
     const code = await readFile(join(dir, 'dist', file), 'utf8')
     for (const match of code.matchAll(/constructor\.name/g)) {
@@ -153,7 +157,7 @@ it('reads no function or class name in the functions and the broker but where re
 it('leaves no package to load from node_modules at run time', async () => {
   // Optional peers that ws and debug try inside try/catch, and do without.
   const optional = new Set(['bufferutil', 'utf-8-validate', 'supports-color'])
-  const files = (await readdir(join(dir, 'dist'), { recursive: true })).filter((file) => file.endsWith('.mjs'))
+  const files = (await readdir(join(dir, 'dist'), { recursive: true })).filter((file) => /\.[cm]js$/.test(file))
   for (const file of files) {
     const code = await readFile(join(dir, 'dist', file), 'utf8')
     const required = [...code.matchAll(/\brequire\d*\("([^"]+)"\)/g)].map((match) => match[1] as string)
@@ -168,15 +172,15 @@ it('dist/migrate.mjs finds its SQL files beside the bundle and applies the schem
   expect(pod.output()).toMatch(/applied|up to date/)
 })
 
-it('dist/functions/menu.mjs serves the OpenAPI document the contract makes', async () => {
+it('dist/functions/menu.cjs serves the OpenAPI document the contract makes', async () => {
   const { url } = await startFunction('menu')
   const res = await fetch(`${url}${routes.openapi}`)
   expect(res.status).toBe(200)
   expect(await res.json()).toEqual(JSON.parse(JSON.stringify(openApiDocument())))
 })
 
-// Not `$name.mjs`: vitest reads that as the property `mjs` of the name.
-describe.each(functions.map((fn) => [fn.name, fn] as const))('dist/functions/%s.mjs', (_name, fn) => {
+// Not `$name.cjs`: vitest reads that as the property `cjs` of the name.
+describe.each(functions.map((fn) => [fn.name, fn] as const))('dist/functions/%s.cjs', (_name, fn) => {
   it('starts alone beside Postgres and the broker, and serves its routes', async () => {
     const { url } = await startFunction(fn.name)
     expect((await fetch(`${url}/api/healthz`)).status).toBe(200)
@@ -246,7 +250,7 @@ describe.each(functions.map((fn) => [fn.name, fn] as const))('dist/functions/%s.
   })
 })
 
-it("dist/functions/place-order.mjs places an order without loading Node's fetch classes (undici): 12 MB and tens of ms a pod does not pay", async () => {
+it("dist/functions/place-order.cjs places an order without loading Node's fetch classes (undici): 12 MB and tens of ms a pod does not pay", async () => {
   // Says at exit which of Node's own modules the process loaded.
   const probe = join(dir, 'loaded-modules.mjs')
   await writeFile(
@@ -261,9 +265,19 @@ it("dist/functions/place-order.mjs places an order without loading Node's fetch 
   pod.child.kill('SIGTERM')
   expect(await pod.exited, pod.output()).toBe(0)
   expect(pod.output()).toContain('undici loaded: false')
+  // Node's own flags leave V8 the code cache the bundler made (functions/shared/code-cache.ts).
+  expect(pod.output()).not.toMatch(/code cache/)
 })
 
-describe('dist/functions/place-order.mjs on SIGTERM', () => {
+it('dist/functions/place-order.cjs started with a V8 flag says its code cache does not fit, and serves all the same', async () => {
+  const { pod, url } = await startFunction('place-order', ['--max-semi-space-size=1'])
+  const order = { guestId: randomUUID(), nickname: 'Flagged', drinkId: await availableDrink() }
+  const placed = await fetch(`${url}${routes.orders}`, { method: 'POST', headers: json, body: JSON.stringify(order) })
+  expect(placed.status).toBe(201)
+  expect(pod.output()).toMatch(/the code cache was rejected .*compiling the bundle instead/)
+})
+
+describe('dist/functions/place-order.cjs on SIGTERM', () => {
   it('finishes the request in flight, then exits 0', async () => {
     const { pod, url } = await startFunction('place-order')
     const drinkId = await availableDrink()

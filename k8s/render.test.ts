@@ -116,7 +116,7 @@ describe.each(renderers)('rendered by kubectl $version', (kubectl) => {
       expect(spec.timeoutSeconds).toBeGreaterThan(0)
       const [container] = spec.containers
       expect(container.image).toBe('harbor.example.com/drinks/drinks:0.1.0')
-      expect(container.command).toEqual(['node', `dist/functions/${fn.name}.mjs`])
+      expect(container.command).toEqual(['node', `dist/functions/${fn.name}.cjs`])
       expect(container.readinessProbe.httpGet.path).toBe('/api/readyz')
       expect(container.livenessProbe.httpGet.path).toBe('/api/healthz')
       const env = new Map(container.env.map((e: Any) => [e.name, e]))

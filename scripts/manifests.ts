@@ -105,7 +105,7 @@ function knativeService(fn: FunctionDefinition) {
             {
               name: 'function',
               image: 'drinks',
-              command: ['node', `dist/functions/${fn.name}.mjs`],
+              command: ['node', `dist/functions/${fn.name}.cjs`],
               // Knative sets PORT from this port.
               ports: [{ name: 'http1', containerPort: defaultPorts.http }],
               env: [
@@ -137,7 +137,8 @@ function knativeService(fn: FunctionDefinition) {
                 failureThreshold: 3,
               },
               // Node sizes V8's heap from this memory limit. No --max-old-space-size: any V8 flag
-              // voids Node's built-in code cache and costs ~50 ms of CPU per cold start.
+              // voids Node's built-in code cache and the bundle's own (functions/shared/code-cache.ts),
+              // and costs ~50 ms of CPU per cold start.
               resources: {
                 requests: { cpu: '100m', memory: '96Mi' },
                 limits: { cpu: '1', memory: '192Mi' },
