@@ -1,6 +1,7 @@
 /**
- * `npm run bundle`: one ESM file per deployable, started with plain `node` and needing no
- * node_modules: `dist/functions/<name>.mjs` for each function of hono.config.ts, `dist/broker.mjs`,
+ * `npm run bundle`: one file per deployable, started with plain `node` and needing no
+ * node_modules: `dist/functions/<name>.cjs` for each function of hono.config.ts (a launcher; its
+ * bundle `<name>.code.cjs` and V8 code cache `<name>.code-cache` lie beside it), `dist/broker.mjs`,
  * `dist/migrate.mjs` and `dist/client-server.mjs`. The SQL migrations are copied under `dist/`
  * at their source paths, where the bundled code looks for them (see `ownModules`).
  */
