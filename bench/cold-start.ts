@@ -14,6 +14,7 @@ import { request } from 'node:http'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { api, routes } from '../contract/index.ts'
+import { codeCacheFile } from '../functions/shared/code-cache.ts'
 import { functions } from '../hono.config.ts'
 import { anyFreePort } from '../runtime/ports.ts'
 import { bundle } from '../scripts/bundle.ts'
@@ -205,9 +206,9 @@ try {
     const cpu = median(values.map((t) => t.cpu))
     // A function's file is its launcher: the bundle and its V8 code cache lie beside it.
     const kib = async (file: string) => `${Math.round((await stat(join(dir, file))).size / 1024)} KiB`
-    const launched = subject.file.endsWith('.cjs')
-    const size = await kib(launched ? subject.file.replace(/\.cjs$/, '.code.cjs') : subject.file)
-    const cache = launched ? await kib(subject.file.replace(/\.cjs$/, '.code-cache')) : ''
+    const bundled = subject.file.replace(/\.cjs$/, '.code.cjs')
+    const size = await kib(bundled)
+    const cache = bundled === subject.file ? '' : await kib(codeCacheFile(bundled))
     const first = `${subject.first.method} ${subject.first.path.split('?')[0]}`
     lines.push(
       `| ${subject.name} | ${size} | ${cache} | ${ms(listening)} | ${(listening / bareListening).toFixed(2)} | ${first} | ${ms(median(served))} (${ms(Math.min(...served))}–${ms(Math.max(...served))}) | ${(median(served) / bareServed).toFixed(2)} | ${ms(cpu)} | ${(cpu / bareCpu).toFixed(2)} |`,

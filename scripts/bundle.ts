@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
 import { build, type Plugin } from 'esbuild'
 import { routes } from '../contract/index.ts'
-import { writeCodeCacheEnv } from '../functions/shared/code-cache.ts'
+import { codeCacheFile, writeCodeCacheEnv } from '../functions/shared/code-cache.ts'
 import { type FunctionDefinition, functions } from '../hono.config.ts'
 import { METRICS_PATH } from '../runtime/metrics.ts'
 import { anyFreePort } from '../runtime/ports.ts'
@@ -200,7 +200,7 @@ const warmUpTimeoutMs = 20_000
  * warm-up needing no database can reach. Resolves to the cache file, relative to `outDir`.
  */
 async function writeCodeCache(outDir: string, fn: FunctionDefinition): Promise<string> {
-  const cache = `functions/${fn.name}.code-cache`
+  const cache = codeCacheFile(`functions/${fn.name}.code.cjs`)
   const [port, absent] = await Promise.all([anyFreePort(), anyFreePort()])
   const vapid = newVapidKeys()
   const child = spawn(process.execPath, [join(outDir, `functions/${fn.name}.cjs`)], {

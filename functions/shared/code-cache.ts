@@ -26,6 +26,7 @@ export const writeCodeCacheEnv = 'WRITE_CODE_CACHE'
 const wrapperStart = '(function (exports, require, module, __filename, __dirname) { '
 const wrapperEnd = '\n})'
 
+/** Where the code cache of the bundle `<name>.code.cjs` lies: `<name>.code-cache`. */
 export function codeCacheFile(bundleFile: string): string {
   return bundleFile.replace(/\.code\.cjs$/, '.code-cache')
 }
