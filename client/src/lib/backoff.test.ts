@@ -23,7 +23,7 @@ describe('backoffDelay', () => {
     const delays = Array.from({ length: 2000 }, () => backoffDelay(1, reconnectBackoff, random))
     const buckets = new Array(20).fill(0)
     for (const delay of delays) buckets[Math.min(19, Math.floor((delay / reconnectBackoff.baseMs) * 20))]++
-    // Twenty buckets: about 100 phones each, none empty and none with a crowd.
+    // 100 ms buckets: about 100 phones each, none empty and none with a crowd.
     expect(Math.min(...buckets)).toBeGreaterThan(50)
     expect(Math.max(...buckets)).toBeLessThan(150)
     expect(Math.max(...delays)).toBeLessThanOrEqual(reconnectBackoff.baseMs)
