@@ -138,6 +138,8 @@ test('the pickup board needs no token and shows ready numbers only', async () =>
   const numbers = board.getByTestId('board-numbers')
   await board.getByRole('heading', { name: 'Ready for pickup' }).waitFor({ timeout: 10_000 })
   expect(await board.getByLabel('Bar token').count()).toBe(0)
+  // The heading shows before the board's MQTT worker has connected: the move is seen live.
+  await expect.poll(() => board.getByTestId('connection').textContent(), { timeout: 10_000 }).toBe('Live')
   await moveOrder(e2e, placed.id, 'preparing')
   await moveOrder(e2e, placed.id, 'ready')
   await expect.poll(() => numbers.locator('li').allTextContents()).toContain(String(placed.number))
