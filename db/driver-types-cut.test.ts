@@ -60,7 +60,8 @@ test('a connection cut while it asks for the array types leaves nothing unhandle
   const reserved = await sql.reserve().catch((error: { code?: string }) => error)
   if ('release' in reserved) reserved.release()
   expect(forwarder.cuts()).toBe(1)
+  // A rejection left unhandled is reported once the microtasks of its turn ran: long before this
+  // query on a new connection has been answered.
   expect(await sql`select 1 as one`).toEqual([{ one: 1 }])
-  await new Promise((resolve) => setTimeout(resolve, 50))
   expect(unhandled).toEqual([])
 })
