@@ -5,6 +5,7 @@
  * `dist/migrate.mjs` and `dist/client-server.mjs`. The SQL migrations are copied under `dist/`
  * at their source paths, where the bundled code looks for them (see `ownModules`).
  */
+import { spawn } from 'node:child_process'
 import { cp, mkdir, readdir, readFile, rm } from 'node:fs/promises'
 import { dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -16,7 +17,6 @@ import { type FunctionDefinition, functions } from '../hono.config.ts'
 import { METRICS_PATH } from '../runtime/metrics.ts'
 import { anyFreePort } from '../runtime/ports.ts'
 import { newVapidKeys } from '../runtime/push/vapid.ts'
-import { startProcess, waitForStatus } from '../test/processes.ts'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 
@@ -203,9 +203,8 @@ async function writeCodeCache(outDir: string, fn: FunctionDefinition): Promise<s
   const cache = codeCacheFile(`functions/${fn.name}.code.cjs`)
   const [port, absent] = await Promise.all([anyFreePort(), anyFreePort()])
   const vapid = newVapidKeys()
-  const pod = startProcess(process.execPath, [join(outDir, `functions/${fn.name}.cjs`)], {
+  const child = spawn(process.execPath, [join(outDir, `functions/${fn.name}.cjs`)], {
     cwd: outDir,
-    inheritEnv: false,
     env: {
       NODE_ENV: 'production',
       PORT: String(port),
@@ -218,26 +217,35 @@ async function writeCodeCache(outDir: string, fn: FunctionDefinition): Promise<s
       VAPID_PRIVATE_KEY: vapid.privateKey,
       [writeCodeCacheEnv]: join(outDir, cache),
     },
+    stdio: ['ignore', 'pipe', 'pipe'],
   })
-  const base = `http://127.0.0.1:${port}`
+  let output = ''
+  child.stdout.on('data', (chunk) => (output += chunk))
+  child.stderr.on('data', (chunk) => (output += chunk))
+  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)))
+  const fail = (why: string) => new Error(`warming up functions/${fn.name}.cjs: ${why}\n${output}`)
+  const deadline = setTimeout(() => child.kill('SIGKILL'), warmUpTimeoutMs)
   try {
-    await waitForStatus(pod, `${base}${routes.healthz}`, 200, warmUpTimeoutMs)
+    const base = `http://127.0.0.1:${port}`
+    while ((await fetch(`${base}${routes.healthz}`).catch(() => null))?.status !== 200) {
+      if (child.exitCode !== null) throw fail(`exited with ${child.exitCode}`)
+      await new Promise((resolve) => setTimeout(resolve, 10))
+    }
     for (const request of warmUpRequests(fn)) {
       const response = await fetch(`${base}${request.path}`, {
         method: request.method,
         headers: request.body === undefined ? {} : { 'content-type': 'application/json' },
         body: request.body,
-        signal: AbortSignal.timeout(warmUpTimeoutMs),
       })
       await response.arrayBuffer()
     }
-  } catch (error) {
-    await pod.stop('SIGKILL')
-    throw new Error(`warming up functions/${fn.name}.cjs: ${(error as Error).message}`)
+    child.kill('SIGTERM')
+    if ((await exited) !== 0) throw fail('did not exit cleanly on SIGTERM')
+    return cache
+  } finally {
+    clearTimeout(deadline)
+    child.kill('SIGKILL')
   }
-  const code = await pod.stop('SIGTERM', warmUpTimeoutMs)
-  if (code !== 0) throw new Error(`functions/${fn.name}.cjs exited with ${code} after its warm-up:\n${pod.output()}`)
-  return cache
 }
 
 /**
