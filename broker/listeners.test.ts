@@ -41,3 +41,46 @@ test('a PUBLISH reaches a WebSocket guest in one frame, and the packets parse wh
   await service.endAsync()
   ws.close()
 })
+
+test('a guest leaving during a fan-out costs no error: what it would be sent is dropped', async () => {
+  const errors: string[] = []
+  const onClientError = (_client: unknown, error: Error) => errors.push(error.message)
+  server.broker.on('clientError', onClientError)
+  const ws = new WebSocket(server.wsUrl, 'mqtt')
+  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject))
+  const parser = mqttPacket.parser({ protocolVersion: 4 })
+  const packets: mqttPacket.Packet[] = []
+  parser.on('packet', (packet) => packets.push(packet))
+  ws.on('message', (data) => parser.parse(data as Buffer))
+  ws.send(
+    mqttPacket.generate({
+      cmd: 'connect',
+      protocolId: 'MQTT',
+      protocolVersion: 4,
+      clean: true,
+      clientId: 'leaving',
+      keepalive: 0,
+    }),
+  )
+  ws.send(mqttPacket.generate({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: 'public/ticker', qos: 0 }] }))
+  await waitFor(() => packets.some((p) => p.cmd === 'suback'), 5_000, 'SUBACK')
+  const staying = await connectClient(server.wsUrl)
+  await staying.subscribeAsync('public/ticker', { qos: 0 })
+  const received: string[] = []
+  staying.on('message', (_, payload) => received.push(String(payload)))
+
+  // The guest's close frame (masked, as a client's must be), and then nothing: its phone left
+  // the Wi-Fi, so the broker's WebSocket is closing while its socket stays open.
+  const socket = (ws as unknown as { _socket: import('node:net').Socket })._socket
+  socket.pause()
+  socket.write(Buffer.from([0x88, 0x80, 0, 0, 0, 0]))
+  await waitFor(() => [...server.wss.clients].some((client) => client.readyState === client.CLOSING), 5_000, 'closing')
+  const service = await connectClient(server.url, { username: 'service', password: testTokens.serviceToken })
+  for (let i = 0; i < 3; i++) await service.publishAsync('public/ticker', `order ${i}`, { qos: 0 })
+  await waitFor(() => received.length === 3, 5_000, 'the staying guest got every message')
+  await new Promise((resolve) => setImmediate(resolve))
+  expect(errors).toEqual([])
+  server.broker.off('clientError', onClientError)
+  await Promise.all([service.endAsync(), staying.endAsync()])
+  socket.destroy()
+})

@@ -77,8 +77,16 @@ export function attachWebSocket(
  * guest. A frame may hold several packets or part of one [MQTT-6.0.0-2 allows both].
  */
 function framePerFlush(stream: Duplex, ws: WebSocket): Duplex {
+  // What is written to a guest that is leaving (its close frame came, its socket not yet closed)
+  // is dropped here: ws would answer each write with an Error, whose stack the stream reads, a
+  // thousand of them when the Wi-Fi drops during a fan-out. The close that follows ends the stream.
   stream._writev = (chunks, callback) => {
+    if (ws.readyState !== ws.OPEN) return callback()
     ws.send(Buffer.concat(chunks.map(({ chunk }) => chunk as Buffer)), callback)
+  }
+  stream._write = (chunk, _encoding, callback) => {
+    if (ws.readyState !== ws.OPEN) return callback()
+    ws.send(chunk, callback)
   }
   return stream
 }

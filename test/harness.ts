@@ -6,6 +6,7 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Aedes } from 'aedes'
 import mqtt, { type MqttClient } from 'mqtt'
+import type { WebSocketServer } from 'ws'
 import { closeBroker, createBroker } from '../broker/broker.ts'
 import { attachWebSocket, closeServer, listenTcp } from '../broker/listeners.ts'
 import { mqttPath, type Publisher } from '../contract/index.ts'
@@ -65,6 +66,8 @@ export interface TestBroker {
   url: string
   /** MQTT over WebSocket. */
   wsUrl: string
+  /** The WebSocket server behind `wsUrl`: its clients, as the broker sees them. */
+  wss: WebSocketServer
   close(): Promise<void>
 }
 
@@ -73,10 +76,11 @@ export async function startTestBroker(): Promise<TestBroker> {
   const broker = await createBroker({ credentials: testTokens, log: quiet })
   const tcp = await listenTcp(broker, 0, '127.0.0.1')
   const http = createServer()
-  attachWebSocket(http, broker)
+  const wss = attachWebSocket(http, broker)
   await new Promise<void>((ready) => http.listen(0, '127.0.0.1', ready))
   return {
     broker,
+    wss,
     url: `mqtt://127.0.0.1:${(tcp.address() as AddressInfo).port}`,
     wsUrl: `ws://127.0.0.1:${(http.address() as AddressInfo).port}${mqttPath}`,
     async close() {
