@@ -8,6 +8,8 @@ import { postgresCpuMs } from './venue-system.ts'
 
 interface Process {
   child: { pid?: number | undefined }
+  /** A broker's HTTP port, where its /metrics is. */
+  ports?: { http: number }
 }
 
 interface PhaseOptions {
@@ -34,6 +36,21 @@ export interface PhaseResult {
 const ms = (value: number) => (Number.isFinite(value) ? `${value.toFixed(1)} ms` : '–')
 const sorted = (values: number[]) => values.sort((x, y) => x - y)
 const acknowledged = (placed: Placed[]) => placed.filter((entry) => entry.status === 201 || entry.status === 200)
+
+/**
+ * The longest the first broker's event loop ran late since the previous call, in ms: each scrape
+ * of its /metrics starts the figure anew. Every client of that replica, the bar among them,
+ * waited at least that long once.
+ */
+async function loopStallMs([broker]: Process[]): Promise<number> {
+  if (!broker?.ports) return Number.NaN
+  const text = await fetch(`http://127.0.0.1:${broker.ports.http}/metrics`).then(
+    (response) => response.text(),
+    () => '',
+  )
+  const value = /^nodejs_eventloop_lag_max_seconds (\S+)$/m.exec(text)?.[1]
+  return value === undefined ? Number.NaN : Number(value) * 1000
+}
 
 /** CPU of each group of processes over a phase, as a share of one core. */
 function cpuMeter({
@@ -79,7 +96,9 @@ export async function fanOut(options: PhaseOptions & { label: string; seconds: n
   const { guests, bar, base, rate, seconds, firstSeq, label } = options
   guests.tell({ type: 'reset' })
   const cpu = cpuMeter(options)
+  await loopStallMs(options.brokers)
   const placed = await postOrders(base, guests.ids, rate, (elapsed) => elapsed >= seconds * 1000, firstSeq)
+  const stall = await loopStallMs(options.brokers)
   const ok = acknowledged(placed)
   const wanted = ok.length * guests.ids.length
   // Everything sent is in flight for a moment: wait until it all arrived, 15 s at most.
@@ -117,7 +136,7 @@ export async function fanOut(options: PhaseOptions & { label: string; seconds: n
   return {
     p99,
     orders: ok.length,
-    detail: `${label}: POST → 201 p50 ${ms(percentile(answers, 50))}, p99 ${ms(percentile(answers, 99))}; POST → bar p50 ${ms(percentile(barMs, 50))}`,
+    detail: `${label}: POST → 201 p50 ${ms(percentile(answers, 50))}, p99 ${ms(percentile(answers, 99))}; POST → bar p50 ${ms(percentile(barMs, 50))}; broker A's longest event-loop stall ${ms(stall)}`,
     row:
       `| ${label}: ${ok.length}/${placed.length} orders acknowledged | ${ms(percentile(latencies, 50))} | ${ms(p99)} | ${ms(latencies.at(-1) ?? Number.NaN)} ` +
       `| ticker ${tickerDelivered}/${wanted}, own ${ownDelivered}/${ok.length} | ${duplicates} | ${ms(percentile(barMs, 99))} | ${usage} |`,
@@ -136,6 +155,7 @@ export async function wifiDrop(options: PhaseOptions): Promise<PhaseResult> {
   const posting = postOrders(base, guests.ids, rate, (elapsed) => elapsed >= stopAt, firstSeq, placed)
   await new Promise((resolve) => setTimeout(resolve, 2000))
   const cpu = cpuMeter(options)
+  await loopStallMs(options.brokers)
   const droppedAt = performance.now()
   const fromSeq = firstSeq + placed.length
   guests.tell({ type: 'drop' })
@@ -151,6 +171,7 @@ export async function wifiDrop(options: PhaseOptions): Promise<PhaseResult> {
     'every guest back',
   )
   const allBackMs = performance.now() - droppedAt
+  const stall = await loopStallMs(options.brokers)
   const usage = cpu()
   stopAt = 0
   await posting
@@ -168,6 +189,6 @@ export async function wifiDrop(options: PhaseOptions): Promise<PhaseResult> {
     row:
       `| Wi-Fi drop: ${guests.ids.length} guests back (subscribed, menu held) | ${ms(percentile(back, 50))} | ${ms(percentile(back, 99))} | ${ms(back.at(-1) ?? Number.NaN)} ` +
       `| ${back.length}/${guests.ids.length}${error} | | ${ms(percentile(barMs, 99))} (${barMs.length}/${during.length} orders) | ${usage} |`,
-    detail: `Wi-Fi drop: every guest back by ${ms(allBackMs)} (polled)${missing ? `, ${missing} not back` : ''}; bar p50 ${ms(percentile(barMs, 50))}, p99 ${ms(percentile(barMs, 99))}, max ${ms(barMs.at(-1) ?? Number.NaN)} over ${during.length} orders placed meanwhile; connection attempts per guest: median ${percentile(attempts, 50)}, max ${attempts.at(-1)}, ${retried} guests needed more than one`,
+    detail: `Wi-Fi drop: every guest back by ${ms(allBackMs)} (polled)${missing ? `, ${missing} not back` : ''}; bar p50 ${ms(percentile(barMs, 50))}, p99 ${ms(percentile(barMs, 99))}, max ${ms(barMs.at(-1) ?? Number.NaN)} over ${during.length} orders placed meanwhile; connection attempts per guest: median ${percentile(attempts, 50)}, max ${attempts.at(-1)}, ${retried} guests needed more than one; broker A's longest event-loop stall ${ms(stall)}`,
   }
 }

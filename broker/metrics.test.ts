@@ -5,10 +5,13 @@
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { topics } from '../contract/index.ts'
 import { createSql, migrateFunctions } from '../functions/shared/db.ts'
+import { createMetricsRegistry } from '../runtime/metrics.ts'
 import { createTestDatabase } from '../test/db.ts'
-import { collect, connectClient, testTokenEnv, testTokens } from '../test/harness.ts'
+import { collect, connectClient, quiet, testTokenEnv, testTokens } from '../test/harness.ts'
 import { type BrokerPart, startBrokerPart } from '../test/processes.ts'
 import { scrapeUntil } from '../test/prometheus.ts'
+import { closeBroker, createBroker } from './broker.ts'
+import { observeBroker } from './metrics.ts'
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>
 const replicas: BrokerPart[] = []
@@ -56,4 +59,22 @@ test('each replica hears the other on the bus, and counts messages in on one and
     return m.value('drinks_mqtt_messages_sent_total', { ...ticker, role: 'bar' }) === 1
   })
   await Promise.all([bar.endAsync(), service.endAsync()])
+})
+
+test("the longest the replica's event loop ran late since the previous scrape", async () => {
+  const broker = await createBroker({ credentials: testTokens, log: quiet })
+  const registry = createMetricsRegistry()
+  observeBroker(broker, registry)
+  const stall = async () => Number(/^nodejs_eventloop_lag_max_seconds (\S+)$/m.exec(await registry.metrics())?.[1])
+  await stall()
+  // A turn of 150 ms, as a fan-out to thousands of guests or a storm of connections makes one.
+  await new Promise((resolve) => setTimeout(resolve, 30))
+  const until = performance.now() + 150
+  while (performance.now() < until) {}
+  await new Promise((resolve) => setTimeout(resolve, 30))
+  expect(await stall()).toBeGreaterThanOrEqual(0.14)
+  // Each scrape starts the figure anew.
+  await new Promise((resolve) => setTimeout(resolve, 50))
+  expect(await stall()).toBeLessThan(0.14)
+  await closeBroker(broker)
 })

@@ -1,3 +1,4 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks'
 import type { Aedes, Client, PublishPacket } from 'aedes'
 import { topics } from '../contract/index.ts'
 import { type Registry, topicFamily } from '../runtime/metrics.ts'
@@ -56,6 +57,19 @@ export function observeBroker(broker: Aedes, registry: Registry): (client: Clien
     help: 'Messages this replica sent to its clients (offline queues included), by topic and role of the receiver',
     labelNames: ['topic', 'role'] as const,
     registers,
+  })
+  // Every client of the replica waits while its loop is late: a fan-out, a storm of connections.
+  const delay = monitorEventLoopDelay({ resolution: 10 })
+  delay.enable()
+  broker.once('closed', () => delay.disable())
+  new Gauge({
+    name: 'nodejs_eventloop_lag_max_seconds',
+    help: 'The longest the event loop ran late since the previous scrape, in seconds',
+    registers,
+    collect() {
+      this.set(delay.max / 1e9)
+      delay.reset()
+    },
   })
   const toBar = new Histogram({
     name: 'drinks_order_to_bar_seconds',
