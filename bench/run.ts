@@ -10,6 +10,7 @@ const benchmarks: Record<string, string> = {
   'order-path': 'bench/order-path.ts',
   'cold-start': 'bench/cold-start.ts',
   broker: 'broker/bench/persistence-bench.ts',
+  'fan-out': 'broker/bench/fan-out.ts',
   page: 'bench/page.ts',
   venue: 'bench/venue.ts',
 }

@@ -6,6 +6,7 @@ import mqttPacket from 'mqtt-packet'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { WebSocket } from 'ws'
 import { connectClient, startTestBroker, type TestBroker, testTokens, waitFor } from '../test/harness.ts'
+import { binaryFrame } from './listeners.ts'
 
 let server: TestBroker
 beforeAll(async () => {
@@ -83,4 +84,27 @@ test('a guest leaving during a fan-out costs no error: what it would be sent is 
   server.broker.off('clientError', onClientError)
   await Promise.all([service.endAsync(), staying.endAsync()])
   socket.destroy()
+})
+
+test('messages of every frame length (7-bit, 16-bit, 64-bit) reach a WebSocket guest whole', async () => {
+  const guest = await connectClient(server.wsUrl)
+  await guest.subscribeAsync('public/ticker', { qos: 0 })
+  const received: Buffer[] = []
+  guest.on('message', (_, payload) => received.push(payload))
+  const service = await connectClient(server.url, { username: 'service', password: testTokens.serviceToken })
+  // With the topic and the header, these make frames of about 100 B, 300 B, 70 KB.
+  const payloads = [80, 280, 70_000].map((size, i) => Buffer.alloc(size, 97 + i))
+  for (const payload of payloads) await service.publishAsync('public/ticker', payload, { qos: 0 })
+  await waitFor(() => received.length === payloads.length, 5_000, 'every message')
+  expect(received).toEqual(payloads)
+  await Promise.all([guest.endAsync(), service.endAsync()])
+})
+
+test('binaryFrame: the header RFC 6455 asks for each payload length', () => {
+  const header = (length: number) => [...binaryFrame([Buffer.alloc(length)]).subarray(0, 10)]
+  expect(header(125).slice(0, 2)).toEqual([0x82, 125])
+  expect(header(126).slice(0, 4)).toEqual([0x82, 126, 0, 126])
+  expect(header(65_535).slice(0, 4)).toEqual([0x82, 126, 0xff, 0xff])
+  expect(header(65_536)).toEqual([0x82, 127, 0, 0, 0, 0, 0, 1, 0, 0])
+  expect(binaryFrame([Buffer.from('ab'), Buffer.from('c')])).toEqual(Buffer.from([0x82, 3, 97, 98, 99]))
 })
