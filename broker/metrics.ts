@@ -1,6 +1,6 @@
-import { monitorEventLoopDelay } from 'node:perf_hooks'
 import type { Aedes, Client, PublishPacket } from 'aedes'
 import { topics } from '../contract/index.ts'
+import { watchLoopLag } from '../runtime/loop-lag.ts'
 import { type Registry, topicFamily } from '../runtime/metrics.ts'
 import { Counter, Gauge, Histogram } from '../runtime/prom.ts'
 import { clientRole, internals } from './access/clients.ts'
@@ -59,16 +59,16 @@ export function observeBroker(broker: Aedes, registry: Registry): (client: Clien
     registers,
   })
   // Every client of the replica waits while its loop is late: a fan-out, a storm of connections.
-  const delay = monitorEventLoopDelay({ resolution: 10 })
-  delay.enable()
-  broker.once('closed', () => delay.disable())
+  // Not Node's monitorEventLoopDelay: a reset loses its next interval, so a stall just before a
+  // scrape would go unseen.
+  const loop = watchLoopLag({ intervalMs: 10 })
+  broker.once('closed', loop.stop)
   new Gauge({
     name: 'nodejs_eventloop_lag_max_seconds',
     help: 'The longest the event loop ran late since the previous scrape, in seconds',
     registers,
     collect() {
-      this.set(delay.max / 1e9)
-      delay.reset()
+      this.set(loop.takeLongest() / 1000)
     },
   })
   const toBar = new Histogram({

@@ -1,7 +1,7 @@
 import type { Context } from 'hono'
 import type { Sql } from 'postgres'
+import { watchLoopLag } from '../../runtime/loop-lag.ts'
 import { Refusal } from './errors.ts'
-import { watchLoopLag } from './loop-lag.ts'
 import type { Publisher } from './publisher.ts'
 
 /** When a function refuses new orders rather than acknowledge ones the bar would see late. */
