@@ -1,4 +1,5 @@
 /** The measured runs of the venue bench: fan-out at a steady rate, and the Wi-Fi drop. */
+import { scrape } from '../test/prometheus.ts'
 import { percentile } from '../test/stats.ts'
 import { waitFor } from '../test/wait.ts'
 import { cpuMs } from './lib.ts'
@@ -44,12 +45,10 @@ const acknowledged = (placed: Placed[]) => placed.filter((entry) => entry.status
  */
 async function loopStallMs([broker]: Process[]): Promise<number> {
   if (!broker?.ports) return Number.NaN
-  const text = await fetch(`http://127.0.0.1:${broker.ports.http}/metrics`).then(
-    (response) => response.text(),
-    () => '',
+  return scrape(`http://127.0.0.1:${broker.ports.http}/metrics`).then(
+    (metrics) => metrics.value('nodejs_eventloop_lag_max_seconds') * 1000,
+    () => Number.NaN,
   )
-  const value = /^nodejs_eventloop_lag_max_seconds (\S+)$/m.exec(text)?.[1]
-  return value === undefined ? Number.NaN : Number(value) * 1000
 }
 
 /** CPU of each group of processes over a phase, as a share of one core. */

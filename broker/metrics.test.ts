@@ -9,7 +9,7 @@ import { createMetricsRegistry } from '../runtime/metrics.ts'
 import { createTestDatabase } from '../test/db.ts'
 import { collect, connectClient, quiet, testTokenEnv, testTokens, waitFor } from '../test/harness.ts'
 import { type BrokerPart, startBrokerPart } from '../test/processes.ts'
-import { scrapeUntil } from '../test/prometheus.ts'
+import { parsePrometheus, scrapeUntil } from '../test/prometheus.ts'
 import { closeBroker, createBroker } from './broker.ts'
 import { observeBroker } from './metrics.ts'
 
@@ -65,7 +65,7 @@ test("the longest the replica's event loop ran late since the previous scrape", 
   const broker = await createBroker({ credentials: testTokens, log: quiet })
   const registry = createMetricsRegistry()
   observeBroker(broker, registry)
-  const stall = async () => Number(/^nodejs_eventloop_lag_max_seconds (\S+)$/m.exec(await registry.metrics())?.[1])
+  const stall = async () => parsePrometheus(await registry.metrics()).value('nodejs_eventloop_lag_max_seconds')
   await stall()
   // A turn of 150 ms, as a fan-out to thousands of guests or a storm of connections makes one.
   const until = performance.now() + 150

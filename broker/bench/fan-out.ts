@@ -21,7 +21,7 @@ import { attachWebSocket, closeServer } from '../listeners.ts'
 const guests = Number(process.env.GUESTS ?? 2000)
 const messages = Number(process.env.MESSAGES ?? 100)
 const runs = Number(process.env.RUNS ?? 3)
-const quiet: Logger = { info() {}, warn() {}, error() {}, debug() {} } as unknown as Logger
+const quiet: Logger = { info() {}, warn() {}, error() {} }
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 async function run(): Promise<{ perMessageMs: number; userMs: number; systemMs: number }> {
