@@ -4,12 +4,19 @@
  * one Postgres, on free loopback ports, and what the bench reads of them (CPU, resident memory).
  */
 import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import postgres from 'postgres'
 import { migrateBroker } from '../broker/migrations/index.ts'
 import { migrateFunctions } from '../functions/shared/db.ts'
 import { anyFreePort } from '../runtime/ports.ts'
-import { type BrokerPart, type Part, startBrokerPart as startBroker, startPart } from '../test/processes.ts'
+import {
+  type BrokerPart,
+  type Part,
+  startBrokerPart as startBroker,
+  startPart,
+  startProcess,
+} from '../test/processes.ts'
 import { benchTokens, cpuMs } from './lib.ts'
 
 export type { BrokerPart }
@@ -34,9 +41,20 @@ export async function migrateAll(databaseUrl: string): Promise<void> {
 }
 
 /**
+ * Bundles this tree as the image does (scripts/bundle.ts) into `outDir`, for parts started from
+ * it: the code that runs in the cluster, not the sources under `tsx`.
+ */
+export async function bundleParts(outDir: string): Promise<string> {
+  const bundler = startProcess(process.execPath, ['--import', 'tsx', 'scripts/bundle.ts', outDir])
+  if ((await bundler.exited) !== 0) throw new Error(`bundling failed:\n${bundler.output()}`)
+  return outDir
+}
+
+/**
  * One broker replica. `ports` reuses a dead replica's ports; with `profileDir`, SIGUSR2 starts and
  * stops a CPU profile written there (venue-cpu-prof.ts). `maxConnections` raises the bounds of
- * connections per process and per address (every guest of the bench comes from 127.0.0.1).
+ * connections per process and per address (every guest of the bench comes from 127.0.0.1). With
+ * `bundleDir` (bundleParts), the replica is the bundle `node <bundleDir>/broker.mjs`.
  */
 export function startBrokerPart(
   databaseUrl: string,
@@ -44,7 +62,8 @@ export function startBrokerPart(
     ports,
     profileDir,
     maxConnections,
-  }: { ports?: { mqtt: number; http: number }; profileDir?: string; maxConnections?: number } = {},
+    bundleDir,
+  }: { ports?: { mqtt: number; http: number }; profileDir?: string; maxConnections?: number; bundleDir?: string } = {},
 ): Promise<BrokerPart> {
   const profile = profileDir
     ? {
@@ -55,20 +74,33 @@ export function startBrokerPart(
   const bounds = maxConnections
     ? { MQTT_MAX_CONNECTIONS: String(maxConnections), MQTT_MAX_CONNECTIONS_PER_ADDRESS: String(maxConnections) }
     : {}
-  return startBroker({ ...benchTokens, DATABASE_URL: databaseUrl, ...profile, ...bounds }, ports)
+  return startBroker(
+    { ...benchTokens, DATABASE_URL: databaseUrl, ...profile, ...bounds },
+    ports,
+    bundleDir ? join(bundleDir, 'broker.mjs') : undefined,
+  )
 }
 
 export interface FunctionPart extends Part {
   base: string
 }
 
-/** One function as its pod runs it, publishing to `brokerUrl`; rate limits out of the way of the load. */
-export async function startFunctionPart(name: string, databaseUrl: string, brokerUrl: string): Promise<FunctionPart> {
+/**
+ * One function as its pod runs it, publishing to `brokerUrl`; rate limits out of the way of the
+ * load. With `bundleDir` (bundleParts), the function is its pod's command,
+ * `node <bundleDir>/functions/<name>.cjs`, with its code cache.
+ */
+export async function startFunctionPart(
+  name: string,
+  databaseUrl: string,
+  brokerUrl: string,
+  bundleDir?: string,
+): Promise<FunctionPart> {
   const port = await anyFreePort()
   const base = `http://127.0.0.1:${port}`
   const part = await startPart(
-    'functions/serve.ts',
-    [name],
+    bundleDir ? join(bundleDir, 'functions', `${name}.cjs`) : 'functions/serve.ts',
+    bundleDir ? [] : [name],
     {
       ...benchTokens,
       DATABASE_URL: databaseUrl,

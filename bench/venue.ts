@@ -7,12 +7,16 @@
  * page's reconnect policy, the bar display measured meanwhile), and QoS 1 to an online persistent
  * session (broker/bench/persistence-bench.ts).
  *
- *   npm run bench -- venue [--guests 2000] [--seconds 15] [--loaders 2] [--profile] [--no-qos]
+ *   npm run bench -- venue [--guests 2000] [--seconds 15] [--loaders 2] [--profile] [--no-qos] [--source]
+ *
+ * The brokers and functions run from the bundles the image holds (scripts/bundle.ts, built first
+ * into a temporary folder), as their pods run them; `--source` runs them from the sources under
+ * `tsx` instead, as the figures before 2026-12-01 16:00 UTC were taken.
  *
  * Every wait is bounded; everything runs on 127.0.0.1.
  */
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, readdirSync } from 'node:fs'
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -21,7 +25,14 @@ import { benchDatabase, rssBytes } from './lib.ts'
 import { Guests, openBar } from './venue-load.ts'
 import { fanOut, type PhaseResult, wifiDrop } from './venue-phases.ts'
 import { summariseProfile } from './venue-profile.ts'
-import { type BrokerPart, databaseWork, migrateAll, startBrokerPart, startFunctionPart } from './venue-system.ts'
+import {
+  type BrokerPart,
+  bundleParts,
+  databaseWork,
+  migrateAll,
+  startBrokerPart,
+  startFunctionPart,
+} from './venue-system.ts'
 
 const { values: args } = parseArgs({
   options: {
@@ -31,6 +42,7 @@ const { values: args } = parseArgs({
     rate: { type: 'string', default: '4' },
     profile: { type: 'boolean', default: false },
     'no-qos': { type: 'boolean', default: false },
+    source: { type: 'boolean', default: false },
   },
 })
 const guestCount = Number(args.guests)
@@ -50,12 +62,13 @@ const database = new URL(db.url).pathname.slice(1)
 await migrateAll(db.url)
 const stats = postgres(db.url, { max: 1, onnotice: () => {} })
 const profileDir = args.profile ? mkdtempSync(join(tmpdir(), 'venue-profile-')) : undefined
+const bundleDir = args.source ? undefined : await bundleParts(mkdtempSync(join(tmpdir(), 'venue-bundles-')))
 // Room for every guest, the bar and the functions on one replica, all from one loopback address.
 const maxConnections = guestCount + 100
-const a = await startBrokerPart(db.url, { profileDir, maxConnections })
-const placeOrder = await startFunctionPart('place-order', db.url, a.url)
+const a = await startBrokerPart(db.url, { profileDir, maxConnections, bundleDir })
+const placeOrder = await startFunctionPart('place-order', db.url, a.url, bundleDir)
 // The menu function publishes the retained `public/menu` at start, as in the cluster.
-const menu = await startFunctionPart('menu', db.url, a.url)
+const menu = await startFunctionPart('menu', db.url, a.url, bundleDir)
 let b: BrokerPart | undefined
 const bar = openBar(a.wsUrl)
 let guests = new Guests(guestCount, loaders)
@@ -99,6 +112,9 @@ async function measured(title: string, perGuest: boolean, run: () => Promise<Pha
 try {
   say(`\n${guestCount} guests in ${guests.children.length} load processes, orders at ${rate}/s, ${seconds} s per run`)
   say(`machine: ${cpus().length} × ${cpus()[0]?.model}, Node ${process.version}, load average at start ${average()}`)
+  say(
+    `brokers and functions: ${bundleDir ? 'the bundles, as their pods run them' : 'the sources under tsx (--source)'}`,
+  )
 
   // Memory: the broker's resident set before and after every guest connected and went idle.
   await settle(2000)
@@ -117,7 +133,7 @@ try {
   )
 
   // Two replicas: the same guests, half on each; functions and the bar stay on the first.
-  b = await startBrokerPart(db.url, { maxConnections })
+  b = await startBrokerPart(db.url, { maxConnections, bundleDir })
   await guests.close()
   guests = new Guests(guestCount, loaders)
   const replicas = [a, b]
@@ -146,6 +162,7 @@ try {
   await a.stop()
   await stats.end({ timeout: 1 })
   await db.drop()
+  if (bundleDir) rmSync(bundleDir, { recursive: true, force: true })
 }
 
 if (profileDir) {

@@ -146,8 +146,8 @@ export async function waitForStatus(
 export type Part = StartedProcess
 
 /**
- * Starts one part as its own process, as an operator would (`node --import tsx <script>`), and
- * waits until `healthUrl` answers 2xx.
+ * Starts one part as its own process, as an operator would (`node --import tsx <script>`, or
+ * `node <bundle>` for a bundle of scripts/bundle.ts), and waits until `healthUrl` answers 2xx.
  */
 export async function startPart(
   script: string,
@@ -155,7 +155,8 @@ export async function startPart(
   env: NodeJS.ProcessEnv,
   healthUrl: string,
 ): Promise<Part> {
-  const part = startProcess(process.execPath, ['--import', 'tsx', script, ...args], { env })
+  const bundled = script.endsWith('.mjs') || script.endsWith('.cjs')
+  const part = startProcess(process.execPath, [...(bundled ? [] : ['--import', 'tsx']), script, ...args], { env })
   try {
     await waitForStatus(part, healthUrl, undefined, 20_000)
   } catch (error) {
@@ -176,17 +177,18 @@ export interface BrokerPart extends Part {
 }
 
 /**
- * One broker replica as its pod runs it (`broker/main.ts`) with `env` (DATABASE_URL, the tokens),
- * on free ports or on `ports` (a dead replica's), once it is ready.
+ * One broker replica as its pod runs it (`broker/main.ts`, or the bundle `script`) with `env`
+ * (DATABASE_URL, the tokens), on free ports or on `ports` (a dead replica's), once it is ready.
  */
 export async function startBrokerPart(
   env: NodeJS.ProcessEnv,
   ports?: { mqtt: number; http: number },
+  script = 'broker/main.ts',
 ): Promise<BrokerPart> {
   const chosen = ports ?? { mqtt: await anyFreePort(), http: await anyFreePort() }
   const readyUrl = `http://127.0.0.1:${chosen.http}/api/readyz`
   const part = await startPart(
-    'broker/main.ts',
+    script,
     [],
     { ...env, MQTT_PORT: String(chosen.mqtt), PORT: String(chosen.http) },
     readyUrl,
