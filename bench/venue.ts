@@ -77,6 +77,8 @@ const profiles: string[] = []
 const common = { database, bar, base: placeOrder.base, rate, functions: [placeOrder] }
 
 const statsFlushMs = 11_000
+/** How long the broker idles before its memory is read: V8 shrinks its young generation by then. */
+const idleSettleMs = 30_000
 type Work = Awaited<ReturnType<typeof databaseWork>>
 let perOrder: Work | undefined
 
@@ -116,8 +118,11 @@ try {
     `brokers and functions: ${bundleDir ? 'the bundles, as their pods run them' : 'the sources under tsx (--source)'}`,
   )
 
-  // Memory: the broker's resident set before and after every guest connected and went idle.
-  await settle(2000)
+  // Memory: the broker's resident set before and after every guest connected and went idle. The
+  // connections' storm grows V8's young generation (16 → 32 MB here), which V8 gives back once
+  // the process has been idle for some seconds: read 5 s after the last guest, as earlier figures
+  // were, and once settled (`idleSettleMs` of idling, at both ends).
+  await settle(idleSettleMs)
   const rssBefore = rssBytes(a.child.pid)
   const opening = performance.now()
   await guests.open(() => a.wsUrl)
@@ -125,8 +130,11 @@ try {
     `all ${guestCount} guests connected, subscribed and holding the menu in ${Math.round(performance.now() - opening)} ms`,
   )
   await settle(5000)
+  const rssSoon = rssBytes(a.child.pid)
+  await settle(idleSettleMs - 5000)
   const rssAfter = rssBytes(a.child.pid)
-  const perGuestKb = (rssAfter - rssBefore) / guestCount / 1024
+  const perGuestKb = (rss: number) => ((rss - rssBefore) / guestCount / 1024).toFixed(1)
+  const mb = (rss: number) => (rss / 2 ** 20).toFixed(1)
 
   await measured('broker A during the one-replica fan-out', false, () =>
     fanOut({ ...common, label: 'one replica', guests, seconds, firstSeq: 0, brokers: [a] }),
@@ -151,7 +159,7 @@ try {
   say('| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |')
   for (const r of results) say(r.row)
   say(
-    `\nbroker RSS per idle guest connection: ${perGuestKb.toFixed(1)} KB (${(rssBefore / 2 ** 20).toFixed(1)} MB → ${(rssAfter / 2 ** 20).toFixed(1)} MB for ${guestCount})`,
+    `\nbroker RSS per idle guest connection: ${perGuestKb(rssAfter)} KB settled (${mb(rssBefore)} MB → ${mb(rssAfter)} MB for ${guestCount}, ${idleSettleMs / 1000} s idle at both ends); ${perGuestKb(rssSoon)} KB 5 s after the last guest (${mb(rssSoon)} MB)`,
   )
   for (const r of results) say(r.detail ?? '')
   say(`load average after the runs: ${average()}`)
