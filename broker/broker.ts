@@ -8,6 +8,7 @@ import { type GuardedPersistence, guardPersistence } from './access/persistence-
 import { type AccessLimits, defaultAccessLimits } from './access/rules.ts'
 import { sessionOwnerStore } from './access/session-owners.ts'
 import { accessHooks, type Credentials } from './access.ts'
+import { TurnBoundedEmitter } from './emitter/turns.ts'
 import { resumeOnce } from './resume-once.ts'
 import { topicProblem } from './topic-rules.ts'
 
@@ -15,7 +16,10 @@ export interface BrokerOptions {
   credentials: Credentials
   /** An aedes-persistence 11 instance; Aedes' in-memory one when omitted. */
   persistence?: AedesOptions['persistence']
-  /** An mqemitter instance shared by replicas; a local one when omitted. */
+  /**
+   * An mqemitter instance shared by replicas; when omitted, a local one that hands a large
+   * fan-out out in slices (emitter/turns.ts).
+   */
   mq?: AedesOptions['mq']
   /** Unique per process; Aedes generates one when omitted. */
   id?: string
@@ -46,7 +50,7 @@ export async function createBroker({
   const guarded = guardPersistence(persistence as GuardedPersistence, log)
   const broker = await Aedes.createBroker({
     ...(id ? { id } : {}),
-    ...(mq ? { mq } : {}),
+    mq: mq ?? new TurnBoundedEmitter(),
     ...(heartbeatInterval ? { heartbeatInterval } : {}),
     persistence: guarded,
     ...accessHooks({

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net'
 import type { Aedes } from 'aedes'
 import mqtt, { type MqttClient } from 'mqtt'
 import type { WebSocketServer } from 'ws'
-import { closeBroker, createBroker } from '../broker/broker.ts'
+import { type BrokerOptions, closeBroker, createBroker } from '../broker/broker.ts'
 import { attachWebSocket, closeServer, listenTcp } from '../broker/listeners.ts'
 import { mqttPath, type Publisher } from '../contract/index.ts'
 import type { FunctionDeps } from '../functions/shared/app.ts'
@@ -71,9 +71,12 @@ export interface TestBroker {
   close(): Promise<void>
 }
 
-/** A real Aedes broker with the project's access rules, on free TCP and WebSocket ports. */
-export async function startTestBroker(): Promise<TestBroker> {
-  const broker = await createBroker({ credentials: testTokens, log: quiet })
+/**
+ * A real Aedes broker with the project's access rules, on free TCP and WebSocket ports; `mq`
+ * replaces its emitter (a local TurnBoundedEmitter by default).
+ */
+export async function startTestBroker({ mq }: Pick<BrokerOptions, 'mq'> = {}): Promise<TestBroker> {
+  const broker = await createBroker({ credentials: testTokens, log: quiet, ...(mq ? { mq } : {}) })
   const tcp = await listenTcp(broker, 0, '127.0.0.1')
   const http = createServer()
   const wss = attachWebSocket(http, broker)

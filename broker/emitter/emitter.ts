@@ -1,7 +1,7 @@
 /**
  * An mqemitter whose messages travel through Postgres NOTIFY, so that every broker replica on the
- * database sees every message. Matching and local delivery are mqemitter's own (this class extends
- * it); only `emit` changes: a message is delivered to this replica's listeners at once and
+ * database sees every message. Matching is mqemitter's own, local delivery that of turns.ts (a large
+ * fan-out in slices, one a turn); only `emit` changes: a message is delivered to this replica's listeners at once and
  * NOTIFYed for the others, which deliver it when it reaches them over LISTEN. A replica drops its
  * own notifications when they come back. Each replica delivers one publisher's messages in the
  * order they were published; messages of different replicas may interleave differently on each.
@@ -19,13 +19,13 @@
  * a replica that asked while this one was not listening gets this one's messages of the gap so.
  */
 import { randomBytes } from 'node:crypto'
-import mqemitter from 'mqemitter'
 import type { Sql } from 'postgres'
 import { type Batcher, createBatcher, defaultMaxBatch } from '../pg/batcher.ts'
 import { type Listener, type ListenerOptions, type Logger, maxNotifyBytes, startListener } from '../pg/listener.ts'
 import { insertAttachments, readAttachment, startAttachmentCleanup } from './attachments.ts'
 import { RecentIds } from './recent-ids.ts'
 import { Replays, SentLog, type SentLogOptions } from './sent-log.ts'
+import { type Done, type MQEmitterOptions, TurnBoundedEmitter } from './turns.ts'
 import {
   type EmitterMessage,
   type Envelope,
@@ -38,21 +38,12 @@ import {
   toAttachment,
 } from './wire.ts'
 
-type Listen = (this: PostgresEmitter, message: EmitterMessage, done: () => void) => void
-type Done = (error?: Error) => void
-
-export interface PostgresEmitterOptions {
+/** With mqemitter's options and the bound on deliveries per turn (turns.ts). */
+export interface PostgresEmitterOptions extends MQEmitterOptions {
   /** The pool NOTIFYs and attachment rows go through; the LISTEN connection copies its settings. */
   sql: Sql
   /** NOTIFY channel shared by the replicas (default `mqtt_emitter`). */
   channel?: string
-  /** Local deliveries in flight before messages queue, as in mqemitter (default 0: no limit). */
-  concurrency?: number
-  /** mqemitter's matching options (defaults: true, '/', '+', '#'). */
-  matchEmptyLevels?: boolean
-  separator?: string
-  wildcardOne?: string
-  wildcardSome?: string
   /** Where background errors go (default `console`); nothing in the background throws. */
   logger?: Logger
   /** Largest NOTIFY text in bytes (default 7999: Postgres refuses 8000 and more); larger messages go through the table. */
@@ -81,19 +72,6 @@ const localNews = /^\$SYS\/[^/]+\/(new\/subscribes|new\/unsubscribes|disconnect\
  */
 export const aedesLocalNews = (topic: string) => localNews.test(topic)
 
-interface MQEmitterBase {
-  current: number
-  concurrency: number
-  closed: boolean
-  on(topic: string, listener: Listen, done?: () => void): this
-  removeListener(topic: string, listener: Listen, done?: () => void): this
-  emit(message: EmitterMessage, done?: Done): this
-  close(done?: () => void): this
-}
-
-// mqemitter is a constructor function that also works with `new` from a subclass.
-const MQEmitter = mqemitter as unknown as new (options: object) => MQEmitterBase
-
 interface Outgoing {
   seq: number
   message: EmitterMessage
@@ -105,7 +83,7 @@ interface Arrival {
   ready: boolean
 }
 
-export class PostgresEmitter extends MQEmitter {
+export class PostgresEmitter extends TurnBoundedEmitter {
   /** Settles with the first LISTEN attempt (it rejects if that failed; retries go on regardless). */
   readonly ready: Promise<void>
   readonly #sql: Sql
@@ -131,6 +109,7 @@ export class PostgresEmitter extends MQEmitter {
       separator: options.separator,
       wildcardOne: options.wildcardOne,
       wildcardSome: options.wildcardSome,
+      maxDeliveriesPerTurn: options.maxDeliveriesPerTurn,
     })
     this.#sql = sql
     this.#channel = channel
