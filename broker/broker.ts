@@ -8,7 +8,7 @@ import { type GuardedPersistence, guardPersistence } from './access/persistence-
 import { type AccessLimits, defaultAccessLimits } from './access/rules.ts'
 import { sessionOwnerStore } from './access/session-owners.ts'
 import { accessHooks, type Credentials } from './access.ts'
-import { TurnBoundedEmitter } from './emitter/turns.ts'
+import { aedesConcurrency, TurnBoundedEmitter } from './emitter/turns.ts'
 import { resumeOnce } from './resume-once.ts'
 import { topicProblem } from './topic-rules.ts'
 
@@ -50,7 +50,7 @@ export async function createBroker({
   const guarded = guardPersistence(persistence as GuardedPersistence, log)
   const broker = await Aedes.createBroker({
     ...(id ? { id } : {}),
-    mq: mq ?? new TurnBoundedEmitter(),
+    mq: mq ?? new TurnBoundedEmitter({ concurrency: aedesConcurrency }),
     ...(heartbeatInterval ? { heartbeatInterval } : {}),
     persistence: guarded,
     ...accessHooks({

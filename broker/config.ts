@@ -18,6 +18,8 @@ export interface BrokerConfig {
   maxQueued?: number
   /** Aedes' heartbeat (ms): a dead replica's wills are published after four. */
   heartbeatInterval?: number
+  /** Subscriptions handed a message in one event-loop turn (emitter/turns.ts). */
+  maxDeliveriesPerTurn?: number
 }
 
 /**
@@ -39,6 +41,7 @@ export function readBrokerConfig(env: NodeJS.ProcessEnv = process.env): BrokerCo
   if (perAddress) guard.maxConnectionsPerAddress = perAddress
   const maxQueued = int('MQTT_MAX_QUEUED')
   const heartbeatInterval = int('MQTT_HEARTBEAT_INTERVAL_MS')
+  const maxDeliveriesPerTurn = int('MQTT_DELIVERIES_PER_TURN')
   return {
     guard,
     pool: {
@@ -47,5 +50,6 @@ export function readBrokerConfig(env: NodeJS.ProcessEnv = process.env): BrokerCo
     },
     ...(maxQueued ? { maxQueued } : {}),
     ...(heartbeatInterval ? { heartbeatInterval } : {}),
+    ...(maxDeliveriesPerTurn ? { maxDeliveriesPerTurn } : {}),
   }
 }

@@ -11,7 +11,8 @@ import type { Credentials } from './access.ts'
 import { closeBroker, createBroker } from './broker.ts'
 import { startCloudprntBridge } from './cloudprnt/bridge.ts'
 import { type BrokerPoolOptions, defaultBrokerPool } from './config.ts'
-import { createPostgresEmitter } from './emitter/index.ts'
+import { createPostgresEmitter, PostgresEmitter } from './emitter/index.ts'
+import { aedesConcurrency, TurnBoundedEmitter } from './emitter/turns.ts'
 import { observeDurableBroker } from './metrics-durable.ts'
 import { migrateBroker } from './migrations/index.ts'
 import { startOutboxRelay } from './outbox-relay.ts'
@@ -40,6 +41,8 @@ export interface DurableBrokerOptions {
   maxQueued?: number
   /** Aedes' heartbeat in ms (default 60 s): a dead broker's wills are published every fourth. */
   heartbeatInterval?: number
+  /** Subscriptions handed a message in one event-loop turn (emitter/turns.ts, default 250). */
+  maxDeliveriesPerTurn?: number
   /** Where the broker's metrics are registered (broker/metrics.ts); none when omitted. */
   metrics?: Registry
 }
@@ -81,12 +84,15 @@ export async function startDurableBroker({
   cloudprnt = true,
   maxQueued,
   heartbeatInterval,
+  maxDeliveriesPerTurn,
   metrics,
 }: DurableBrokerOptions) {
   await migrateBroker(sql)
   const persistence = createPostgresPersistence({ sql, logger: log, ...(maxQueued ? { maxQueued } : {}) })
-  const mq = replicas ? createPostgresEmitter({ sql, logger: log }) : undefined
-  await mq?.ready
+  const mq = replicas
+    ? createPostgresEmitter({ sql, logger: log, maxDeliveriesPerTurn })
+    : new TurnBoundedEmitter({ concurrency: aedesConcurrency, maxDeliveriesPerTurn })
+  if (mq instanceof PostgresEmitter) await mq.ready
   const broker = await createBroker({
     credentials,
     persistence,

@@ -39,6 +39,7 @@ try {
     push: createPushSender({ sql, vapid, log, options: readPushOptions(), metrics }),
     ...(config.maxQueued ? { maxQueued: config.maxQueued } : {}),
     ...(config.heartbeatInterval ? { heartbeatInterval: config.heartbeatInterval } : {}),
+    ...(config.maxDeliveriesPerTurn ? { maxDeliveriesPerTurn: config.maxDeliveriesPerTurn } : {}),
   })
   const guard = new ConnectionGuard(config.guard, log)
   const tcp = await listenTcp(broker, mqttPort, undefined, guard)

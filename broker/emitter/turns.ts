@@ -23,6 +23,12 @@ export type Done = (error?: Error) => void
  */
 export const defaultMaxDeliveriesPerTurn = 250
 
+/**
+ * Messages being delivered at once by a broker's local emitter before the next ones queue in
+ * mqemitter: Aedes' own default for the emitter it makes when given none.
+ */
+export const aedesConcurrency = 100
+
 export interface MQEmitterOptions {
   /** Local deliveries in flight before messages queue, as in mqemitter (default 0: no limit). */
   concurrency?: number | undefined
