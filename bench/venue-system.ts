@@ -10,13 +10,7 @@ import postgres from 'postgres'
 import { migrateBroker } from '../broker/migrations/index.ts'
 import { migrateFunctions } from '../functions/shared/db.ts'
 import { anyFreePort } from '../runtime/ports.ts'
-import {
-  type BrokerPart,
-  type Part,
-  startBrokerPart as startBroker,
-  startPart,
-  startProcess,
-} from '../test/processes.ts'
+import { type BrokerPart, type Part, startBrokerPart as startBroker, startPart } from '../test/processes.ts'
 import { benchTokens, cpuMs } from './lib.ts'
 
 export type { BrokerPart }
@@ -41,20 +35,10 @@ export async function migrateAll(databaseUrl: string): Promise<void> {
 }
 
 /**
- * Bundles this tree as the image does (scripts/bundle.ts) into `outDir`, for parts started from
- * it: the code that runs in the cluster, not the sources under `tsx`.
- */
-export async function bundleParts(outDir: string): Promise<string> {
-  const bundler = startProcess(process.execPath, ['--import', 'tsx', 'scripts/bundle.ts', outDir])
-  if ((await bundler.exited) !== 0) throw new Error(`bundling failed:\n${bundler.output()}`)
-  return outDir
-}
-
-/**
  * One broker replica. `ports` reuses a dead replica's ports; with `profileDir`, SIGUSR2 starts and
  * stops a CPU profile written there (venue-cpu-prof.ts). `maxConnections` raises the bounds of
  * connections per process and per address (every guest of the bench comes from 127.0.0.1). With
- * `bundleDir` (bundleParts), the replica is the bundle `node <bundleDir>/broker.mjs`.
+ * `bundleDir` (where scripts/bundle.ts wrote its bundles), the replica is the bundle `node <bundleDir>/broker.mjs`.
  */
 export function startBrokerPart(
   databaseUrl: string,
@@ -87,7 +71,7 @@ export interface FunctionPart extends Part {
 
 /**
  * One function as its pod runs it, publishing to `brokerUrl`; rate limits out of the way of the
- * load. With `bundleDir` (bundleParts), the function is its pod's command,
+ * load. With `bundleDir` (where scripts/bundle.ts wrote its bundles), the function is its pod's command,
  * `node <bundleDir>/functions/<name>.cjs`, with its code cache.
  */
 export async function startFunctionPart(

@@ -21,18 +21,12 @@ import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import postgres from 'postgres'
+import { bundle } from '../scripts/bundle.ts'
 import { benchDatabase, rssBytes } from './lib.ts'
 import { Guests, openBar } from './venue-load.ts'
 import { fanOut, type PhaseResult, wifiDrop } from './venue-phases.ts'
 import { summariseProfile } from './venue-profile.ts'
-import {
-  type BrokerPart,
-  bundleParts,
-  databaseWork,
-  migrateAll,
-  startBrokerPart,
-  startFunctionPart,
-} from './venue-system.ts'
+import { type BrokerPart, databaseWork, migrateAll, startBrokerPart, startFunctionPart } from './venue-system.ts'
 
 const { values: args } = parseArgs({
   options: {
@@ -62,7 +56,8 @@ const database = new URL(db.url).pathname.slice(1)
 await migrateAll(db.url)
 const stats = postgres(db.url, { max: 1, onnotice: () => {} })
 const profileDir = args.profile ? mkdtempSync(join(tmpdir(), 'venue-profile-')) : undefined
-const bundleDir = args.source ? undefined : await bundleParts(mkdtempSync(join(tmpdir(), 'venue-bundles-')))
+const bundleDir = args.source ? undefined : mkdtempSync(join(tmpdir(), 'venue-bundles-'))
+if (bundleDir) await bundle({ outDir: bundleDir })
 // Room for every guest, the bar and the functions on one replica, all from one loopback address.
 const maxConnections = guestCount + 100
 const a = await startBrokerPart(db.url, { profileDir, maxConnections, bundleDir })

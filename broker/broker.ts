@@ -18,9 +18,11 @@ export interface BrokerOptions {
   persistence?: AedesOptions['persistence']
   /**
    * An mqemitter instance shared by replicas; when omitted, a local one that hands a large
-   * fan-out out in slices (emitter/turns.ts).
+   * fan-out out in slices (emitter/turns.ts) of `maxDeliveriesPerTurn`.
    */
   mq?: AedesOptions['mq']
+  /** Subscriptions the local emitter hands a message in one turn (default 250); not used with `mq`. */
+  maxDeliveriesPerTurn?: number
   /** Unique per process; Aedes generates one when omitted. */
   id?: string
   /** Bounds on what one client may ask (broker/README.md); each defaults to defaultAccessLimits. */
@@ -40,6 +42,7 @@ export async function createBroker({
   credentials,
   persistence = memoryPersistence(),
   mq,
+  maxDeliveriesPerTurn,
   id,
   limits: given,
   heartbeatInterval,
@@ -50,7 +53,7 @@ export async function createBroker({
   const guarded = guardPersistence(persistence as GuardedPersistence, log)
   const broker = await Aedes.createBroker({
     ...(id ? { id } : {}),
-    mq: mq ?? new TurnBoundedEmitter({ concurrency: aedesConcurrency }),
+    mq: mq ?? new TurnBoundedEmitter({ concurrency: aedesConcurrency, maxDeliveriesPerTurn }),
     ...(heartbeatInterval ? { heartbeatInterval } : {}),
     persistence: guarded,
     ...accessHooks({

@@ -11,8 +11,7 @@ import type { Credentials } from './access.ts'
 import { closeBroker, createBroker } from './broker.ts'
 import { startCloudprntBridge } from './cloudprnt/bridge.ts'
 import { type BrokerPoolOptions, defaultBrokerPool } from './config.ts'
-import { createPostgresEmitter, PostgresEmitter } from './emitter/index.ts'
-import { aedesConcurrency, TurnBoundedEmitter } from './emitter/turns.ts'
+import { createPostgresEmitter } from './emitter/index.ts'
 import { observeDurableBroker } from './metrics-durable.ts'
 import { migrateBroker } from './migrations/index.ts'
 import { startOutboxRelay } from './outbox-relay.ts'
@@ -89,14 +88,13 @@ export async function startDurableBroker({
 }: DurableBrokerOptions) {
   await migrateBroker(sql)
   const persistence = createPostgresPersistence({ sql, logger: log, ...(maxQueued ? { maxQueued } : {}) })
-  const mq = replicas
-    ? createPostgresEmitter({ sql, logger: log, maxDeliveriesPerTurn })
-    : new TurnBoundedEmitter({ concurrency: aedesConcurrency, maxDeliveriesPerTurn })
-  if (mq instanceof PostgresEmitter) await mq.ready
+  const mq = replicas ? createPostgresEmitter({ sql, logger: log, maxDeliveriesPerTurn }) : undefined
+  await mq?.ready
   const broker = await createBroker({
     credentials,
     persistence,
     mq,
+    maxDeliveriesPerTurn,
     log,
     ...(heartbeatInterval ? { heartbeatInterval } : {}),
     ...(cloudprnt ? { cloudprnt: postgresCloudprntVerifier(sql) } : {}),

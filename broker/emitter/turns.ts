@@ -82,7 +82,8 @@ export class TurnBoundedEmitter extends MQEmitter {
   #scheduled = false
 
   constructor({ maxDeliveriesPerTurn = defaultMaxDeliveriesPerTurn, ...options }: MQEmitterOptions = {}) {
-    super(Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)))
+    // mqemitter takes an undefined option as its default.
+    super(options)
     if (!(maxDeliveriesPerTurn >= 1)) throw new Error('maxDeliveriesPerTurn must be 1 or more')
     this.#maxPerTurn = maxDeliveriesPerTurn
   }
@@ -93,7 +94,8 @@ export class TurnBoundedEmitter extends MQEmitter {
     const matches = self._matcher.match(message.topic)
     self._doing = true
     this.current++
-    if (matches.length <= this.#maxPerTurn && !matches.some((listen) => this.#waiting.has(listen))) {
+    const sharesWaiting = this.#waiting.size > 0 && matches.some((listen) => this.#waiting.has(listen))
+    if (matches.length <= this.#maxPerTurn && !sharesWaiting) {
       self._parallel(this, matches, message, done)
       return this
     }
