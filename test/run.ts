@@ -25,17 +25,18 @@ const run = (command: string, args: string[]) =>
   })
 
 const vitestArgs = process.argv.slice(2)
-const vitest = await run('npx', ['vitest', 'run', ...vitestArgs])
 const nodeSuites = ['broker', 'functions']
   .flatMap((dir) => readdirSync(dir, { recursive: true, encoding: 'utf8' }).map((file) => `${dir}/${file}`))
   .filter((file) => file.endsWith('.node-test.ts'))
 // With no arguments both runners run, one after the other whatever the first found, so one
 // failing never hides the other's results. Arguments are vitest's (files, -t): they run vitest
-// alone, as the node:test suites take none of them.
+// alone, as the node:test suites take none of them. The short node:test suites go first, so
+// that vitest's summary, with its failures, is what a CI log's tail shows.
 const nodeTest =
   vitestArgs.length === 0 && nodeSuites.length > 0
     ? await run(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', ...nodeSuites])
     : 0
+const vitest = await run('npx', ['vitest', 'run', ...vitestArgs])
 const code = vitest || nodeTest
 
 await database.drop()
