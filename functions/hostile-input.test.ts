@@ -10,21 +10,14 @@ import type { Order } from '../contract/index.ts'
 import { builtOnFirstUse } from '../test/for-file.ts'
 import { barAuth, functionDepsForFile, json } from '../test/harness.ts'
 import { createApp as createPlaceOrder } from './place-order/index.ts'
-import { defaultOverloadLimits } from './shared/admission.ts'
 import { createApp as createUpdateOrder } from './update-order/index.ts'
 
 const deps = functionDepsForFile()
 const generous = { limit: 1_000_000, windowMs: 60_000 }
-// What hostile input gets, not what a rush gets: 10,000 requests on a test machine whose other
-// suites keep both cores busy would now and then find this process's loop late and be refused
-// with 503 `overloaded` (whose own tests are in place-order/overload.test.ts); a failed property
-// then spends minutes shrinking. The loop-lag bound is set out of reach, the others kept.
-const notOnLoopLag = { ...defaultOverloadLimits, maxLoopLagMs: 60_000 }
 const place = builtOnFirstUse('place-order', () =>
   createPlaceOrder({
     ...deps,
     orderLimits: { perGuest: generous, perAddress: generous },
-    overloadLimits: notOnLoopLag,
   }),
 )
 const update = builtOnFirstUse('update-order', () =>

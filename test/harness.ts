@@ -10,6 +10,7 @@ import type { WebSocketServer } from 'ws'
 import { type BrokerOptions, closeBroker, createBroker } from '../broker/broker.ts'
 import { attachWebSocket, closeServer, listenTcp } from '../broker/listeners.ts'
 import { mqttPath, type Publisher } from '../contract/index.ts'
+import { defaultOverloadLimits, type OverloadLimits } from '../functions/shared/admission.ts'
 import type { FunctionDeps } from '../functions/shared/app.ts'
 import { migrateFunctions } from '../functions/shared/db.ts'
 import { createMqttPublisher, type MqttPublisherOptions } from '../functions/shared/publisher.ts'
@@ -95,6 +96,14 @@ export async function startTestBroker({ mq }: Pick<BrokerOptions, 'mq'> = {}): P
   }
 }
 
+/**
+ * The functions' overload limits in tests (stacks, function dependencies): their defaults, but the event loop's lag out of
+ * reach. A full run keeps both cores busy, and a stack's loop then runs late often enough to
+ * refuse an order a test expects to be placed; that refusal has its own tests
+ * (functions/place-order/overload.test.ts), and a suite may still pass limits of its own.
+ */
+export const testOverloadLimits: OverloadLimits = { ...defaultOverloadLimits, maxLoopLagMs: 60_000 }
+
 /** Function dependencies on the test database, publishing to a real broker. */
 export async function startFunctionDeps(): Promise<FunctionDeps & { broker: TestBroker; close(): Promise<void> }> {
   const sql = testSql()
@@ -107,6 +116,7 @@ export async function startFunctionDeps(): Promise<FunctionDeps & { broker: Test
     publisher,
     barToken: testTokens.barToken,
     log: quiet,
+    overloadLimits: testOverloadLimits,
     broker,
     async close() {
       await publisher.close()

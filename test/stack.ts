@@ -6,7 +6,7 @@
 import { type Stack, type StackOptions, startStack } from '../server/stack.ts'
 import { createTestDatabase } from './db.ts'
 import { forFile } from './for-file.ts'
-import { quiet, testTokens } from './harness.ts'
+import { quiet, testOverloadLimits, testTokens } from './harness.ts'
 
 export interface TestStack extends Stack {
   databaseUrl: string
@@ -22,6 +22,7 @@ export async function startTestStack(options: Partial<StackOptions> = {}): Promi
       mqttPort: 0,
       tokens: testTokens,
       log: quiet,
+      overloadLimits: testOverloadLimits,
       ...options,
     })
     return {
