@@ -70,7 +70,13 @@ async function startBroker(config: Config): Promise<Started> {
   let mq: ReturnType<typeof createPostgresEmitter> | undefined
   if (config !== 'memory') {
     const awaitPacketIds = config === 'postgres+awaitIds'
-    persistence = createPostgresPersistence({ sql, channel: `bench_subs_${tag}`, awaitPacketIds })
+    // The offline queue holds every message of a run (the default bound, 10,000, would drop the oldest).
+    persistence = createPostgresPersistence({
+      sql,
+      channel: `bench_subs_${tag}`,
+      awaitPacketIds,
+      maxQueued: Math.max(messages, 10_000),
+    })
   }
   if (config === 'postgres+emitter') {
     mq = createPostgresEmitter({ sql, channel: `bench_mq_${tag}` })
