@@ -97,10 +97,10 @@ export async function startTestBroker({ mq }: Pick<BrokerOptions, 'mq'> = {}): P
 }
 
 /**
- * The functions' overload limits in tests (stacks, function dependencies): their defaults, but the event loop's lag out of
- * reach. A full run keeps both cores busy, and a stack's loop then runs late often enough to
- * refuse an order a test expects to be placed; that refusal has its own tests
- * (functions/place-order/overload.test.ts), and a suite may still pass limits of its own.
+ * The functions' overload limits in tests (stacks, function dependencies): their defaults, but
+ * the event loop's lag out of reach. A full run keeps both cores busy, and a stack's loop then
+ * runs late often enough to refuse an order a test expects to be placed; that refusal has its
+ * own tests (functions/place-order/overload.test.ts), and a suite may still pass its own limits.
  */
 export const testOverloadLimits: OverloadLimits = { ...defaultOverloadLimits, maxLoopLagMs: 60_000 }
 
