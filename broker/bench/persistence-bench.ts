@@ -5,8 +5,9 @@
  *
  *   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npx tsx broker/bench/persistence-bench.ts
  *
- * Env: BENCH_MESSAGES (20000), BENCH_SIZE (200 bytes), BENCH_RUNS (3, the median is reported);
- * BENCH_SCENARIOS and BENCH_CONFIGS, comma-separated, to run a subset.
+ * Env: BENCH_MESSAGES (20000), BENCH_SIZE (200 bytes), BENCH_RUNS (3 rounds, each running every
+ * configuration once; the medians are reported, and each ratio to memory is the median of the
+ * rounds' own ratios); BENCH_SCENARIOS and BENCH_CONFIGS, comma-separated, to run a subset.
  * Works in a schema of its own, dropped at the end. Each run is bounded (BENCH_TIMEOUT, 120 s).
  */
 import { fork } from 'node:child_process'
@@ -182,29 +183,33 @@ function statementMix(counts: Map<string, number>): string {
     .join(', ')
 }
 
-const rates = new Map<string, number>()
 try {
   for (const kind of kinds) {
+    // Round after round, every configuration once a round, so that a slow moment of a shared
+    // machine touches all of them alike; each ratio is taken within a round.
+    const samples = new Map<Config, Measured[]>(configs.map((config) => [config, []]))
+    for (let i = 0; i < runs; i++) for (const config of configs) samples.get(config)?.push(await measure(config, kind))
     for (const config of configs) {
-      const samples: Measured[] = []
-      for (let i = 0; i < runs; i++) samples.push(await measure(config, kind))
-      const middle = median(samples.map((sample) => sample.ms))
-      const mid = samples.find((sample) => sample.ms === middle) as Measured
-      rates.set(`${kind} ${config}`, rate(middle))
-      const fill =
-        kind === 'offline-drain' ? `  queue fill ${rate(median(samples.map((x) => x.fillMs ?? 0)))} msg/s` : ''
+      const own = samples.get(config) ?? []
+      const middle = median(own.map((sample) => sample.ms))
+      const mid = own.find((sample) => sample.ms === middle) as Measured
+      const fill = kind === 'offline-drain' ? `  queue fill ${rate(median(own.map((x) => x.fillMs ?? 0)))} msg/s` : ''
       console.log(
         `${kind.padEnd(18)} ${config.padEnd(17)} ${String(rate(middle)).padStart(6)} msg/s${fill}` +
-          `  (runs ${samples.map((sample) => rate(sample.ms)).join(', ')})\n` +
+          `  (runs ${own.map((sample) => rate(sample.ms)).join(', ')})\n` +
           `${' '.repeat(37)}CPU per message: broker ${perMessage(mid.cpuMs)} µs, clients ` +
           `${perMessage(mid.clientCpuMs ?? 0)} µs, postgres ${perMessage(mid.postgresCpuMs)} µs` +
           (config === 'memory' ? '' : `\n${' '.repeat(37)}statements per message: ${statementMix(mid.statements)}`),
       )
     }
-    const base = rates.get(`${kind} memory`) ?? Number.NaN
-    for (const config of configs.slice(1)) {
-      const ratio = (rates.get(`${kind} ${config}`) ?? Number.NaN) / base
-      console.log(`${kind.padEnd(18)} ${config.padEnd(17)} ratio to memory ${ratio.toFixed(2)}`)
+    const base = samples.get('memory') ?? []
+    for (const config of configs.filter((config) => config !== 'memory')) {
+      // Rate over rate is in-memory time over this configuration's time, round by round.
+      const ratios = (samples.get(config) ?? []).map((sample, i) => (base[i]?.ms ?? Number.NaN) / sample.ms)
+      console.log(
+        `${kind.padEnd(18)} ${config.padEnd(17)} ratio to memory ${median(ratios).toFixed(2)}` +
+          ` (median of the rounds: ${ratios.map((r) => r.toFixed(2)).join(', ')})`,
+      )
     }
   }
 } finally {
