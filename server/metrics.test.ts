@@ -40,6 +40,12 @@ test('orders placed, refused and published move the counters and histograms', as
   const bar = await connectClient(stack.wsUrl, { username: 'bar', password: testTokens.barToken })
   await bar.subscribeAsync(topics.barOrders, { qos: 1 })
   const inbox = collect(bar)
+  // The stack publishes the menu once as it starts, in the background: counted before the baseline.
+  await scrapeUntil(
+    metricsUrl(),
+    'the menu published at the start',
+    (now) => now.value('drinks_mqtt_messages_received_total', { topic: topics.publicMenu }) >= 1,
+  )
   const before = await scrape(metricsUrl())
   expect(before.value('drinks_mqtt_clients', { role: 'bar' })).toBeGreaterThanOrEqual(1)
   expect(before.value('drinks_mqtt_subscriptions', { role: 'bar' })).toBeGreaterThanOrEqual(1)
