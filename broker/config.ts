@@ -1,3 +1,4 @@
+import type { DurableBrokerOptions } from './durable.ts'
 import type { GuardOptions } from './guard.ts'
 
 /** The broker's own Postgres pool: it never shares connections with the functions. */
@@ -10,16 +11,14 @@ export interface BrokerPoolOptions {
 
 export const defaultBrokerPool: BrokerPoolOptions = { max: 4, statementTimeoutMs: 15_000 }
 
-/** The bounds an operator may change through the environment; the rest keep their defaults. */
-export interface BrokerConfig {
+/**
+ * The bounds an operator may change through the environment; the rest keep their defaults.
+ * Besides `guard` and `pool`, they are startDurableBroker's options of the same names.
+ */
+export interface BrokerConfig
+  extends Pick<DurableBrokerOptions, 'maxQueued' | 'heartbeatInterval' | 'maxDeliveriesPerTurn'> {
   guard: Partial<GuardOptions>
   pool: BrokerPoolOptions
-  /** Most messages queued per offline session. */
-  maxQueued?: number
-  /** Aedes' heartbeat (ms): a dead replica's wills are published after four. */
-  heartbeatInterval?: number
-  /** Subscriptions handed a message in one event-loop turn (emitter/turns.ts). */
-  maxDeliveriesPerTurn?: number
 }
 
 /**

@@ -25,10 +25,10 @@ try {
   const databaseUrl = readEnv().required('DATABASE_URL', 'the broker keeps its sessions and queues in Postgres')
   const tokens = loadTokens()
   const vapid = loadVapidKeys()
-  const config = readBrokerConfig()
+  const { guard: guardOptions, pool, ...bounds } = readBrokerConfig()
   const mqttPort = await choosePort('MQTT_PORT', process.env.MQTT_PORT, defaultPorts.mqtt, (line) => log.info(line))
   const port = await choosePort('PORT', process.env.PORT, defaultPorts.http, (line) => log.info(line))
-  const sql = createBrokerSql(databaseUrl, config.pool)
+  const sql = createBrokerSql(databaseUrl, pool)
 
   const metrics = createMetricsRegistry({ process: true })
   const { broker, close } = await startDurableBroker({
@@ -37,11 +37,9 @@ try {
     log,
     metrics,
     push: createPushSender({ sql, vapid, log, options: readPushOptions(), metrics }),
-    ...(config.maxQueued ? { maxQueued: config.maxQueued } : {}),
-    ...(config.heartbeatInterval ? { heartbeatInterval: config.heartbeatInterval } : {}),
-    ...(config.maxDeliveriesPerTurn ? { maxDeliveriesPerTurn: config.maxDeliveriesPerTurn } : {}),
+    ...bounds,
   })
-  const guard = new ConnectionGuard(config.guard, log)
+  const guard = new ConnectionGuard(guardOptions, log)
   const tcp = await listenTcp(broker, mqttPort, undefined, guard)
   const http: Server = createServer(async (req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname

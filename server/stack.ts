@@ -83,8 +83,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
   // One broker in this process: its state in Postgres, no bus to share with replicas. Its own
   // pool, so that no flood of MQTT work can take the connections orders need.
-  const brokerConfig = options.broker ?? readBrokerConfig()
-  const brokerSql = createBrokerSql(options.databaseUrl, brokerConfig.pool)
+  const { guard: guardOptions, pool, ...brokerBounds } = options.broker ?? readBrokerConfig()
+  const brokerSql = createBrokerSql(options.databaseUrl, pool)
   const brokerLog = createLogger('broker', log)
   const pushOptions = { ...defaultPushOptions, ...options.push }
   const { vapid } = options
@@ -96,11 +96,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     credentials: tokens,
     log: brokerLog,
     replicas: false,
-    ...(brokerConfig.maxQueued ? { maxQueued: brokerConfig.maxQueued } : {}),
+    ...brokerBounds,
     metrics,
   })
   const { broker } = durable
-  const guard = new ConnectionGuard(brokerConfig.guard, brokerLog)
+  const guard = new ConnectionGuard(guardOptions, brokerLog)
   const tcp = await listenTcp(broker, options.mqttPort, undefined, guard)
   const mqttPort = (tcp.address() as AddressInfo).port
 
