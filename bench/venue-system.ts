@@ -38,7 +38,8 @@ export async function migrateAll(databaseUrl: string): Promise<void> {
  * One broker replica. `ports` reuses a dead replica's ports; with `profileDir`, SIGUSR2 starts and
  * stops a CPU profile written there (venue-cpu-prof.ts). `maxConnections` raises the bounds of
  * connections per process and per address (every guest of the bench comes from 127.0.0.1). With
- * `bundleDir` (where scripts/bundle.ts wrote its bundles), the replica is the bundle `node <bundleDir>/broker.mjs`.
+ * `bundleDir` (where scripts/bundle.ts wrote its bundles), the replica is the bundle
+ * `node <bundleDir>/broker.mjs`.
  */
 export function startBrokerPart(
   databaseUrl: string,
@@ -71,8 +72,8 @@ export interface FunctionPart extends Part {
 
 /**
  * One function as its pod runs it, publishing to `brokerUrl`; rate limits out of the way of the
- * load. With `bundleDir` (where scripts/bundle.ts wrote its bundles), the function is its pod's command,
- * `node <bundleDir>/functions/<name>.cjs`, with its code cache.
+ * load. With `bundleDir` (where scripts/bundle.ts wrote its bundles), the function is its pod's
+ * command, `node <bundleDir>/functions/<name>.cjs`, with its code cache.
  */
 export async function startFunctionPart(
   name: string,

@@ -15,10 +15,7 @@ import { createApp as createUpdateOrder } from './update-order/index.ts'
 const deps = functionDepsForFile()
 const generous = { limit: 1_000_000, windowMs: 60_000 }
 const place = builtOnFirstUse('place-order', () =>
-  createPlaceOrder({
-    ...deps,
-    orderLimits: { perGuest: generous, perAddress: generous },
-  }),
+  createPlaceOrder({ ...deps, orderLimits: { perGuest: generous, perAddress: generous } }),
 )
 const update = builtOnFirstUse('update-order', () =>
   createUpdateOrder({ ...deps, editLimits: { perGuest: generous, perAddress: generous } }),
