@@ -1,4 +1,3 @@
-import type { DurableBrokerOptions } from './durable.ts'
 import type { GuardOptions } from './guard.ts'
 
 /** The broker's own Postgres pool: it never shares connections with the functions. */
@@ -11,12 +10,21 @@ export interface BrokerPoolOptions {
 
 export const defaultBrokerPool: BrokerPoolOptions = { max: 4, statementTimeoutMs: 15_000 }
 
+/** Bounds of a durable broker that an operator may set; each has its default when omitted. */
+export interface BrokerBounds {
+  /** Most messages queued per offline session (the persistence's `maxQueued`, default 10,000). */
+  maxQueued?: number
+  /** Aedes' heartbeat in ms (default 60 s): a dead broker's wills are published every fourth. */
+  heartbeatInterval?: number
+  /** Subscriptions handed a message in one event-loop turn (emitter/turns.ts, default 250). */
+  maxDeliveriesPerTurn?: number
+}
+
 /**
  * The bounds an operator may change through the environment; the rest keep their defaults.
- * Besides `guard` and `pool`, they are startDurableBroker's options of the same names.
+ * Besides `guard` and `pool`, they are startDurableBroker's options (BrokerBounds).
  */
-export interface BrokerConfig
-  extends Pick<DurableBrokerOptions, 'maxQueued' | 'heartbeatInterval' | 'maxDeliveriesPerTurn'> {
+export interface BrokerConfig extends BrokerBounds {
   guard: Partial<GuardOptions>
   pool: BrokerPoolOptions
 }

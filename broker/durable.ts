@@ -10,14 +10,14 @@ import { postgresCloudprntVerifier } from './access/cloudprnt.ts'
 import type { Credentials } from './access.ts'
 import { closeBroker, createBroker } from './broker.ts'
 import { startCloudprntBridge } from './cloudprnt/bridge.ts'
-import { type BrokerPoolOptions, defaultBrokerPool } from './config.ts'
+import { type BrokerBounds, type BrokerPoolOptions, defaultBrokerPool } from './config.ts'
 import { createPostgresEmitter } from './emitter/index.ts'
 import { observeDurableBroker } from './metrics-durable.ts'
 import { migrateBroker } from './migrations/index.ts'
 import { startOutboxRelay } from './outbox-relay.ts'
 import { createPostgresPersistence } from './persistence/index.ts'
 
-export interface DurableBrokerOptions {
+export interface DurableBrokerOptions extends BrokerBounds {
   /** The broker's own pool ({@link createBrokerSql}), never one the functions use. */
   sql: Sql
   credentials: Credentials
@@ -36,12 +36,6 @@ export interface DurableBrokerOptions {
   push?: PushSender
   /** Serve CloudPRNT printers: their logins and the bridge that sends them jobs. Default true. */
   cloudprnt?: boolean
-  /** Most messages queued per offline session (the persistence's `maxQueued`, default 10,000). */
-  maxQueued?: number
-  /** Aedes' heartbeat in ms (default 60 s): a dead broker's wills are published every fourth. */
-  heartbeatInterval?: number
-  /** Subscriptions handed a message in one event-loop turn (emitter/turns.ts, default 250). */
-  maxDeliveriesPerTurn?: number
   /** Where the broker's metrics are registered (broker/metrics.ts); none when omitted. */
   metrics?: Registry
 }
