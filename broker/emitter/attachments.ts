@@ -5,6 +5,7 @@
  * deleted by whichever replica's cleanup runs (deleting twice is harmless).
  */
 import type { Sql } from 'postgres'
+import { byteaArray } from '../pg/arrays.ts'
 import type { Logger } from '../pg/listener.ts'
 import type { Attachment } from './wire.ts'
 
@@ -16,10 +17,7 @@ export async function insertAttachments(sql: Sql, rows: Attachment[]): Promise<s
     from unnest(
       ${rows.map((row) => row.header)}::text[],
       ${rows.map((row) => row.kind)}::text[],
-      ${sql.array(
-        rows.map((row) => row.body),
-        17,
-      )}::bytea[]
+      ${byteaArray(rows.map((row) => row.body))}::bytea[]
     ) with ordinality as r(header, kind, body, n)
     order by n
     returning id`

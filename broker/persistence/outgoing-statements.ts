@@ -3,6 +3,7 @@
  * any size is one prepared statement and one round trip.
  */
 import type { Sql } from 'postgres'
+import { byteaArray } from '../pg/arrays.ts'
 import { uniqueRounds } from '../pg/batcher.ts'
 import { decodeWithMessageId, encodePacket, normalizePacket, type Packet, type PacketColumns } from './packets.ts'
 
@@ -46,10 +47,7 @@ export async function insertQueued(sql: Sql, items: QueuedPacket[]): Promise<voi
       ${items.map((item) => item.packet.brokerId ?? null)}::text[],
       ${items.map((item) => item.packet.brokerCounter ?? 0)}::bigint[],
       ${items.map((item) => item.columns.header)}::text[],
-      ${sql.array(
-        items.map((item) => item.columns.payload),
-        17,
-      )}::bytea[],
+      ${byteaArray(items.map((item) => item.columns.payload))}::bytea[],
       ${sql.array(
         items.map((item) => item.columns.payload_is_text),
         16,

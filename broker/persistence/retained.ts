@@ -11,6 +11,7 @@
  */
 import { Readable } from 'node:stream'
 import type { Sql } from 'postgres'
+import { byteaArray } from '../pg/arrays.ts'
 import { type Batcher, createBatcher } from '../pg/batcher.ts'
 import type { Logger } from '../pg/listener.ts'
 import {
@@ -131,10 +132,7 @@ export class RetainedMessages {
         select * from unnest(
           ${kept.map((row) => row.topic)}::text[],
           ${kept.map((row) => row.header)}::text[],
-          ${sql.array(
-            kept.map((row) => row.payload),
-            17,
-          )}::bytea[],
+          ${byteaArray(kept.map((row) => row.payload))}::bytea[],
           ${sql.array(
             kept.map((row) => row.payload_is_text),
             16,
