@@ -80,3 +80,45 @@ test('a client on a topic with a session away and on a QoS 0 topic gets both, wh
   service.destroy()
   await bar.endAsync()
 })
+
+test("a printer's PUBACK deletes its queued ticket, read back only for the broker's 'ack' listeners", async () => {
+  const topic = 'bar/tickets'
+  const clientId = 'printer-acknowledging'
+  await printerAway(clientId, topic)
+  const service = await connectClient(url, { username: 'service', password: testTokens.serviceToken })
+  const aedes = broker.durable.broker
+  const heard: string[] = []
+  const listener = (packet: { cmd: string; topic?: string; payload?: unknown } | undefined) => {
+    if (packet?.cmd === 'publish' && packet.topic === topic) heard.push(String(packet.payload))
+  }
+  const queued = async () =>
+    (await sql<{ n: number }[]>`select count(*)::int as n from mqtt_outgoing where client_id = ${clientId}`)[0]?.n
+
+  // No listener, as in production: the tickets are deleted all the same.
+  await service.publishAsync(topic, 'unheard', { qos: 1 })
+  const got: string[] = []
+  let printer = await connectClient(
+    url,
+    { username: 'printer', password: testTokens.printerToken, clientId, clean: false },
+    (_, payload) => got.push(payload.toString()),
+  )
+  await waitFor(async () => got.includes('unheard') && (await queued()) === 0)
+  await printer.endAsync()
+
+  aedes.on('ack', listener)
+  try {
+    await service.publishAsync(topic, 'heard', { qos: 1 })
+    printer = await connectClient(
+      url,
+      { username: 'printer', password: testTokens.printerToken, clientId, clean: false },
+      (_, payload) => got.push(payload.toString()),
+    )
+    await waitFor(async () => heard.includes('heard') && (await queued()) === 0)
+    await printer.endAsync()
+  } finally {
+    aedes.off('ack', listener)
+  }
+  await service.endAsync()
+  expect(got).toEqual(['unheard', 'heard'])
+  expect(heard).toEqual(['heard'])
+})

@@ -111,8 +111,15 @@ export async function insertSent(sql: Sql, clientId: string, original: Packet, m
       ${columns.header}, ${columns.payload}, ${columns.payload_is_text})`
 }
 
-/** Deletes, per item, the first queued packet with that identifier; returns them (undefined: none). */
-export async function deleteAcknowledged(sql: Sql, items: Acknowledged[]): Promise<(Packet | undefined)[]> {
+/**
+ * Deletes, per item, the first queued packet with that identifier; returns them (undefined: none,
+ * or not `readBack`).
+ */
+export async function deleteAcknowledged(
+  sql: Sql,
+  items: Acknowledged[],
+  readBack = true,
+): Promise<(Packet | undefined)[]> {
   const results: (Packet | undefined)[] = items.map(() => undefined)
   const indexed = items.map((item, index) => ({ ...item, index }))
   // Two acknowledgements of one identifier in one batch must take two rows, not the same one twice.
@@ -130,7 +137,8 @@ export async function deleteAcknowledged(sql: Sql, items: Acknowledged[]): Promi
       )
       delete from mqtt_outgoing as o using target as t
       where o.client_id = t.client_id and o.id = t.id
-      returning t.n, o.id, o.message_id, o.header, o.payload, o.payload_is_text`
+      returning t.n${readBack ? sql`, o.id, o.message_id, o.header, o.payload, o.payload_is_text` : sql``}`
+    if (!readBack) continue
     for (const row of rows) {
       const item = round[Number(row.n) - 1]
       if (item) results[item.index] = decodeWithMessageId(row)
@@ -144,7 +152,11 @@ export async function deleteAcknowledged(sql: Sql, items: Acknowledged[]): Promi
  * identifier it was acknowledged with: for a message sent and acknowledged before its identifier
  * was even stored, which then never needs to be.
  */
-export async function deleteSentAndAcknowledged(sql: Sql, items: SentAs[]): Promise<(Packet | undefined)[]> {
+export async function deleteSentAndAcknowledged(
+  sql: Sql,
+  items: SentAs[],
+  readBack = true,
+): Promise<(Packet | undefined)[]> {
   const results: (Packet | undefined)[] = items.map(() => undefined)
   const indexed = items.map((item, index) => ({ ...item, index }))
   for (const round of uniqueRounds(indexed, (item) => `${item.clientId}\0${item.brokerId}\0${item.brokerCounter}`)) {
@@ -164,7 +176,8 @@ export async function deleteSentAndAcknowledged(sql: Sql, items: SentAs[]): Prom
       )
       delete from mqtt_outgoing as o using target as t
       where o.client_id = t.client_id and o.id = t.id
-      returning t.n, o.id, o.message_id, o.header, o.payload, o.payload_is_text`
+      returning t.n${readBack ? sql`, o.id, o.message_id, o.header, o.payload, o.payload_is_text` : sql``}`
+    if (!readBack) continue
     for (const row of rows) {
       const item = round[Number(row.n) - 1]
       if (item) results[item.index] = { ...decodeWithMessageId(row), messageId: item.messageId }

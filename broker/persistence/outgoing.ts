@@ -45,7 +45,7 @@ const PAGE = 200
 type AckWrite =
   | { kind: 'sent'; sentAs: SentAs; packet: Packet }
   | { kind: 'replace'; clientId: string; packet: Packet; messageId: number }
-  | { kind: 'acked'; acknowledged: Acknowledged }
+  | { kind: 'acked'; acknowledged: Acknowledged; readBack: boolean }
   | { kind: 'barrier' }
 
 type AckResult = boolean | Packet | undefined
@@ -127,10 +127,12 @@ export class OutgoingQueues {
     throw new Error('no such packet')
   }
 
-  /** Removes the queued packet with this identifier and returns it. */
-  clear(clientId: string, messageId: unknown): Promise<Packet | undefined> {
+  /** Removes the queued packet with this identifier and returns it (`readBack`; else undefined). */
+  clear(clientId: string, messageId: unknown, readBack = true): Promise<Packet | undefined> {
     if (typeof messageId !== 'number' || !this.#withPacketIds.has(clientId)) return Promise.resolve(undefined)
-    return this.#acks.push({ kind: 'acked', acknowledged: { clientId, messageId } }) as Promise<Packet | undefined>
+    return this.#acks.push({ kind: 'acked', acknowledged: { clientId, messageId }, readBack }) as Promise<
+      Packet | undefined
+    >
   }
 
   /** The client's queue as stored once the writes asked for so far are done. */
@@ -202,8 +204,10 @@ export class OutgoingQueues {
         results[index] = await replaceByMessageId(this.#sql, item.clientId, item.packet, item.messageId)
       }
     }
+    // Rows are read back only for a batch where someone wants a packet.
+    const readBack = items.some((item) => item.kind === 'acked' && item.readBack)
     if (paired.size > 0) {
-      const packets = await deleteSentAndAcknowledged(this.#sql, [...paired.values()])
+      const packets = await deleteSentAndAcknowledged(this.#sql, [...paired.values()], readBack)
       ;[...paired.keys()].forEach((index, k) => {
         results[index] = packets[k]
       })
@@ -213,6 +217,7 @@ export class OutgoingQueues {
       const packets = await deleteAcknowledged(
         this.#sql,
         acked.map(({ item }) => item.acknowledged),
+        readBack,
       )
       acked.forEach(({ index }, k) => {
         results[index] = packets[k]

@@ -50,6 +50,8 @@ export interface PostgresPersistenceOptions {
 /** What the persistence needs of the broker: its id, read at each call (the abstract suite changes it). */
 export interface PersistenceBroker {
   id: string
+  /** Aedes': how many listeners an event has (a broker without it is taken to have some). */
+  listenerCount?(event: string): number
 }
 
 /** What the persistence needs of a client. */
@@ -168,7 +170,10 @@ export class PostgresPersistence {
   }
 
   outgoingClearMessageId(client: PersistenceClient, packet: Packet): Promise<Packet | undefined> {
-    return this.#outgoing.clear(client.id, packet?.messageId)
+    // Aedes hands the packet removed on a PUBACK to its 'ack' listeners alone: with none, the
+    // message is deleted without being read back.
+    const readBack = this.#broker?.listenerCount?.('ack') !== 0
+    return this.#outgoing.clear(client.id, packet?.messageId, readBack)
   }
 
   outgoingStream(client: PersistenceClient): Readable {
