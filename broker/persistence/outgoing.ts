@@ -5,15 +5,18 @@
  * queueing in one batcher, identifiers and acknowledgements in another, first in, first out, so
  * that a PUBACK is never applied before the identifier it acknowledges.
  *
- * QoS 1 identifiers are recorded in the background by default: Aedes waits for `outgoingUpdate`
- * before each send, and drains a queue one message at a time, so waiting for a commit there
- * bounds a reconnecting client to one message per commit (about 900 msg/s here, against 20,000
- * without the wait). What it costs: if the broker dies after a send and before the identifier is
- * stored, the message is resent after reconnect under a new identifier, where [MQTT-4.4.0-1] asks
- * for the original one. A QoS 1 receiver takes either resend as a new publication
- * [MQTT-4.3.2-2], so it sees the same duplicate; nothing is lost, as the queued copy stays until
- * its PUBACK is stored. QoS 2 relies on the identifier for exactly-once, so it always waits, as
- * does everyone with `awaitPacketIds`.
+ * QoS 1 identifiers are not waited for by default: Aedes waits for `outgoingUpdate` before each
+ * send, and drains a queue one message at a time, so waiting for a commit there bounds a
+ * reconnecting client to one message per commit (about 900 msg/s here, against 20,000 without the
+ * wait). An identifier is held in memory instead (`HOLD_MS`): the PUBACK of a connected client
+ * usually comes within it and deletes the message by name, and the identifier is never written,
+ * which saves an UPDATE per message. Otherwise it is stored when the hold ends, or when the client
+ * connects here again. What it costs: if the broker dies, or the client comes back on another
+ * replica, before the identifier is stored, the message is resent under a new identifier, where
+ * [MQTT-4.4.0-1] asks for the original one. A QoS 1 receiver takes either resend as a new
+ * publication [MQTT-4.3.2-2], so it sees the same duplicate; nothing is lost, as the queued copy
+ * stays until its PUBACK is stored. QoS 2 relies on the identifier for exactly-once, so it always
+ * waits, as does everyone with `awaitPacketIds`.
  *
  * Each queue is bounded (`maxQueued`, outgoing-bound.ts). A queued row that cannot be read back
  * is quarantined when the client drains its queue.
@@ -40,12 +43,16 @@ import { decodeWithMessageId, encodePacket, normalizePacket, type Packet, unpubl
 import type { Quarantine } from './quarantine.ts'
 
 const PAGE = 200
+/** How long a QoS 1 identifier waits for its PUBACK before it is stored, in ms. */
+const HOLD_MS = 1_000
+/** Most QoS 1 identifiers held at once, per process. */
+const MAX_HELD = 10_000
 
 /** What the second batcher writes, in the order it was asked. */
 type AckWrite =
   | { kind: 'sent'; sentAs: SentAs; packet: Packet }
   | { kind: 'replace'; clientId: string; packet: Packet; messageId: number }
-  | { kind: 'acked'; acknowledged: Acknowledged; readBack: boolean }
+  | { kind: 'acked'; acknowledged: Acknowledged; readBack: boolean; name?: SentAs }
   | { kind: 'barrier' }
 
 type AckResult = boolean | Packet | undefined
@@ -75,6 +82,14 @@ export class OutgoingQueues {
   readonly #withPacketIds = new Set<string>()
   readonly #bound: QueueBound
   readonly #quarantine: Quarantine
+  /**
+   * QoS 1 identifiers sent and not yet stored, oldest first, by client and identifier. One is
+   * stored only if its PUBACK has not come within `HOLD_MS`, or when its client connects again:
+   * the PUBACK of a connected client usually comes first and deletes the message by name, so the
+   * identifier is never written. At most `MAX_HELD` (the oldest are stored beyond).
+   */
+  readonly #held = new Map<string, { sentAs: SentAs; packet: Packet; at: number }>()
+  #sweep: NodeJS.Timeout | undefined
 
   constructor(sql: Sql, { maxBatch, logger, awaitPacketIds, maxQueued, quarantine }: OutgoingOptions) {
     this.#sql = sql
@@ -111,16 +126,12 @@ export class OutgoingQueues {
     if (typeof messageId !== 'number') throw new Error('no such packet')
     this.#withPacketIds.add(clientId)
     if (brokerId && typeof brokerCounter === 'number') {
-      const recorded = this.#acks.push({
-        kind: 'sent',
-        sentAs: { clientId, brokerId, brokerCounter, messageId },
-        packet,
-      })
+      const sentAs = { clientId, brokerId, brokerCounter, messageId }
       if (isPublish(packet) && packet.qos === 1 && !this.#awaitPacketIds) {
-        recorded.catch((error: Error) => this.#logger.warn(`persistence: packet id not stored: ${error.message}`))
+        this.#hold(sentAs, packet)
         return
       }
-      if (await recorded) return
+      if (await this.#acks.push({ kind: 'sent', sentAs, packet })) return
     } else if (await this.#acks.push({ kind: 'replace', clientId, packet, messageId })) {
       return
     }
@@ -130,13 +141,18 @@ export class OutgoingQueues {
   /** Removes the queued packet with this identifier and returns it (`readBack`; else undefined). */
   clear(clientId: string, messageId: unknown, readBack = true): Promise<Packet | undefined> {
     if (typeof messageId !== 'number' || !this.#withPacketIds.has(clientId)) return Promise.resolve(undefined)
-    return this.#acks.push({ kind: 'acked', acknowledged: { clientId, messageId }, readBack }) as Promise<
+    const key = ackKey({ clientId, messageId })
+    const name = this.#held.get(key)?.sentAs
+    this.#held.delete(key)
+    return this.#acks.push({ kind: 'acked', acknowledged: { clientId, messageId }, readBack, name }) as Promise<
       Packet | undefined
     >
   }
 
   /** The client's queue as stored once the writes asked for so far are done. */
   stream(clientId: string): Readable {
+    // The identifiers of the last connection, stored before the queue is read (the drain's barrier).
+    for (const [key, held] of this.#held) if (held.sentAs.clientId === clientId) this.#store(key)
     return Readable.from(this.#drain(clientId))
   }
 
@@ -167,6 +183,7 @@ export class OutgoingQueues {
   }
 
   async drained(): Promise<void> {
+    for (const key of this.#held.keys()) this.#store(key)
     await Promise.all([this.#queued.drained(), this.#acks.drained()])
   }
 
@@ -180,6 +197,11 @@ export class OutgoingQueues {
     for (const [index, item] of items.entries()) {
       if (item.kind === 'sent') sentUnder.set(ackKey(item.sentAs), index)
       if (item.kind !== 'acked') continue
+      // Acknowledged while its identifier was held: deleted by name, the identifier never stored.
+      if (item.name) {
+        paired.set(index, item.name)
+        continue
+      }
       const sentIndex = sentUnder.get(ackKey(item.acknowledged))
       const sent = sentIndex === undefined ? undefined : items[sentIndex]
       if (sentIndex === undefined || sent?.kind !== 'sent') continue
@@ -224,6 +246,43 @@ export class OutgoingQueues {
       })
     }
     return results
+  }
+
+  #hold(sentAs: SentAs, packet: Packet): void {
+    const key = ackKey(sentAs)
+    // An identifier sent again before its PUBACK: the earlier send is stored first.
+    if (this.#held.has(key)) this.#store(key)
+    this.#held.set(key, { sentAs, packet, at: performance.now() })
+    if (this.#held.size > MAX_HELD) {
+      const oldest = this.#held.keys().next()
+      if (!oldest.done) this.#store(oldest.value)
+    }
+    if (!this.#sweep) {
+      this.#sweep = setInterval(() => this.#storeOld(), HOLD_MS / 2)
+      this.#sweep.unref()
+    }
+  }
+
+  #storeOld(): void {
+    const before = performance.now() - HOLD_MS
+    for (const [key, held] of this.#held) {
+      if (held.at > before) break
+      this.#store(key)
+    }
+    if (this.#held.size === 0) {
+      clearInterval(this.#sweep)
+      this.#sweep = undefined
+    }
+  }
+
+  /** Stores a held identifier, in the background. */
+  #store(key: string): void {
+    const held = this.#held.get(key)
+    if (!held) return
+    this.#held.delete(key)
+    this.#acks
+      .push({ kind: 'sent', sentAs: held.sentAs, packet: held.packet })
+      .catch((error: Error) => this.#logger.warn(`persistence: packet id not stored: ${error.message}`))
   }
 
   /** A message sent but not found queued under its name. */
