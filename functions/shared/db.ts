@@ -12,7 +12,11 @@ export function createSql(url: string, { max = 10 } = {}): Sql {
   return postgres(url, {
     max,
     onnotice: () => {},
-    connect_timeout: 10,
+    // A connection takes milliseconds; one that takes seconds meets a server that cannot serve
+    // (stuck starting or stopping, a proxy without its backend). The requests waiting for it are
+    // answered 503 when it times out, and a guest's phone gives up after a few seconds: 10 s
+    // answered them after the phone had (functions/shared/admission.test.ts).
+    connect_timeout: 2,
     idle_timeout: 60,
     // At most 1 s between attempts (postgres.js' default grows to 20 s): see db/reconnect-delay.ts.
     backoff: reconnectDelaySeconds,
