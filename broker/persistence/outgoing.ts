@@ -190,28 +190,7 @@ export class OutgoingQueues {
   /** One batch: identifiers first, then replacements, then acknowledgements, which may refer to them. */
   async #writeAcks(items: AckWrite[]): Promise<AckResult[]> {
     const results: AckResult[] = items.map(() => undefined)
-    // A message sent and acknowledged within one batch (the usual case for a connected client
-    // under load): its identifier is never stored, the acknowledgement deletes it by name.
-    const sentUnder = new Map<string, number>()
-    const paired = new Map<number, SentAs>()
-    for (const [index, item] of items.entries()) {
-      if (item.kind === 'sent') sentUnder.set(ackKey(item.sentAs), index)
-      if (item.kind !== 'acked') continue
-      // Acknowledged while its identifier was held: deleted by name, the identifier never stored.
-      if (item.name) {
-        paired.set(index, item.name)
-        continue
-      }
-      const sentIndex = sentUnder.get(ackKey(item.acknowledged))
-      const sent = sentIndex === undefined ? undefined : items[sentIndex]
-      if (sentIndex === undefined || sent?.kind !== 'sent') continue
-      sentUnder.delete(ackKey(item.acknowledged))
-      paired.set(index, sent.sentAs)
-      results[sentIndex] = true
-    }
-    const sent = items.flatMap((item, index) =>
-      item.kind === 'sent' && results[index] === undefined ? [{ item, index }] : [],
-    )
+    const sent = items.flatMap((item, index) => (item.kind === 'sent' ? [{ item, index }] : []))
     if (sent.length > 0) {
       const found = await setMessageIds(
         this.#sql,
@@ -226,22 +205,30 @@ export class OutgoingQueues {
         results[index] = await replaceByMessageId(this.#sql, item.clientId, item.packet, item.messageId)
       }
     }
-    // Rows are read back only for a batch where someone wants a packet.
+    // Rows are read back only for a batch where someone wants a packet. A message acknowledged
+    // while its identifier was held is deleted by name (its identifier was never stored), the
+    // others by the identifier.
     const readBack = items.some((item) => item.kind === 'acked' && item.readBack)
-    if (paired.size > 0) {
-      const packets = await deleteSentAndAcknowledged(this.#sql, [...paired.values()], readBack)
-      ;[...paired.keys()].forEach((index, k) => {
+    const acked = items.flatMap((item, index) => (item.kind === 'acked' ? [{ item, index }] : []))
+    const named = acked.flatMap(({ item, index }) => (item.name ? [{ name: item.name, index }] : []))
+    if (named.length > 0) {
+      const packets = await deleteSentAndAcknowledged(
+        this.#sql,
+        named.map(({ name }) => name),
+        readBack,
+      )
+      named.forEach(({ index }, k) => {
         results[index] = packets[k]
       })
     }
-    const acked = items.flatMap((item, index) => (item.kind === 'acked' && !paired.has(index) ? [{ item, index }] : []))
-    if (acked.length > 0) {
+    const unnamed = acked.filter(({ item }) => !item.name)
+    if (unnamed.length > 0) {
       const packets = await deleteAcknowledged(
         this.#sql,
-        acked.map(({ item }) => item.acknowledged),
+        unnamed.map(({ item }) => item.acknowledged),
         readBack,
       )
-      acked.forEach(({ index }, k) => {
+      unnamed.forEach(({ index }, k) => {
         results[index] = packets[k]
       })
     }
